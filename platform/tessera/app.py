@@ -1,0 +1,88 @@
+"""The Litestar application: ``create_app(settings) -> Litestar``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+
+from tessera import __version__
+from tessera.db.engine import Database, app_role_url
+from tessera.identity.routes import ROUTE_HANDLERS as IDENTITY_ROUTES
+from tessera.mail.service import DevMailer, Mailer, SmtpMailer
+from tessera.security.signed import SignedTokens
+from tessera.settings import Settings, SettingsError
+from tessera.web.context import (
+    Services,
+    provide_actor,
+    provide_uow,
+    provide_user,
+    require_json_body,
+)
+from tessera.web.health import dev_mail, live, ready
+from tessera.web.middleware import RequestContextMiddleware
+from tessera.web.problems import EXCEPTION_HANDLERS
+
+
+def runtime_database_url(settings: Settings) -> str:
+    if settings.app_database_url:
+        return settings.app_database_url
+    if not settings.database_url:
+        raise SettingsError("TESSERA_DATABASE_URL is not set (and no embedded server was started)")
+    return app_role_url(settings.database_url, settings.app_db_role, settings.app_db_password)
+
+
+def default_mailer(settings: Settings) -> Mailer:
+    if settings.smtp_url:
+        return SmtpMailer(settings.smtp_url, settings.mail_from)
+    return DevMailer(settings.data_dir / "mail")
+
+
+def create_app(
+    settings: Settings, *, database: Database | None = None, mailer: Mailer | None = None
+) -> Litestar:
+    services = Services(
+        settings=settings,
+        database=database
+        or Database(runtime_database_url(settings), pool_size=settings.db_pool_size),
+        signer=SignedTokens(settings.secret_key),
+        mailer=mailer or default_mailer(settings),
+    )
+    api_handlers: list[Any] = [*IDENTITY_ROUTES]
+    api = Router(path="/api/v1", route_handlers=api_handlers)
+    handlers: list[Any] = [api, live, ready]
+    if settings.env != "production":
+        handlers.append(dev_mail)
+
+    async def close_database() -> None:
+        await services.database.dispose()
+
+    return Litestar(
+        route_handlers=handlers,
+        state=State({"services": services}),
+        dependencies={
+            "uow": Provide(provide_uow),
+            "user_actor": Provide(provide_user),
+            "actor": Provide(provide_actor),
+        },
+        before_request=require_json_body,
+        middleware=[
+            DefineMiddleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxies)
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.max_body_bytes,
+        on_shutdown=[close_database],
+        openapi_config=OpenAPIConfig(
+            title="Tessera API",
+            version=__version__,
+            path="/api/docs",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        logging_config=None,
+        debug=False,
+    )

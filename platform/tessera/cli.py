@@ -1,0 +1,254 @@
+"""The ``tessera`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any
+
+import click
+
+from tessera import __version__
+from tessera.app import runtime_database_url
+from tessera.db.engine import Database
+from tessera.db.migrations import upgrade
+from tessera.errors import DomainError, Invalid
+from tessera.logs import configure_logging
+from tessera.mail.service import deliver
+from tessera.security.signed import SignedTokens
+from tessera.settings import Settings, SettingsError
+from tessera.unit_of_work import UnitOfWork
+
+
+def load_settings(**overrides: Any) -> Settings:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    return settings.with_overrides(**{k: v for k, v in overrides.items() if v is not None})
+
+
+@contextmanager
+def owner_database(settings: Settings) -> Iterator[Settings]:
+    """Settings whose ``database_url`` is reachable: the configured server or an embedded one."""
+    if settings.database_url:
+        yield settings
+        return
+    if settings.env == "production":
+        raise click.ClickException("TESSERA_DATABASE_URL is required when TESSERA_ENV=production")
+    from tessera.db.embedded import start_embedded
+
+    click.echo(f"Starting embedded PostgreSQL (data in {settings.data_dir / 'pg'}) …", err=True)
+    server = start_embedded(settings.data_dir)
+    try:
+        owner_url = asyncio.run(server.owner_url())
+        yield settings.with_overrides(database_url=owner_url)
+    finally:
+        server.stop()
+
+
+def apply_migrations(settings: Settings) -> None:
+    assert settings.database_url
+    upgrade(
+        settings.migrations_dir,
+        settings.database_url,
+        app_role=settings.app_db_role,
+        app_password=settings.app_db_password,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tessera")
+def main() -> None:
+    """Tessera, the multi-tenant business platform.
+
+    Settings come from TESSERA_* environment variables (docs/operations/settings.md).
+    Without TESSERA_DATABASE_URL, an embedded PostgreSQL keeps its data under ./.tessera/.
+    """
+
+
+@main.command()
+@click.option("--host", help="Address to listen on.  [default: 127.0.0.1]")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port.  [default: 8000]")
+def dev(host: str | None, port: int | None) -> None:
+    """Run Tessera for development: database, migrations and the web server, in one go."""
+    settings = load_settings(host=host, port=port)
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    with owner_database(settings) as settings:
+        apply_migrations(settings)
+        import uvicorn
+
+        from tessera.app import create_app
+
+        app = create_app(settings)
+        url = f"http://{settings.host}:{settings.port}"
+        click.echo(
+            f"\n  Tessera is running at {url}\n"
+            f"  Sign up: POST {url}/api/v1/signup  (API reference: {url}/api/docs)\n"
+            f"  Mail sent in development is kept at {url}/api/v1/dev/mail\n"
+            "  Press Ctrl-C to stop.\n",
+            err=True,
+        )
+        uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+
+
+@main.command()
+@click.option("--host", help="Address to listen on.  [default: TESSERA_HOST or 127.0.0.1]")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), help="Port.  [default: TESSERA_PORT or 8000]"
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    help="Worker processes.  [default: TESSERA_WORKERS or 1]",
+)
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """Run the production web server (granian). Migrations are a separate step: `tessera migrate`."""
+    settings = load_settings(host=host, port=port, workers=workers)
+    with owner_database(settings) as settings:
+        runtime_url = runtime_database_url(settings)
+        # Worker processes build their app from the environment (tessera.asgi).
+        os.environ["TESSERA_APP_DATABASE_URL"] = runtime_url
+        assert settings.database_url
+        os.environ["TESSERA_DATABASE_URL"] = settings.database_url
+        from granian.constants import Interfaces
+        from granian.server import Server
+
+        click.echo(
+            f"Serving on http://{settings.host}:{settings.port} with {settings.workers} worker(s)",
+            err=True,
+        )
+        Server(
+            "tessera.asgi:app",
+            address=settings.host,
+            port=settings.port,
+            interface=Interfaces.ASGI,
+            workers=settings.workers,
+            log_access=False,
+        ).serve()
+
+
+@main.command()
+def migrate() -> None:
+    """Create the database roles and apply every pending migration."""
+    settings = load_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    with owner_database(settings) as settings:
+        apply_migrations(settings)
+    click.echo("Database is at the latest migration.")
+
+
+@asynccontextmanager
+async def unit_of_work(settings: Settings) -> AsyncIterator[UnitOfWork]:
+    """A transaction for a CLI command, as the runtime role (RLS applies as in requests)."""
+    from tessera.app import default_mailer
+
+    database = Database(runtime_database_url(settings), pool_size=1)
+    try:
+        async with database.transaction() as db:
+            uow = UnitOfWork(
+                db=db,
+                settings=settings,
+                signer=SignedTokens(settings.secret_key),
+                side_transaction=database.transaction,
+            )
+            yield uow
+        await deliver(default_mailer(settings), uow.mail)
+    finally:
+        await database.dispose()
+
+
+def run_with_database(settings: Settings, work: Any) -> Any:
+    """Run ``work(uow)`` in a transaction; a domain error becomes one line on stderr."""
+
+    async def go(settings: Settings) -> Any:
+        async with unit_of_work(settings) as uow:
+            return await work(uow)
+
+    with owner_database(settings) as settings:
+        try:
+            return asyncio.run(go(settings))
+        except Invalid as exc:
+            raise click.ClickException(f"{exc.errors[0].field} {exc.errors[0].message}") from None
+        except DomainError as exc:
+            raise click.ClickException(exc.detail) from None
+
+
+@main.group()
+def tenants() -> None:
+    """List and create tenants."""
+
+
+@tenants.command("list")
+def tenants_list() -> None:
+    """List every tenant."""
+    from tessera.tenants.service import list_tenants
+
+    async def work(uow: UnitOfWork) -> list[Any]:
+        return await list_tenants(uow.db)
+
+    rows = run_with_database(load_settings(), work)
+    if not rows:
+        click.echo(
+            "No tenants yet. Create one with `tessera tenants create` or sign up in the browser."
+        )
+        return
+    click.echo(f"{'SLUG':<40} {'STATUS':<10} {'CREATED':<20} NAME")
+    for tenant in rows:
+        created = tenant.created_at.strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{tenant.slug:<40} {tenant.status:<10} {created:<20} {tenant.name}")
+
+
+@tenants.command("create")
+@click.option("--name", required=True, help="Company name.")
+@click.option("--slug", required=True, help="Tenant slug: 3-40 lowercase letters, digits, hyphens.")
+@click.option(
+    "--owner-email", required=True, help="The owner's email (an existing account or a new one)."
+)
+@click.option("--owner-name", default="", help="The owner's name, for a new account.")
+@click.password_option("--owner-password", help="The owner's password (asked for if not given).")
+def tenants_create(
+    name: str, slug: str, owner_email: str, owner_name: str, owner_password: str
+) -> None:
+    """Create a tenant owned by an account."""
+    from tessera.identity.signup import create_with_owner
+
+    async def work(uow: UnitOfWork) -> str:
+        created = await create_with_owner(
+            uow,
+            company_name=name,
+            slug=slug,
+            name=owner_name or owner_email.split("@")[0],
+            email=owner_email,
+            password=owner_password,
+        )
+        return created.tenant.slug
+
+    created_slug = run_with_database(load_settings(), work)
+    click.echo(f"Created tenant {created_slug!r} owned by {owner_email}.")
+
+
+@main.group()
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True, help="Email address (unique across Tessera).")
+@click.option("--name", required=True, help="Full name.")
+@click.password_option("--password", help="Password (asked for if not given).")
+def users_create(email: str, name: str, password: str) -> None:
+    """Create a user account (with no tenant yet)."""
+    from tessera.identity.service import create_user
+
+    async def work(uow: UnitOfWork) -> str:
+        return (await create_user(uow.db, email=email, name=name, password=password)).email
+
+    click.echo(f"Created user {run_with_database(load_settings(), work)}.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

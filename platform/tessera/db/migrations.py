@@ -1,0 +1,69 @@
+"""Alembic, driven from code: the core branch plus any plugin version folders."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import asyncpg
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tessera.db.engine import plain_url
+from tessera.db.roles import ensure_runtime_roles
+
+
+def alembic_config(
+    migrations_dir: Path, owner_url: str, plugin_version_dirs: Sequence[Path] = ()
+) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("path_separator", "os")
+    locations = [migrations_dir / "versions" / "core", *plugin_version_dirs]
+    config.set_main_option("version_locations", ":".join(str(p) for p in locations))
+    config.attributes["owner_url"] = owner_url
+    return config
+
+
+def upgrade(
+    migrations_dir: Path,
+    owner_url: str,
+    *,
+    app_role: str,
+    app_password: str | None = None,
+    target: str = "heads",
+) -> None:
+    """Create the runtime roles, then apply migrations up to ``target`` (sync; runs its own loop)."""
+    asyncio.run(_ensure_roles(owner_url, app_role, app_password))
+    command.upgrade(alembic_config(migrations_dir, owner_url), target)
+
+
+def downgrade(migrations_dir: Path, owner_url: str, target: str = "base") -> None:
+    command.downgrade(alembic_config(migrations_dir, owner_url), target)
+
+
+async def _ensure_roles(owner_url: str, app_role: str, app_password: str | None) -> None:
+    conn = await asyncpg.connect(plain_url(owner_url))
+    try:
+        await ensure_runtime_roles(conn, app_role, app_password)
+    finally:
+        await conn.close()
+
+
+@lru_cache(maxsize=8)
+def script_heads(migrations_dir: Path) -> frozenset[str]:
+    script = ScriptDirectory.from_config(alembic_config(migrations_dir, owner_url=""))
+    return frozenset(script.get_heads())
+
+
+async def database_heads(conn: AsyncConnection) -> set[str]:
+    def read(sync_conn: object) -> set[str]:
+        context = MigrationContext.configure(sync_conn)  # type: ignore[arg-type]
+        return set(context.get_current_heads())
+
+    return await conn.run_sync(read)

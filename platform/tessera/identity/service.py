@@ -1,0 +1,296 @@
+"""Users, sign-in, sessions and memberships."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.db.tenant_context import set_tenant, set_user
+from tessera.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from tessera.identity import throttle
+from tessera.identity.models import ROLES, Membership, Session, User
+from tessera.security.passwords import (
+    check_password_rules,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from tessera.security.secrets import digest, new_secret
+from tessera.tenants import service as tenants
+from tessera.unit_of_work import UnitOfWork
+
+Role = Literal["owner", "admin", "member"]
+_ROLE_RANK = {role: rank for rank, role in enumerate(reversed(ROLES))}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is making a call: a user, and (usually) their membership in the current tenant."""
+
+    user_id: uuid.UUID
+    email: str
+    name: str
+    via: Literal["session", "token", "system"]
+    tenant_id: uuid.UUID | None = None
+    membership_id: uuid.UUID | None = None
+    role: str | None = None
+    session_hash: bytes | None = None
+    token_id: uuid.UUID | None = None
+    csrf_token: str | None = None
+
+    def require_member(self) -> tuple[uuid.UUID, uuid.UUID]:
+        if self.tenant_id is None or self.membership_id is None:
+            raise Forbidden("Choose a tenant first (POST /api/v1/me/tenant).")
+        return self.tenant_id, self.membership_id
+
+    def require_role(self, minimum: Role) -> None:
+        self.require_member()
+        if _ROLE_RANK.get(self.role or "", -1) < _ROLE_RANK[minimum]:
+            raise Forbidden(f"This needs the {minimum} role or higher.")
+
+    def outranks_or_equals(self, role: str) -> bool:
+        return _ROLE_RANK.get(self.role or "", -1) >= _ROLE_RANK[role]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionGrant:
+    """A new session: the cookie value is known only here and to the browser."""
+
+    cookie: str
+    csrf_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TenantMembership:
+    tenant_id: uuid.UUID
+    slug: str
+    name: str
+    role: str
+
+
+def normalize_email(raw: str, *, field: str = "email") -> str:
+    try:
+        result = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise Invalid(field, str(exc)) from None
+    return result.normalized.lower()
+
+
+def check_name(name: str, *, field: str = "name") -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise Invalid(field, "must not be empty")
+    return cleaned
+
+
+def check_role(role: str, *, field: str = "role") -> Role:
+    if role not in ROLES:
+        raise Invalid(field, f"must be one of {', '.join(ROLES)}")
+    return role  # type: ignore[return-value]
+
+
+async def get_user_by_email(db: AsyncSession, email: str) -> User | None:
+    return (await db.execute(select(User).where(User.email == email.lower()))).scalar_one_or_none()
+
+
+async def create_user(db: AsyncSession, *, email: str, name: str, password: str) -> User:
+    email = normalize_email(email)
+    name = check_name(name)
+    check_password_rules(password, email=email)
+    if await get_user_by_email(db, email) is not None:
+        raise Conflict("An account with this email already exists.")
+    user = User(email=email, name=name, password_hash=hash_password(password))
+    db.add(user)
+    await db.flush()
+    return user
+
+
+async def check_credentials(db: AsyncSession, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (in constant-ish time)."""
+    user = await get_user_by_email(db, email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if user is None or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+async def log_in(
+    uow: UnitOfWork, *, email: str, password: str, tenant_slug: str | None
+) -> tuple[SessionGrant, User, TenantMembership | None]:
+    """Check credentials under the throttle, then start a session in a tenant of the user's."""
+    settings = uow.settings
+    window = timedelta(seconds=settings.login_window_seconds)
+    keys = {throttle.email_key(email): settings.login_max_failures_per_email}
+    if uow.origin.ip:
+        keys[throttle.ip_key(uow.origin.ip)] = settings.login_max_failures_per_ip
+    await throttle.check(uow.db, keys, window)
+    user = await check_credentials(uow.db, email, password)
+    if user is None:
+        async with uow.side_transaction() as side:
+            await throttle.record_failure(side, list(keys), window)
+        raise Unauthenticated("The email or password is not correct.")
+    await throttle.clear(uow.db, throttle.email_key(email))
+    memberships = await list_user_tenants(uow.db, user.id)
+    chosen = _choose_tenant(memberships, tenant_slug)
+    grant = await start_session(uow, user.id, chosen.tenant_id if chosen else None)
+    return grant, user, chosen
+
+
+def _choose_tenant(
+    memberships: list[TenantMembership], slug: str | None
+) -> TenantMembership | None:
+    if slug is None:
+        return memberships[0] if memberships else None
+    for membership in memberships:
+        if membership.slug == slug:
+            return membership
+    raise NotFound(f"You are not a member of a tenant named {slug!r}.")
+
+
+async def start_session(
+    uow: UnitOfWork, user_id: uuid.UUID, tenant_id: uuid.UUID | None
+) -> SessionGrant:
+    cookie, csrf = new_secret(), secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    expires_at = now + timedelta(hours=uow.settings.session_ttl_hours)
+    uow.db.add(
+        Session(
+            token_hash=digest(cookie),
+            user_id=user_id,
+            tenant_id=tenant_id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=expires_at,
+            ip=uow.origin.ip,
+            user_agent=(uow.origin.user_agent or "")[:400] or None,
+        )
+    )
+    await uow.db.flush()
+    return SessionGrant(cookie=cookie, csrf_token=csrf, expires_at=expires_at)
+
+
+async def end_session(db: AsyncSession, token_hash: bytes) -> None:
+    await db.execute(delete(Session).where(Session.token_hash == token_hash))
+
+
+async def end_all_sessions(db: AsyncSession, user_id: uuid.UUID) -> None:
+    await db.execute(delete(Session).where(Session.user_id == user_id))
+
+
+async def actor_from_session(db: AsyncSession, cookie: str) -> Actor | None:
+    """The signed-in user of a session cookie, with the tenant context set; None if invalid."""
+    token_hash = digest(cookie)
+    row = (
+        await db.execute(
+            select(Session, User)
+            .join(User, User.id == Session.user_id)
+            .where(Session.token_hash == token_hash)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    session, user = row
+    if session.expires_at <= datetime.now(UTC) or not user.is_active:
+        return None
+    actor = Actor(
+        user_id=user.id,
+        email=user.email,
+        name=user.name,
+        via="session",
+        session_hash=token_hash,
+        csrf_token=session.csrf_token,
+    )
+    if session.tenant_id is None:
+        return actor
+    return await with_membership(db, actor, session.tenant_id)
+
+
+async def with_membership(db: AsyncSession, actor: Actor, tenant_id: uuid.UUID) -> Actor:
+    """``actor`` inside ``tenant_id`` (tenant context set), or without a tenant if not a member."""
+    await set_tenant(db, tenant_id)
+    membership = (
+        await db.execute(select(Membership).where(Membership.user_id == actor.user_id))
+    ).scalar_one_or_none()
+    if membership is None:
+        return actor
+    return Actor(
+        user_id=actor.user_id,
+        email=actor.email,
+        name=actor.name,
+        via=actor.via,
+        tenant_id=tenant_id,
+        membership_id=membership.id,
+        role=membership.role,
+        session_hash=actor.session_hash,
+        token_id=actor.token_id,
+        csrf_token=actor.csrf_token,
+    )
+
+
+async def list_user_tenants(db: AsyncSession, user_id: uuid.UUID) -> list[TenantMembership]:
+    """Every tenant the user belongs to, oldest membership first."""
+    await set_user(db, user_id)
+    tenant = tenants.active_tenants().subquery()
+    rows = await db.execute(
+        select(tenant.c.id, tenant.c.slug, tenant.c.name, Membership.role)
+        .join(Membership, Membership.tenant_id == tenant.c.id)
+        .where(Membership.user_id == user_id)
+        .order_by(Membership.created_at, tenant.c.slug)
+    )
+    return [TenantMembership(tenant_id=r.id, slug=r.slug, name=r.name, role=r.role) for r in rows]
+
+
+async def switch_tenant(db: AsyncSession, actor: Actor, slug: str) -> Actor:
+    if actor.session_hash is None:
+        raise Forbidden("An API token is bound to its tenant; it cannot switch.")
+    tenant = await tenants.get_active_by_slug(db, slug)
+    if tenant is None:
+        raise NotFound(f"You are not a member of a tenant named {slug!r}.")
+    switched = await with_membership(db, actor, tenant.id)
+    if switched.membership_id is None:
+        raise NotFound(f"You are not a member of a tenant named {slug!r}.")
+    await db.execute(
+        update(Session).where(Session.token_hash == actor.session_hash).values(tenant_id=tenant.id)
+    )
+    return switched
+
+
+async def add_membership(
+    db: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID, role: Role
+) -> Membership:
+    """Make ``user_id`` a member of ``tenant_id`` (whose context must be set)."""
+    existing = (
+        await db.execute(select(Membership).where(Membership.user_id == user_id))
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise Conflict("This person is already a member of the tenant.")
+    membership = Membership(tenant_id=tenant_id, user_id=user_id, role=role)
+    db.add(membership)
+    await db.flush()
+    return membership
+
+
+async def list_members(
+    db: AsyncSession, actor: Actor, *, after: uuid.UUID | None, limit: int
+) -> list[tuple[Membership, User]]:
+    actor.require_member()
+    query = (
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .order_by(Membership.id)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(Membership.id > after)
+    return [(m, u) for m, u in await db.execute(query)]

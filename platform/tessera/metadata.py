@@ -1,0 +1,15 @@
+"""The complete table metadata: every core model module (and, later, installed plugins')."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from tessera.db.base import Base
+
+
+def load_metadata() -> MetaData:
+    # Imported for their side effect: mapping the tables onto Base.metadata.
+    import tessera.identity.models
+    import tessera.tenants.models  # noqa: F401
+
+    return Base.metadata

@@ -1,0 +1,218 @@
+"""One settings object, read once from ``TESSERA_*`` environment variables.
+
+Every setting has a documented default (see docs/operations/settings.md). A missing or
+malformed value raises :class:`SettingsError` whose message is one line the CLI prints as is.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal, TypeVar, cast
+
+Environment = Literal["dev", "test", "production"]
+_ENVIRONMENTS: tuple[Environment, ...] = ("dev", "test", "production")
+_T = TypeVar("_T")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message is a single line for the operator."""
+
+
+def _default_migrations_dir() -> Path:
+    # platform/tessera/settings.py -> repository root / migrations
+    return Path(__file__).resolve().parents[2] / "migrations"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    env: Environment = "dev"
+    #: Owner connection: runs migrations and owns the tables. Unset: embedded PostgreSQL.
+    database_url: str | None = None
+    #: Runtime connection (the app role). Unset: ``database_url`` with the app role as user.
+    app_database_url: str | None = None
+    app_db_role: str = "tessera_app"
+    app_db_password: str | None = None
+    db_pool_size: int = 10
+    data_dir: Path = Path(".tessera")
+    migrations_dir: Path = field(default_factory=_default_migrations_dir)
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    base_url: str = ""
+    log_level: str = "INFO"
+    log_json: bool = True
+    max_body_bytes: int = 1_048_576
+    session_ttl_hours: int = 24 * 14
+    cookie_secure: bool = True
+    #: Proxies whose X-Forwarded-For is believed (comma-separated addresses).
+    trusted_proxies: frozenset[str] = frozenset()
+    login_max_failures_per_email: int = 5
+    login_max_failures_per_ip: int = 50
+    login_window_seconds: int = 900
+    smtp_url: str | None = None
+    mail_from: str = "Tessera <no-reply@localhost>"
+    invitation_ttl_hours: int = 24 * 7
+    email_token_ttl_hours: int = 24
+    password_reset_ttl_minutes: int = 60
+
+    @property
+    def is_dev(self) -> bool:
+        return self.env == "dev"
+
+    @property
+    def public_url(self) -> str:
+        return self.base_url or f"http://{self.host}:{self.port}"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read ``TESSERA_*`` variables; raise :class:`SettingsError` on the first bad one."""
+        env_vars = os.environ if environ is None else environ
+        reader = _Reader(env_vars)
+        env = cast(Environment, reader.get("ENV", _choice(_ENVIRONMENTS), "dev"))
+        production = env == "production"
+        data_dir = reader.get("DATA_DIR", Path, Path(".tessera"))
+        settings = cls(
+            env=env,
+            database_url=reader.get("DATABASE_URL", _database_url, None),
+            app_database_url=reader.get("APP_DATABASE_URL", _database_url, None),
+            app_db_role=reader.get("APP_DB_ROLE", _identifier, "tessera_app"),
+            app_db_password=reader.get("APP_DB_PASSWORD", str, None),
+            db_pool_size=reader.get("DB_POOL_SIZE", _int_between(1, 500), 10),
+            data_dir=data_dir,
+            migrations_dir=reader.get("MIGRATIONS_DIR", Path, _default_migrations_dir()),
+            secret_key=reader.get("SECRET_KEY", _secret_key, None)
+            or ("" if production else _dev_secret_key(data_dir)),
+            host=reader.get("HOST", str, "127.0.0.1"),
+            port=reader.get("PORT", _int_between(1, 65535), 8000),
+            workers=reader.get("WORKERS", _int_between(1, 256), 1),
+            base_url=reader.get("BASE_URL", _http_url, "").rstrip("/"),
+            log_level=reader.get(
+                "LOG_LEVEL", _choice(("DEBUG", "INFO", "WARNING", "ERROR")), "INFO"
+            ),
+            log_json=reader.get("LOG_JSON", _bool, True),
+            max_body_bytes=reader.get("MAX_BODY_BYTES", _int_between(1024, 1 << 30), 1_048_576),
+            session_ttl_hours=reader.get("SESSION_TTL_HOURS", _int_between(1, 24 * 365), 24 * 14),
+            cookie_secure=reader.get("COOKIE_SECURE", _bool, production),
+            trusted_proxies=reader.get("TRUSTED_PROXIES", _address_set, frozenset()),
+            login_max_failures_per_email=reader.get(
+                "LOGIN_MAX_FAILURES_PER_EMAIL", _int_between(1, 10_000), 5
+            ),
+            login_max_failures_per_ip=reader.get(
+                "LOGIN_MAX_FAILURES_PER_IP", _int_between(1, 100_000), 50
+            ),
+            login_window_seconds=reader.get("LOGIN_WINDOW_SECONDS", _int_between(1, 86_400), 900),
+            smtp_url=reader.get("SMTP_URL", _smtp_url, None),
+            mail_from=reader.get("MAIL_FROM", str, "Tessera <no-reply@localhost>"),
+            invitation_ttl_hours=reader.get(
+                "INVITATION_TTL_HOURS", _int_between(1, 24 * 90), 24 * 7
+            ),
+            email_token_ttl_hours=reader.get("EMAIL_TOKEN_TTL_HOURS", _int_between(1, 24 * 30), 24),
+            password_reset_ttl_minutes=reader.get(
+                "PASSWORD_RESET_TTL_MINUTES", _int_between(5, 24 * 60), 60
+            ),
+        )
+        if production and not settings.secret_key:
+            raise SettingsError("TESSERA_SECRET_KEY is required when TESSERA_ENV=production")
+        if production and not settings.database_url:
+            raise SettingsError("TESSERA_DATABASE_URL is required when TESSERA_ENV=production")
+        return settings
+
+
+class _Reader:
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+
+    def get(self, name: str, parse: Callable[[str], _T], default: _T) -> _T:
+        raw = self._environ.get(f"TESSERA_{name}")
+        if raw is None or raw.strip() == "":
+            return default
+        try:
+            return parse(raw.strip())
+        except (ValueError, TypeError) as exc:
+            raise SettingsError(f"TESSERA_{name} is malformed: {exc}") from None
+
+
+def _choice(options: tuple[_T, ...]) -> Callable[[str], _T]:
+    def parse(raw: str) -> _T:
+        for option in options:
+            if raw == option:
+                return option
+        raise ValueError(f"expected one of {', '.join(map(str, options))}, got {raw!r}")
+
+    return parse
+
+
+def _int_between(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {raw!r}") from None
+        if not low <= value <= high:
+            raise ValueError(f"expected a number from {low} to {high}, got {value}")
+        return value
+
+    return parse
+
+
+def _bool(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected true or false, got {raw!r}")
+
+
+def _database_url(raw: str) -> str:
+    if not raw.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
+        raise ValueError("expected a postgresql:// URL")
+    return raw
+
+
+def _smtp_url(raw: str) -> str:
+    if not raw.startswith(("smtp://", "smtps://")):
+        raise ValueError("expected smtp://user:password@host:port or smtps://…")
+    return raw
+
+
+def _http_url(raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise ValueError("expected an http:// or https:// URL")
+    return raw
+
+
+def _identifier(raw: str) -> str:
+    if not raw.replace("_", "").isalnum() or not raw[0].isalpha() or len(raw) > 63:
+        raise ValueError("expected a PostgreSQL role name of letters, digits and underscores")
+    return raw.lower()
+
+
+def _secret_key(raw: str) -> str:
+    if len(raw) < 32:
+        raise ValueError("expected at least 32 characters")
+    return raw
+
+
+def _address_set(raw: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _dev_secret_key(data_dir: Path) -> str:
+    """Outside production, a random key is made once and kept under the data directory."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,133 @@
+"""Per-request dependencies: the unit of work, the signed-in actor, CSRF, JSON-only bodies."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException
+
+from tessera.db.engine import Database
+from tessera.errors import Forbidden, Unauthenticated
+from tessera.identity.api_tokens import actor_from_token
+from tessera.identity.service import Actor, actor_from_session
+from tessera.mail.service import Mailer, deliver
+from tessera.security.secrets import same_text
+from tessera.security.signed import SignedTokens
+from tessera.settings import Settings
+from tessera.unit_of_work import Origin, UnitOfWork
+
+SESSION_COOKIE = "tessera_session"
+CSRF_COOKIE = "tessera_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+#: Handler parameter types: ``uow: Uow`` gets the request's unit of work, ``actor: Member``
+#: the signed-in member of the current tenant, ``user_actor: SignedIn`` any signed-in user.
+Uow = NamedDependency[UnitOfWork]
+Member = NamedDependency[Actor]
+SignedIn = NamedDependency[Actor]
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What the app holds for its lifetime; kept in ``app.state.services``."""
+
+    settings: Settings
+    database: Database
+    signer: SignedTokens
+    mailer: Mailer
+
+
+def services_of(state: State) -> Services:
+    services: Services = state.services
+    return services
+
+
+async def provide_uow(
+    request: Request[Any, Any, Any], state: State
+) -> AsyncGenerator[UnitOfWork, None]:
+    """One transaction per request: committed when the handler returns, rolled back if it raises.
+
+    Mail queued during the request goes out only after the commit.
+    """
+    services = services_of(state)
+    async with services.database.transaction() as db:
+        uow = UnitOfWork(
+            db=db,
+            settings=services.settings,
+            signer=services.signer,
+            side_transaction=services.database.transaction,
+            origin=Origin(
+                request_id=request.state.get("request_id", ""),
+                ip=request.state.get("client_ip"),
+                user_agent=request.headers.get("user-agent"),
+            ),
+        )
+        yield uow
+    await deliver(services.mailer, uow.mail)
+
+
+async def provide_user(request: Request[Any, Any, Any], uow: Uow) -> Actor:
+    """The signed-in user (session cookie or bearer token); 401 if there is none."""
+    actor = await _authenticate(request, uow)
+    if actor.via == "session" and request.method not in SAFE_METHODS:
+        _check_csrf(request, actor)
+    return actor
+
+
+async def provide_actor(request: Request[Any, Any, Any], user_actor: SignedIn) -> Actor:
+    """The signed-in user as a member of their current tenant; 403 without one."""
+    actor = user_actor
+    actor.require_member()
+    return actor
+
+
+async def _authenticate(request: Request[Any, Any, Any], uow: UnitOfWork) -> Actor:
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        scheme, _, credentials = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not credentials.strip():
+            raise Unauthenticated("Use 'Authorization: Bearer <API token>'.")
+        actor = await actor_from_token(uow.db, credentials.strip())
+        if actor is None:
+            raise Unauthenticated("The API token is not valid, has expired or was revoked.")
+        return actor
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        actor = await actor_from_session(uow.db, cookie)
+        if actor is not None:
+            return actor
+        raise Unauthenticated("Your session has ended; sign in again.")
+    raise Unauthenticated("Sign in, or send an API token.")
+
+
+def _check_csrf(request: Request[Any, Any, Any], actor: Actor) -> None:
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent or actor.csrf_token is None or not same_text(sent, actor.csrf_token):
+        raise Forbidden(
+            "The CSRF token is missing or wrong: send the X-CSRF-Token header with the "
+            "csrf_token of your session."
+        )
+
+
+async def require_json_body(request: Request[Any, Any, Any]) -> None:
+    """A state-changing request with a body must say it is JSON.
+
+    Browsers send cross-site form posts as form or text types without a CORS preflight;
+    insisting on ``application/json`` keeps those away from the endpoints that work without a
+    session (sign-up, log-in), where there is no CSRF token to check yet.
+    """
+    if request.method in SAFE_METHODS:
+        return
+    length = request.headers.get("content-length")
+    chunked = request.headers.get("transfer-encoding", "").lower() == "chunked"
+    if not chunked and (length is None or length.strip() == "0"):
+        return
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise HTTPException(status_code=415, detail="Send the request body as application/json.")

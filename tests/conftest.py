@@ -1,0 +1,126 @@
+"""Test harness: one PostgreSQL, one migrated database per run, one real server per worker.
+
+PostgreSQL is the embedded server (as in ``make dev``) unless TESSERA_TEST_DATABASE_URL names
+another one (a superuser URL: the harness creates its own database and roles there). The
+controlling pytest process prepares the database once; each xdist worker serves the app on
+its own port over real HTTP. Tests never share a tenant: each signs up its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.support import (
+    ADMIN_URL_VAR,
+    OWNER_URL_VAR,
+    LiveServer,
+    make_client,
+    test_settings,
+)
+
+_embedded = None
+_database_name = ""
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the controlling process only: start PostgreSQL and migrate a fresh database."""
+    global _embedded, _database_name
+    if _is_worker(config) or os.environ.get(OWNER_URL_VAR):
+        return
+    from tessera.db.embedded import EmbeddedPostgres
+    from tessera.db.migrations import upgrade
+    from tessera.db.roles import ensure_owner_database
+
+    admin_url = os.environ.get("TESSERA_TEST_DATABASE_URL")
+    if not admin_url:
+        pgdata = Path(tempfile.gettempdir()) / "tessera-test-pg"
+        _embedded = EmbeddedPostgres(pgdata)
+        admin_url = _embedded.admin_url
+    _database_name = f"tessera_test_{uuid.uuid4().hex[:10]}"
+    asyncio.run(ensure_owner_database(admin_url, "tessera", _database_name))
+    from sqlalchemy.engine import make_url
+
+    owner_url = (
+        make_url(admin_url)
+        .set(username="tessera", password=None, database=_database_name)
+        .render_as_string(hide_password=False)
+    )
+    settings = test_settings(owner_url, Path(tempfile.mkdtemp()))
+    upgrade(settings.migrations_dir, owner_url, app_role=settings.app_db_role)
+    os.environ[ADMIN_URL_VAR] = admin_url
+    os.environ[OWNER_URL_VAR] = owner_url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _is_worker(config) or not _database_name:
+        return
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(os.environ[ADMIN_URL_VAR])
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{_database_name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())
+    if _embedded is not None:
+        _embedded.stop()
+
+
+@pytest.fixture(scope="session")
+def owner_url() -> str:
+    return os.environ[OWNER_URL_VAR]
+
+
+@pytest.fixture(scope="session")
+def admin_url() -> str:
+    return os.environ[ADMIN_URL_VAR]
+
+
+@pytest.fixture(scope="session")
+def live_server(owner_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real app, served by uvicorn on a free port, for this worker's tests."""
+    server = LiveServer(test_settings(owner_url, tmp_path_factory.mktemp("data")))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def client(live_server: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client(live_server) as c:
+        yield c
+
+
+@pytest.fixture
+async def owner_db(owner_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """A connection as the table owner (for setting up and inspecting, never for the app)."""
+    from tessera.db.engine import plain_url
+
+    conn = await asyncpg.connect(plain_url(owner_url))
+    yield conn
+    await conn.close()
+
+
+@pytest.fixture
+async def app_db(live_server: LiveServer) -> AsyncIterator[asyncpg.Connection]:
+    """A raw connection as the runtime app role: what the application itself can do."""
+    from tessera.app import runtime_database_url
+    from tessera.db.engine import plain_url
+
+    conn = await asyncpg.connect(plain_url(runtime_database_url(live_server.settings)))
+    yield conn
+    await conn.close()
