@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
+
 from tessera.db.engine import asyncpg_url
 from tessera.metadata import load_metadata
 

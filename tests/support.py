@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
 from tessera.settings import Settings
 
 ADMIN_URL_VAR = "TESSERA_TEST_ADMIN_URL"
@@ -46,6 +47,7 @@ class LiveServer:
 
     def __init__(self, settings: Settings) -> None:
         import uvicorn
+
         from tessera.app import create_app
 
         self.port = free_port()

@@ -7,7 +7,6 @@ from typing import Any
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
@@ -62,7 +61,7 @@ def create_app(
     async def close_database() -> None:
         await services.database.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=handlers,
         state=State({"services": services}),
         dependencies={
@@ -71,9 +70,6 @@ def create_app(
             "actor": Provide(provide_actor),
         },
         before_request=require_json_body,
-        middleware=[
-            DefineMiddleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxies)
-        ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         on_shutdown=[close_database],
@@ -86,3 +82,7 @@ def create_app(
         logging_config=None,
         debug=False,
     )
+    # Outermost, around routing itself: a 404 or 405 from the router gets a request id and
+    # an access-log line too (route middleware only runs once a route has matched).
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, settings.trusted_proxies)
+    return app

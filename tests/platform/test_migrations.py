@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
+
 from tessera.db.engine import asyncpg_url, plain_url
 from tessera.db.migrations import downgrade, script_heads, upgrade
 from tessera.db.roles import ensure_owner_database

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 from tessera.db.rls import enable_tenant_rls, grant_runtime
 from tessera.db.roles import RUNTIME_GROUP, quote_ident
 from tessera.db.tenant_context import CURRENT_USER_SQL
