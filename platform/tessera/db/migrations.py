@@ -10,8 +10,8 @@ from pathlib import Path
 import asyncpg
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tessera.db.engine import plain_url
@@ -62,8 +62,8 @@ def script_heads(migrations_dir: Path) -> frozenset[str]:
 
 
 async def database_heads(conn: AsyncConnection) -> set[str]:
-    def read(sync_conn: object) -> set[str]:
-        context = MigrationContext.configure(sync_conn)  # type: ignore[arg-type]
-        return set(context.get_current_heads())
-
-    return await conn.run_sync(read)
+    """The revisions applied to the database (empty before the first migration)."""
+    exists = await conn.scalar(text("SELECT to_regclass('alembic_version') IS NOT NULL"))
+    if not exists:
+        return set()
+    return set((await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars())

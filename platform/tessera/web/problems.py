@@ -110,6 +110,13 @@ def _field_error(item: dict[str, Any]) -> dict[str, str]:
         message = match.group("message") or raw_message
         path = (match.group("path") or "").lstrip(".")
     key = str(item.get("key") or path or "")
+    if source == "body" and key == "data":
+        # Litestar names the whole body after the handler's ``data`` parameter, a name clients
+        # never see: name the field the message mentions, or else the body itself.
+        key = ""
+        if message == "'data'":
+            # No body at all: Litestar reports the missing parameter as a bare KeyError.
+            message = "is required: send a JSON object"
     # msgspec reports unknown and missing fields by name inside the message.
     named = re.search(
         r"(?:Object contains unknown field|missing required field) `([^`]+)`", message
