@@ -100,7 +100,7 @@ class Settings:
             log_json=reader.get("LOG_JSON", _bool, True),
             max_body_bytes=reader.get("MAX_BODY_BYTES", _int_between(1024, 1 << 30), 1_048_576),
             session_ttl_hours=reader.get("SESSION_TTL_HOURS", _int_between(1, 24 * 365), 24 * 14),
-            cookie_secure=reader.get("COOKIE_SECURE", _bool, production),
+            cookie_secure=reader.get("COOKIE_SECURE", _bool, env != "dev"),
             trusted_proxies=reader.get("TRUSTED_PROXIES", _address_set, frozenset()),
             login_max_failures_per_email=reader.get(
                 "LOGIN_MAX_FAILURES_PER_EMAIL", _int_between(1, 10_000), 5

@@ -9,6 +9,8 @@ No setting means no rows.
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -30,6 +32,17 @@ async def set_tenant(db: AsyncSession | AsyncConnection, tenant_id: uuid.UUID) -
     await db.execute(_SET_TENANT, {"tenant_id": str(tenant_id)})
 
 
-async def set_user(db: AsyncSession | AsyncConnection, user_id: uuid.UUID) -> None:
-    """Let the rest of the transaction read ``user_id``'s own memberships in every tenant."""
+@asynccontextmanager
+async def own_memberships_visible(
+    db: AsyncSession | AsyncConnection, user_id: uuid.UUID
+) -> AsyncIterator[None]:
+    """Inside the block, ``user_id``'s memberships in every tenant are readable.
+
+    Only for listing a user's own tenants; the setting is cleared when the block ends, so a
+    later query in the same transaction sees the current tenant alone again.
+    """
     await db.execute(_SET_USER, {"user_id": str(user_id)})
+    try:
+        yield
+    finally:
+        await db.execute(_SET_USER, {"user_id": ""})

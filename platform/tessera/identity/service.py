@@ -12,7 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.db.tenant_context import set_tenant, set_user
+from tessera.db.tenant_context import own_memberships_visible, set_tenant
 from tessera.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from tessera.identity import throttle
 from tessera.identity.models import ROLES, Membership, Session, User
@@ -240,14 +240,14 @@ async def with_membership(db: AsyncSession, actor: Actor, tenant_id: uuid.UUID) 
 
 async def list_user_tenants(db: AsyncSession, user_id: uuid.UUID) -> list[TenantMembership]:
     """Every tenant the user belongs to, oldest membership first."""
-    await set_user(db, user_id)
     tenant = tenants.active_tenants().subquery()
-    rows = await db.execute(
-        select(tenant.c.id, tenant.c.slug, tenant.c.name, Membership.role)
-        .join(Membership, Membership.tenant_id == tenant.c.id)
-        .where(Membership.user_id == user_id)
-        .order_by(Membership.created_at, tenant.c.slug)
-    )
+    async with own_memberships_visible(db, user_id):
+        rows = await db.execute(
+            select(tenant.c.id, tenant.c.slug, tenant.c.name, Membership.role)
+            .join(Membership, Membership.tenant_id == tenant.c.id)
+            .where(Membership.user_id == user_id)
+            .order_by(Membership.created_at, tenant.c.slug)
+        )
     return [TenantMembership(tenant_id=r.id, slug=r.slug, name=r.name, role=r.role) for r in rows]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from tessera.errors import DomainError, Invalid
 from tessera.logs import request_id_var
@@ -117,9 +118,10 @@ def _field_error(item: dict[str, Any]) -> dict[str, str]:
         if message == "'data'":
             # No body at all: Litestar reports the missing parameter as a bare KeyError.
             message = "is required: send a JSON object"
-    # msgspec reports unknown and missing fields by name inside the message.
+    # msgspec reports unknown and missing fields by name inside the message, and so does
+    # tessera.web.schemas.Input for a field it refuses.
     named = re.search(
-        r"(?:Object contains unknown field|missing required field) `([^`]+)`", message
+        r"(?:Object contains unknown field|missing required field|^Field) `([^`]+)`", message
     )
     if named and not key:
         key = named.group(1)
@@ -135,6 +137,36 @@ def _is_semantic(errors: list[dict[str, str]]) -> bool:
             ("Expected `str` of length", "Expected `int` >=", "Expected `int` <=")
         )
         for e in errors
+    )
+
+
+# SQLSTATE classes of integrity violations: the database's last word when two requests race
+# past the service's own checks (say, two sign-ups for one slug at the same moment).
+_INTEGRITY_ANSWERS = {
+    "23505": (409, "This conflicts with an existing record (it must be unique)."),
+    "23503": (409, "This refers to a record that does not exist or is still referred to."),
+    "23514": (422, "A value breaks a rule of this record."),
+    "23502": (422, "A required value is missing."),
+}
+
+
+def integrity_error_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Any]:
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    status, detail = _INTEGRITY_ANSWERS.get(sqlstate, (409, "This conflicts with existing data."))
+    return problem(status, detail, instance=request.url.path)
+
+
+def database_unavailable_handler(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    if isinstance(exc, IntegrityError):
+        return integrity_error_handler(request, exc)
+    if not exc.connection_invalidated and not isinstance(exc, OperationalError):
+        return internal_error_handler(request, exc)
+    logger.warning("database unavailable", extra={"error": type(exc.orig).__name__})
+    return problem(
+        503,
+        "The database is unavailable; try again shortly.",
+        headers={"Retry-After": "5"},
+        instance=request.url.path,
     )
 
 
@@ -159,5 +191,6 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: domain_error_handler,
     ValidationException: validation_handler,
     HTTPException: http_exception_handler,
+    DBAPIError: database_unavailable_handler,
     Exception: internal_error_handler,
 }
