@@ -2,13 +2,18 @@
 # Both install what they need from this repository's own files (uv.lock).
 
 PYTHON ?= python3
-UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+# uv from the PATH if there is one; otherwise a private copy in .tools/, installed from PyPI
+# into its own virtual environment (works even where the system Python refuses pip installs).
+UV_SYSTEM := $(shell command -v uv 2>/dev/null)
+UV := $(if $(UV_SYSTEM),$(UV_SYSTEM),$(CURDIR)/.tools/bin/uv)
 
 .PHONY: dev test sync uv lint typecheck imports pytest clean
 
 uv:
-	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 \
-		|| $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+ifeq ($(UV_SYSTEM),)
+	@test -x $(UV) || ($(PYTHON) -m venv .tools \
+		&& .tools/bin/pip install --quiet --disable-pip-version-check uv)
+endif
 
 sync: uv
 	$(UV) sync --all-packages --frozen --quiet
@@ -32,4 +37,4 @@ pytest: sync
 test: lint typecheck imports pytest
 
 clean:
-	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache
+	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache
