@@ -11,6 +11,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from tessera import __version__
+from tessera.audit.capture import AuditedSession
 from tessera.db.engine import Database, app_role_url
 from tessera.identity.routes import ROUTE_HANDLERS as IDENTITY_ROUTES
 from tessera.mail.service import DevMailer, Mailer, SmtpMailer
@@ -48,7 +49,11 @@ def create_app(
     services = Services(
         settings=settings,
         database=database
-        or Database(runtime_database_url(settings), pool_size=settings.db_pool_size),
+        or Database(
+            runtime_database_url(settings),
+            pool_size=settings.db_pool_size,
+            session_class=AuditedSession,
+        ),
         signer=SignedTokens(settings.secret_key),
         mailer=mailer or default_mailer(settings),
     )

@@ -13,6 +13,7 @@ import click
 
 from tessera import __version__
 from tessera.app import runtime_database_url
+from tessera.audit.capture import AuditedSession
 from tessera.db.engine import Database
 from tessera.db.migrations import upgrade
 from tessera.errors import DomainError, Invalid
@@ -146,7 +147,7 @@ async def unit_of_work(settings: Settings) -> AsyncIterator[UnitOfWork]:
     """A transaction for a CLI command, as the runtime role (RLS applies as in requests)."""
     from tessera.app import default_mailer
 
-    database = Database(runtime_database_url(settings), pool_size=1)
+    database = Database(runtime_database_url(settings), pool_size=1, session_class=AuditedSession)
     try:
         async with database.transaction() as db:
             uow = UnitOfWork(

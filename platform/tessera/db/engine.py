@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 
 def asyncpg_url(url: str | URL) -> URL:
@@ -33,7 +34,9 @@ def app_role_url(owner_url: str, role: str, password: str | None) -> str:
 class Database:
     """The app role's connection pool and the session factory built on it."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, session_class: type[Session] = Session
+    ) -> None:
         self.engine: AsyncEngine = create_async_engine(
             asyncpg_url(url),
             pool_size=pool_size,
@@ -41,7 +44,9 @@ class Database:
             pool_timeout=10,
             connect_args={"server_settings": {"application_name": "tessera"}},
         )
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        self.sessions = async_sessionmaker(
+            self.engine, expire_on_commit=False, autoflush=True, sync_session_class=session_class
+        )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, select
 
 from tessera.db.tenant_context import set_tenant
 from tessera.errors import Conflict, Forbidden, Gone, Invalid, NotFound, Unauthenticated
@@ -18,6 +18,7 @@ from tessera.identity.models import Invitation, Membership, User
 from tessera.identity.service import (
     Actor,
     SessionGrant,
+    act_as,
     add_membership,
     check_credentials,
     check_role,
@@ -52,9 +53,11 @@ async def invite(uow: UnitOfWork, actor: Actor, *, email: str, role: str) -> Inv
             raise Conflict("This person is already a member of the tenant.")
     now = datetime.now(UTC)
     # A new invitation replaces any pending one for the same address.
-    await uow.db.execute(
-        update(Invitation).where(Invitation.email == email, _pending(now)).values(revoked_at=now)
+    earlier = await uow.db.execute(
+        select(Invitation).where(Invitation.email == email, _pending(now))
     )
+    for pending in earlier.scalars():
+        pending.revoked_at = now
     invitation = Invitation(
         tenant_id=tenant_id,
         email=email,
@@ -148,6 +151,7 @@ async def accept(
         raise Unauthenticated("The password does not match the existing account for this email.")
     # The link reached this mailbox, which proves the address.
     user.email_verified_at = user.email_verified_at or datetime.now(UTC)
+    act_as(uow, user.id)
     membership = await add_membership(uow.db, tenant_id, user.id, check_role(invitation.role))
     invitation.accepted_at = datetime.now(UTC)
     grant = await start_session(uow, user.id, tenant_id)

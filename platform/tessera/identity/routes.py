@@ -122,8 +122,7 @@ class AuthController(Controller):
 
     @post("/logout", status_code=HTTP_200_OK, summary="End the current session")
     async def logout(self, user_actor: SignedIn, uow: Uow) -> Response[MessageOut]:
-        if user_actor.session_hash is not None:
-            await identity.end_session(uow.db, user_actor.session_hash)
+        await identity.log_out(uow, user_actor)
         return without_session(Response(MessageOut(detail="Signed out.")), uow.settings)
 
     @post(

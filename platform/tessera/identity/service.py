@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.audit import capture as audit
 from tessera.db.tenant_context import own_memberships_visible, set_tenant
 from tessera.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from tessera.identity import throttle
@@ -57,6 +59,20 @@ class Actor:
 
     def outranks_or_equals(self, role: str) -> bool:
         return _ROLE_RANK.get(self.role or "", -1) >= _ROLE_RANK[role]
+
+
+def act_as(uow: UnitOfWork, user_id: uuid.UUID, token_id: uuid.UUID | None = None) -> None:
+    """Stamp the rest of the unit of work's audit entries with this user (or API token)."""
+    current = audit.get_context(uow.db.sync_session)
+    audit.set_context(
+        uow.db.sync_session,
+        dataclasses.replace(
+            current,
+            actor_kind="token" if token_id else "user",
+            actor_user_id=user_id,
+            actor_token_id=token_id,
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,14 +153,33 @@ async def log_in(
     await throttle.check(uow.db, keys, window)
     user = await check_credentials(uow.db, email, password)
     if user is None:
+        # The request rolls back; the count and the security event must survive it.
         async with uow.side_transaction() as side:
             await throttle.record_failure(side, list(keys), window)
+            await _record_failed_login(uow, side, email)
         raise Unauthenticated("The email or password is not correct.")
     await throttle.clear(uow.db, throttle.email_key(email))
     memberships = await list_user_tenants(uow.db, user.id)
     chosen = _choose_tenant(memberships, tenant_slug)
     grant = await start_session(uow, user.id, chosen.tenant_id if chosen else None)
+    act_as(uow, user.id)
+    if chosen is not None:
+        audit.record(uow.db.sync_session, chosen.tenant_id, "login", **_about(user.id))
     return grant, user, chosen
+
+
+def _about(user_id: uuid.UUID) -> dict[str, Any]:
+    return {"record_type": "identity_user", "record_id": str(user_id)}
+
+
+async def _record_failed_login(uow: UnitOfWork, side: AsyncSession, email: str) -> None:
+    """A failed log-in to a known account shows in the audit trail of each of its tenants."""
+    user = await get_user_by_email(side, email)
+    if user is None:
+        return
+    audit.set_context(side.sync_session, audit.get_context(uow.db.sync_session))
+    for membership in await list_user_tenants(side, user.id):
+        audit.record(side.sync_session, membership.tenant_id, "login_failed", **_about(user.id))
 
 
 def _choose_tenant(
@@ -182,6 +217,15 @@ async def start_session(
 
 async def end_session(db: AsyncSession, token_hash: bytes) -> None:
     await db.execute(delete(Session).where(Session.token_hash == token_hash))
+
+
+async def log_out(uow: UnitOfWork, actor: Actor) -> None:
+    """End the actor's session (an API token has none to end)."""
+    if actor.session_hash is None:
+        return
+    await end_session(uow.db, actor.session_hash)
+    if actor.tenant_id is not None:
+        audit.record(uow.db.sync_session, actor.tenant_id, "logout", **_about(actor.user_id))
 
 
 async def end_all_sessions(db: AsyncSession, user_id: uuid.UUID) -> None:
@@ -223,7 +267,9 @@ async def with_membership(db: AsyncSession, actor: Actor, tenant_id: uuid.UUID) 
         await db.execute(select(Membership).where(Membership.user_id == actor.user_id))
     ).scalar_one_or_none()
     if membership is None:
-        return actor
+        # Not a member here: the tenant ``actor`` may come with must not carry over (a switch
+        # to a stranger's tenant would otherwise pass as a member of the old one).
+        return replace(actor, tenant_id=None, membership_id=None, role=None)
     return Actor(
         user_id=actor.user_id,
         email=actor.email,

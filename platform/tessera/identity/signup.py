@@ -49,6 +49,7 @@ async def create_with_owner(
         raise Unauthenticated(
             "An account with this email exists; enter its password to add a company to it."
         )
+    identity.act_as(uow, user.id)
     tenant = await tenants.create_tenant(uow.db, name=company_name, slug=slug)
     await set_tenant(uow.db, tenant.id)
     membership = await identity.add_membership(uow.db, tenant.id, user.id, "owner")

@@ -11,10 +11,11 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 
+from tessera.audit import capture as audit
 from tessera.db.engine import Database
 from tessera.errors import Forbidden, Unauthenticated
 from tessera.identity.api_tokens import actor_from_token
-from tessera.identity.service import Actor, actor_from_session
+from tessera.identity.service import Actor, act_as, actor_from_session
 from tessera.mail.service import Mailer, deliver
 from tessera.security.secrets import same_text
 from tessera.security.signed import SignedTokens
@@ -68,6 +69,15 @@ async def provide_uow(
                 user_agent=request.headers.get("user-agent"),
             ),
         )
+        audit.set_context(
+            db.sync_session,
+            audit.AuditContext(
+                actor_kind="anonymous",
+                request_id=uow.origin.request_id,
+                ip=uow.origin.ip,
+                user_agent=uow.origin.user_agent,
+            ),
+        )
         yield uow
     await deliver(services.mailer, uow.mail)
 
@@ -77,6 +87,7 @@ async def provide_user(request: Request[Any, Any, Any], uow: Uow) -> Actor:
     actor = await _authenticate(request, uow)
     if actor.via == "session" and request.method not in SAFE_METHODS:
         _check_csrf(request, actor)
+    act_as(uow, actor.user_id, actor.token_id)
     return actor
 
 

@@ -118,13 +118,16 @@ def _field_error(item: dict[str, Any]) -> dict[str, str]:
         if message == "'data'":
             # No body at all: Litestar reports the missing parameter as a bare KeyError.
             message = "is required: send a JSON object"
-    # msgspec reports unknown and missing fields by name inside the message, and so does
-    # tessera.web.schemas.Input for a field it refuses.
+    # msgspec reports unknown and missing fields by name inside the message.
     named = re.search(
-        r"(?:Object contains unknown field|missing required field|^Field) `([^`]+)`", message
+        r"(?:Object contains unknown field|missing required field) `([^`]+)`", message
     )
     if named and not key:
         key = named.group(1)
+    # tessera.web.schemas.Input refuses a field as "Field `name` <reason>".
+    refused = re.fullmatch(r"Field `([^`]+)` (.+)", message)
+    if refused and not key:
+        key, message = refused.group(1), refused.group(2)
     # Fields are named as the client sent them ("slug", "limit"), as services name them.
     field = key or source
     return {"field": field, "message": message}
