@@ -12,6 +12,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from tessera import __version__
 from tessera.audit.capture import AuditedSession
+from tessera.audit.routes import AuditController
 from tessera.db.engine import Database, app_role_url
 from tessera.identity.routes import ROUTE_HANDLERS as IDENTITY_ROUTES
 from tessera.mail.service import DevMailer, Mailer, SmtpMailer
@@ -57,7 +58,7 @@ def create_app(
         signer=SignedTokens(settings.secret_key),
         mailer=mailer or default_mailer(settings),
     )
-    api_handlers: list[Any] = [*IDENTITY_ROUTES]
+    api_handlers: list[Any] = [*IDENTITY_ROUTES, AuditController]
     api = Router(path="/api/v1", route_handlers=api_handlers)
     handlers: list[Any] = [api, live, ready]
     if settings.env != "production":

@@ -233,6 +233,44 @@ def tenants_create(
 
 
 @main.group()
+def audit() -> None:
+    """Check the audit trail."""
+
+
+@audit.command("verify")
+@click.option("--tenant", "slug", help="Only this tenant (its slug).  [default: every tenant]")
+def audit_verify(slug: str | None) -> None:
+    """Recompute each tenant's hash chain and name the first entry that does not match."""
+    from tessera.audit.service import verify_tenant
+    from tessera.tenants.service import get_by_slug, list_tenants
+
+    async def work(uow: UnitOfWork) -> list[tuple[str, Any]]:
+        if slug is not None:
+            tenant = await get_by_slug(uow.db, slug)
+            if tenant is None:
+                raise click.ClickException(f"No tenant has the slug {slug!r}.")
+            chosen = [tenant]
+        else:
+            chosen = await list_tenants(uow.db)
+        return [(t.slug, await verify_tenant(uow.db, t.id)) for t in chosen]
+
+    broken = 0
+    for tenant_slug, verdict in run_with_database(load_settings(), work):
+        if verdict.ok:
+            click.echo(f"{tenant_slug}: {verdict.entries} entries, chain intact")
+            continue
+        broken += 1
+        where = (
+            f"entry #{verdict.broken_seq} ({verdict.broken_id})"
+            if verdict.broken_seq
+            else "the chain head"
+        )
+        click.echo(f"{tenant_slug}: BROKEN at {where}: {verdict.reason}", err=True)
+    if broken:
+        raise SystemExit(1)
+
+
+@main.group()
 def users() -> None:
     """Manage user accounts."""
 

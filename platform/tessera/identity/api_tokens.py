@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.db.ids import uuid7
 from tessera.db.tenant_context import set_tenant
 from tessera.errors import Forbidden, Invalid, NotFound
 from tessera.identity.models import ApiToken, Membership, User
@@ -56,20 +57,20 @@ async def create_token(
     if not name:
         raise Invalid("name", "must not be empty")
     secret = secrets.token_bytes(_SECRET_BYTES)
+    token_id = uuid7()
+    plaintext = _encode(tenant_id, token_id, secret)
     token = ApiToken(
+        id=token_id,
         tenant_id=tenant_id,
         membership_id=membership_id,
         name=name,
         secret_hash=digest(secret.hex()),
-        hint="",
+        hint=plaintext[-4:],
         expires_at=(
             datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days else None
         ),
     )
     db.add(token)
-    await db.flush()
-    plaintext = _encode(tenant_id, token.id, secret)
-    token.hint = plaintext[-4:]
     await db.flush()
     return token, plaintext
 

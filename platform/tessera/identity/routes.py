@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, Response, delete, get, post
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from tessera.identity import api_tokens, email_links, invitations, signup
@@ -37,11 +37,15 @@ from tessera.identity.schemas import (
 from tessera.identity.service import TenantMembership
 from tessera.web.context import Member, SignedIn, Uow
 from tessera.web.cookies import with_session, without_session
-from tessera.web.pagination import DEFAULT_LIMIT, MAX_LIMIT, check_limit, decode_cursor, page_of
+from tessera.web.pagination import (
+    DEFAULT_LIMIT,
+    CursorQuery,
+    LimitQuery,
+    check_limit,
+    decode_cursor,
+    page_of,
+)
 from tessera.web.schemas import Page
-
-Limit = Parameter(ge=1, le=MAX_LIMIT, default=DEFAULT_LIMIT, description="Items per page")
-Cursor = Parameter(default=None, max_length=64, description="next_cursor of the previous page")
 
 
 def user_out(user: User) -> UserOut:
@@ -202,7 +206,7 @@ class MembersController(Controller):
 
     @get("/", summary="Members of the current tenant")
     async def list_members(
-        self, actor: Member, uow: Uow, limit: int = Limit, cursor: str | None = Cursor
+        self, actor: Member, uow: Uow, limit: LimitQuery = DEFAULT_LIMIT, cursor: CursorQuery = None
     ) -> Page[MemberOut]:
         rows = await identity.list_members(
             uow.db, actor, after=decode_cursor(cursor), limit=check_limit(limit) + 1
@@ -242,7 +246,7 @@ class InvitationsController(Controller):
 
     @get("/", summary="Invitations of the current tenant")
     async def list_invitations(
-        self, actor: Member, uow: Uow, limit: int = Limit, cursor: str | None = Cursor
+        self, actor: Member, uow: Uow, limit: LimitQuery = DEFAULT_LIMIT, cursor: CursorQuery = None
     ) -> Page[InvitationOut]:
         rows = await invitations.list_invitations(
             uow, actor, after=decode_cursor(cursor), limit=check_limit(limit) + 1
@@ -290,7 +294,7 @@ class ApiTokensController(Controller):
 
     @get("/", summary="Your API tokens in the current tenant")
     async def list_tokens(
-        self, actor: Member, uow: Uow, limit: int = Limit, cursor: str | None = Cursor
+        self, actor: Member, uow: Uow, limit: LimitQuery = DEFAULT_LIMIT, cursor: CursorQuery = None
     ) -> Page[ApiTokenOut]:
         rows = await api_tokens.list_tokens(
             uow.db, actor, after=decode_cursor(cursor), limit=check_limit(limit) + 1

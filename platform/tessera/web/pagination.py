@@ -6,7 +6,9 @@ import base64
 import binascii
 import uuid
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Annotated, TypeVar
+
+from litestar.params import QueryParameter
 
 from tessera.errors import Invalid
 from tessera.web.schemas import Page
@@ -16,6 +18,12 @@ R = TypeVar("R")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+
+#: Query parameters of every list: ``limit: LimitQuery = DEFAULT_LIMIT, cursor: CursorQuery = None``.
+LimitQuery = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="Items per page")]
+CursorQuery = Annotated[
+    str | None, QueryParameter(max_length=64, description="next_cursor of the previous page")
+]
 
 
 def check_limit(limit: int) -> int:
