@@ -169,3 +169,21 @@ async def sign_up(
         password=password,
         csrf=body["csrf_token"],
     )
+
+
+@dataclass(frozen=True)
+class Invited:
+    """An invitation made over the API, and the token from the link emailed to the invitee."""
+
+    id: str
+    email: str
+    token: str
+
+
+async def invite(
+    server: LiveServer, inviter: SignedUp, *, email: str | None = None, role: str = "member"
+) -> Invited:
+    email = email or unique_email("invitee")
+    response = await inviter.post("/api/v1/invitations", json={"email": email, "role": role})
+    assert response.status_code == 201, response.text
+    return Invited(id=response.json()["id"], email=email, token=server.last_link_token(email))
