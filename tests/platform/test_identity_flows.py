@@ -449,3 +449,26 @@ async def test_sign_up_with_a_taken_slug_is_409(live_server: LiveServer) -> None
         # Nothing of the attempt was kept: no account, no mail for the address.
         assert (await log_in(visitor, email, PASSWORD)).status_code == 401
         assert live_server.mail_to(email) == []
+
+
+async def test_sign_up_with_an_existing_email_is_throttled_like_log_in(
+    live_server: LiveServer,
+) -> None:
+    """Otherwise sign-up would be a way to guess an account's password without limit."""
+    async with make_client(live_server) as first, make_client(live_server) as attacker:
+        owner = await sign_up(first)
+        statuses = []
+        for attempt in range(6):
+            response = await attacker.post(
+                "/api/v1/signup",
+                json={
+                    "company_name": "Guess Co",
+                    "slug": unique_slug("guess"),
+                    "name": "Guesser",
+                    "email": owner.email,
+                    "password": f"wrong password {attempt}",
+                },
+            )
+            statuses.append(response.status_code)
+        assert statuses == [401] * 5 + [429]
+        assert "retry-after" in response.headers

@@ -20,7 +20,7 @@ from tessera.identity.service import (
     SessionGrant,
     act_as,
     add_membership,
-    check_credentials,
+    check_credentials_throttled,
     check_role,
     create_user,
     get_user_by_email,
@@ -147,7 +147,7 @@ async def accept(
         if not name:
             raise Invalid("name", "is required to create your account")
         user = await create_user(uow.db, email=invitation.email, name=name, password=password)
-    elif await check_credentials(uow.db, invitation.email, password) is None:
+    elif await check_credentials_throttled(uow, invitation.email, password) is None:
         raise Unauthenticated("The password does not match the existing account for this email.")
     # The link reached this mailbox, which proves the address.
     user.email_verified_at = user.email_verified_at or datetime.now(UTC)

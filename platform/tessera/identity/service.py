@@ -145,6 +145,25 @@ async def log_in(
     uow: UnitOfWork, *, email: str, password: str, tenant_slug: str | None
 ) -> tuple[SessionGrant, User, TenantMembership | None]:
     """Check credentials under the throttle, then start a session in a tenant of the user's."""
+    email = email.strip().lower()
+    user = await check_credentials_throttled(uow, email, password)
+    if user is None:
+        raise Unauthenticated("The email or password is not correct.")
+    memberships = await list_user_tenants(uow.db, user.id)
+    chosen = _choose_tenant(memberships, tenant_slug)
+    grant = await start_session(uow, user.id, chosen.tenant_id if chosen else None)
+    act_as(uow, user.id)
+    if chosen is not None:
+        audit.record(uow.db.sync_session, chosen.tenant_id, "login", **_about(user.id))
+    return grant, user, chosen
+
+
+async def check_credentials_throttled(uow: UnitOfWork, email: str, password: str) -> User | None:
+    """:func:`check_credentials` behind the log-in throttle, for every place a password is tried.
+
+    Sign-up and accepting an invitation check an existing account's password too; without the
+    throttle they would be a way to guess passwords without limit.
+    """
     settings = uow.settings
     window = timedelta(seconds=settings.login_window_seconds)
     keys = {throttle.email_key(email): settings.login_max_failures_per_email}
@@ -157,15 +176,9 @@ async def log_in(
         async with uow.side_transaction() as side:
             await throttle.record_failure(side, list(keys), window)
             await _record_failed_login(uow, side, email)
-        raise Unauthenticated("The email or password is not correct.")
+        return None
     await throttle.clear(uow.db, throttle.email_key(email))
-    memberships = await list_user_tenants(uow.db, user.id)
-    chosen = _choose_tenant(memberships, tenant_slug)
-    grant = await start_session(uow, user.id, chosen.tenant_id if chosen else None)
-    act_as(uow, user.id)
-    if chosen is not None:
-        audit.record(uow.db.sync_session, chosen.tenant_id, "login", **_about(user.id))
-    return grant, user, chosen
+    return user
 
 
 def _about(user_id: uuid.UUID) -> dict[str, Any]:

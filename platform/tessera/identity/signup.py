@@ -45,7 +45,7 @@ async def create_with_owner(
     if user is None:
         user = await identity.create_user(uow.db, email=email, name=name, password=password)
         email_links.queue_verification(uow, user)
-    elif await identity.check_credentials(uow.db, email, password) is None:
+    elif await identity.check_credentials_throttled(uow, email, password) is None:
         raise Unauthenticated(
             "An account with this email exists; enter its password to add a company to it."
         )
