@@ -7,7 +7,7 @@ PYTHON ?= python3
 UV_SYSTEM := $(shell command -v uv 2>/dev/null)
 UV := $(if $(UV_SYSTEM),$(UV_SYSTEM),$(CURDIR)/.tools/bin/uv)
 
-.PHONY: dev test sync uv lint typecheck imports pytest clean
+.PHONY: dev test sync sync-test uv lint typecheck imports pytest clean
 
 uv:
 ifeq ($(UV_SYSTEM),)
@@ -18,20 +18,24 @@ endif
 sync: uv
 	$(UV) sync --all-packages --frozen --quiet
 
+# Tests also install the plugins under tests/plugins/, through their entry points.
+sync-test: uv
+	$(UV) sync --all-packages --group test-plugins --frozen --quiet
+
 dev: sync
 	$(UV) run tessera dev
 
-lint: sync
+lint: sync-test
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 
-typecheck: sync
+typecheck: sync-test
 	$(UV) run mypy
 
-imports: sync
+imports: sync-test
 	$(UV) run lint-imports
 
-pytest: sync
+pytest: sync-test
 	$(UV) run pytest -n auto
 
 test: lint typecheck imports pytest

@@ -59,7 +59,14 @@ def pytest_configure(config: pytest.Config) -> None:
         .render_as_string(hide_password=False)
     )
     settings = test_settings(owner_url, Path(tempfile.mkdtemp()))
-    upgrade(settings.migrations_dir, owner_url, app_role=settings.app_db_role)
+    from tessera.modules.registry import installed_plugins
+
+    upgrade(
+        settings.migrations_dir,
+        owner_url,
+        app_role=settings.app_db_role,
+        plugin_version_dirs=installed_plugins().migration_dirs(),
+    )
     os.environ[ADMIN_URL_VAR] = admin_url
     os.environ[OWNER_URL_VAR] = owner_url
 

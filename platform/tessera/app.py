@@ -16,6 +16,8 @@ from tessera.audit.routes import AuditController
 from tessera.db.engine import Database, app_role_url
 from tessera.identity.routes import ROUTE_HANDLERS as IDENTITY_ROUTES
 from tessera.mail.service import DevMailer, Mailer, SmtpMailer
+from tessera.modules.registry import PluginRegistry, installed_plugins
+from tessera.modules.routes import ROUTE_HANDLERS as MODULE_ROUTES
 from tessera.security.signed import SignedTokens
 from tessera.settings import Settings, SettingsError
 from tessera.web.context import (
@@ -45,7 +47,11 @@ def default_mailer(settings: Settings) -> Mailer:
 
 
 def create_app(
-    settings: Settings, *, database: Database | None = None, mailer: Mailer | None = None
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    mailer: Mailer | None = None,
+    registry: PluginRegistry | None = None,
 ) -> Litestar:
     services = Services(
         settings=settings,
@@ -57,8 +63,14 @@ def create_app(
         ),
         signer=SignedTokens(settings.secret_key),
         mailer=mailer or default_mailer(settings),
+        registry=registry or installed_plugins(),
     )
-    api_handlers: list[Any] = [*IDENTITY_ROUTES, AuditController]
+    api_handlers: list[Any] = [
+        *IDENTITY_ROUTES,
+        AuditController,
+        *MODULE_ROUTES,
+        *services.registry.route_handlers(),
+    ]
     api = Router(path="/api/v1", route_handlers=api_handlers)
     handlers: list[Any] = [api, live, ready]
     if settings.env != "production":

@@ -19,6 +19,7 @@ from tessera.db.migrations import upgrade
 from tessera.errors import DomainError, Invalid
 from tessera.logs import configure_logging
 from tessera.mail.service import deliver
+from tessera.modules.registry import installed_plugins
 from tessera.security.signed import SignedTokens
 from tessera.settings import Settings, SettingsError
 from tessera.unit_of_work import UnitOfWork
@@ -58,10 +59,32 @@ def apply_migrations(settings: Settings) -> None:
         settings.database_url,
         app_role=settings.app_db_role,
         app_password=settings.app_db_password,
+        plugin_version_dirs=installed_plugins().migration_dirs(),
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class TesseraCommands(click.Group):
+    """The built-in commands, plus a group per plugin that declares commands of its own."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        plugins = [p.name for p in installed_plugins().plugins.values() if p.cli]
+        return [*super().list_commands(ctx), *sorted(plugins)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        plugin = installed_plugins().get(cmd_name)
+        if plugin is None or not plugin.cli:
+            return None
+        return click.Group(
+            cmd_name,
+            commands=plugin.cli,
+            help=f"Commands of the {plugin.manifest.label} plugin.",
+        )
+
+
+@click.group(cls=TesseraCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tessera")
 def main() -> None:
     """Tessera, the multi-tenant business platform.
@@ -230,6 +253,25 @@ def tenants_create(
 
     created_slug = run_with_database(load_settings(), work)
     click.echo(f"Created tenant {created_slug!r} owned by {owner_email}.")
+
+
+@main.group()
+def plugins() -> None:
+    """Installed plugins."""
+
+
+@plugins.command("list")
+def plugins_list() -> None:
+    """List installed plugins, and those that failed to load (with the reason)."""
+    registry = installed_plugins()
+    if not registry.plugins and not registry.failures:
+        click.echo("No plugins installed.")
+    for plugin in registry.plugins.values():
+        m = plugin.manifest
+        depends = f"  needs {', '.join(m.depends)}" if m.depends else ""
+        click.echo(f"{m.name:<20} {m.version:<10} loaded   {m.label}{depends}")
+    for failure in registry.failures:
+        click.echo(f"{failure.name:<20} {'-':<10} FAILED   ({failure.stage}) {failure.reason}")
 
 
 @main.group()

@@ -11,6 +11,10 @@ def load_metadata() -> MetaData:
     # Imported for their side effect: mapping the tables onto Base.metadata.
     import tessera.audit.models
     import tessera.identity.models
+    import tessera.modules.models
     import tessera.tenants.models  # noqa: F401
+    from tessera.modules.registry import installed_plugins
 
+    # Loading the plugins imports their models onto the same metadata.
+    installed_plugins()
     return Base.metadata

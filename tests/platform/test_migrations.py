@@ -19,9 +19,11 @@ from tessera.db.engine import asyncpg_url, plain_url
 from tessera.db.migrations import downgrade, script_heads, upgrade
 from tessera.db.roles import ensure_owner_database
 from tessera.metadata import load_metadata
+from tessera.modules.registry import installed_plugins
 from tessera.settings import Settings
 
 MIGRATIONS = Settings().migrations_dir
+PLUGIN_DIRS = tuple(installed_plugins().migration_dirs())
 
 
 @pytest.fixture
@@ -77,18 +79,26 @@ async def _differences(url: str) -> list[Any]:
         await engine.dispose()
 
 
+def _upgrade(url: str) -> None:
+    upgrade(MIGRATIONS, url, app_role="tessera_app", plugin_version_dirs=PLUGIN_DIRS)
+
+
+async def test_plugin_branches_are_part_of_the_heads() -> None:
+    assert len(script_heads(MIGRATIONS, PLUGIN_DIRS)) == 1 + len(PLUGIN_DIRS)
+
+
 async def test_empty_to_head_to_base_to_head(scratch_database: str) -> None:
     model_tables = set(load_metadata().tables)
-    await asyncio.to_thread(upgrade, MIGRATIONS, scratch_database, app_role="tessera_app")
-    assert await _applied(scratch_database) == set(script_heads(MIGRATIONS))
+    await asyncio.to_thread(_upgrade, scratch_database)
+    assert await _applied(scratch_database) == set(script_heads(MIGRATIONS, PLUGIN_DIRS))
     assert model_tables <= await _tables(scratch_database)
 
-    await asyncio.to_thread(downgrade, MIGRATIONS, scratch_database, "base")
+    await asyncio.to_thread(downgrade, MIGRATIONS, scratch_database, "base", PLUGIN_DIRS)
     assert await _tables(scratch_database) == {"alembic_version"}
     assert await _applied(scratch_database) == set()
 
-    await asyncio.to_thread(upgrade, MIGRATIONS, scratch_database, app_role="tessera_app")
-    assert await _applied(scratch_database) == set(script_heads(MIGRATIONS))
+    await asyncio.to_thread(_upgrade, scratch_database)
+    assert await _applied(scratch_database) == set(script_heads(MIGRATIONS, PLUGIN_DIRS))
     assert await _differences(scratch_database) == []
 
 

@@ -37,14 +37,20 @@ def upgrade(
     app_role: str,
     app_password: str | None = None,
     target: str = "heads",
+    plugin_version_dirs: Sequence[Path] = (),
 ) -> None:
     """Create the runtime roles, then apply migrations up to ``target`` (sync; runs its own loop)."""
     asyncio.run(_ensure_roles(owner_url, app_role, app_password))
-    command.upgrade(alembic_config(migrations_dir, owner_url), target)
+    command.upgrade(alembic_config(migrations_dir, owner_url, plugin_version_dirs), target)
 
 
-def downgrade(migrations_dir: Path, owner_url: str, target: str = "base") -> None:
-    command.downgrade(alembic_config(migrations_dir, owner_url), target)
+def downgrade(
+    migrations_dir: Path,
+    owner_url: str,
+    target: str = "base",
+    plugin_version_dirs: Sequence[Path] = (),
+) -> None:
+    command.downgrade(alembic_config(migrations_dir, owner_url, plugin_version_dirs), target)
 
 
 async def _ensure_roles(owner_url: str, app_role: str, app_password: str | None) -> None:
@@ -56,8 +62,11 @@ async def _ensure_roles(owner_url: str, app_role: str, app_password: str | None)
 
 
 @lru_cache(maxsize=8)
-def script_heads(migrations_dir: Path) -> frozenset[str]:
-    script = ScriptDirectory.from_config(alembic_config(migrations_dir, owner_url=""))
+def script_heads(
+    migrations_dir: Path, plugin_version_dirs: tuple[Path, ...] = ()
+) -> frozenset[str]:
+    config = alembic_config(migrations_dir, owner_url="", plugin_version_dirs=plugin_version_dirs)
+    script = ScriptDirectory.from_config(config)
     return frozenset(script.get_heads())
 
 

@@ -13,10 +13,12 @@ from litestar.exceptions import HTTPException
 
 from tessera.audit import capture as audit
 from tessera.db.engine import Database
-from tessera.errors import Forbidden, Unauthenticated
+from tessera.errors import Forbidden, NotFound, Unauthenticated
 from tessera.identity.api_tokens import actor_from_token
 from tessera.identity.service import Actor, act_as, actor_from_session
 from tessera.mail.service import Mailer, deliver
+from tessera.modules import service as modules
+from tessera.modules.registry import MODULE_OPT, PluginRegistry
 from tessera.security.secrets import same_text
 from tessera.security.signed import SignedTokens
 from tessera.settings import Settings
@@ -42,6 +44,7 @@ class Services:
     database: Database
     signer: SignedTokens
     mailer: Mailer
+    registry: PluginRegistry
 
 
 def services_of(state: State) -> Services:
@@ -88,7 +91,17 @@ async def provide_user(request: Request[Any, Any, Any], uow: Uow) -> Actor:
     if actor.via == "session" and request.method not in SAFE_METHODS:
         _check_csrf(request, actor)
     act_as(uow, actor.user_id, actor.token_id)
+    await _check_module(request, uow, actor)
     return actor
+
+
+async def _check_module(request: Request[Any, Any, Any], uow: UnitOfWork, actor: Actor) -> None:
+    """A plugin's route exists only for tenants that enabled the plugin: otherwise 404."""
+    module = request.route_handler.opt.get(MODULE_OPT)
+    if module is None:
+        return
+    if actor.tenant_id is None or not await modules.is_enabled(uow.db, module):
+        raise NotFound(f"Nothing is at {request.url.path}.")
 
 
 async def provide_actor(request: Request[Any, Any, Any], user_actor: SignedIn) -> Actor:

@@ -33,7 +33,9 @@ async def ready(state: State) -> Response[dict[str, Any]]:
             {"status": "unavailable", "database": f"unreachable: {type(exc).__name__}"},
             status_code=503,
         )
-    expected = script_heads(services.settings.migrations_dir)
+    expected = script_heads(
+        services.settings.migrations_dir, tuple(services.registry.migration_dirs())
+    )
     if applied != expected:
         return Response(
             {

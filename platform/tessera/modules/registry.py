@@ -1,0 +1,270 @@
+"""The one door between the platform and plugins.
+
+It finds plugins through the ``tessera.plugins`` entry points, checks each manifest, orders
+plugins by their dependencies and collects their declarations. A plugin that fails to import,
+declares a bad or incompatible manifest, misses a dependency, sits in a dependency cycle or
+raises while starting is recorded as a failure (named, with the reason) and left out; the
+platform and every other plugin carry on. No other module touches pluggy or entry points.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import inspect
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pluggy
+from litestar import Router
+from litestar.routes import HTTPRoute
+from sqlalchemy import Table
+
+from tessera.plugin import hookspecs
+from tessera.plugin.context import ModuleContext
+from tessera.plugin.manifest import API_VERSION, UI, Manifest, ManifestError, MenuItem, Permission
+
+logger = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "tessera.plugins"
+#: The option on a plugin's routes that names their module; the auth dependency checks it.
+MODULE_OPT = "tessera_module"
+_ACTOR_PARAMETERS = frozenset({"actor", "user_actor"})
+
+
+@dataclass(frozen=True, slots=True)
+class PluginFailure:
+    name: str
+    #: import, manifest, compatibility, dependencies or start
+    stage: str
+    reason: str
+
+
+@dataclass(slots=True)
+class LoadedPlugin:
+    manifest: Manifest
+    module: object
+    distribution: str | None = None
+    models: list[type[Any]] = field(default_factory=list)
+    migrations: Path | None = None
+    routes: list[Any] = field(default_factory=list)
+    permissions: list[Permission] = field(default_factory=list)
+    ui: UI = field(default_factory=UI)
+    cli: list[Any] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.manifest.name
+
+
+class PluginRegistry:
+    def __init__(self) -> None:
+        self._pm = pluggy.PluginManager("tessera")
+        self._pm.add_hookspecs(hookspecs)
+        self.plugins: dict[str, LoadedPlugin] = {}
+        self.failures: list[PluginFailure] = []
+
+    # --- loading -------------------------------------------------------------------------
+
+    @classmethod
+    def discover(cls) -> PluginRegistry:
+        registry = cls()
+        registry.load(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
+        return registry
+
+    def load(self, entry_points: Iterable[importlib.metadata.EntryPoint]) -> None:
+        candidates: dict[str, LoadedPlugin] = {}
+        for entry_point in sorted(entry_points, key=lambda ep: ep.name):
+            loaded = self._import(entry_point)
+            if loaded is not None:
+                candidates[loaded.name] = loaded
+        for name in self._in_dependency_order(candidates):
+            plugin = candidates[name]
+            try:
+                self._start(plugin)
+            except Exception as exc:
+                self._fail(name, "start", f"{type(exc).__name__}: {exc}", plugin.module)
+                continue
+            self.plugins[name] = plugin
+        for failure in self.failures:
+            logger.warning(
+                "plugin %s not loaded (%s): %s",
+                failure.name,
+                failure.stage,
+                failure.reason,
+                extra={"plugin": failure.name, "stage": failure.stage},
+            )
+
+    def _import(self, entry_point: importlib.metadata.EntryPoint) -> LoadedPlugin | None:
+        name = entry_point.name
+        try:
+            module = entry_point.load()
+        except Exception as exc:
+            self.failures.append(PluginFailure(name, "import", f"{type(exc).__name__}: {exc}"))
+            return None
+        try:
+            self._pm.register(module, name=name)
+            manifest = self._pm.hook.tessera_manifest.get_hookimpls()
+            found = [impl.function() for impl in manifest if impl.plugin is module]
+            if not found:
+                raise ManifestError("the plugin does not implement tessera_manifest")
+            declared = found[0]
+            if not isinstance(declared, Manifest):
+                raise ManifestError("tessera_manifest must return a tessera.plugin.Manifest")
+            declared.check()
+            if declared.name != name:
+                raise ManifestError(
+                    f"the manifest names {declared.name!r} but the entry point is {name!r}"
+                )
+        except Exception as exc:
+            self._fail(name, "manifest", str(exc), module)
+            return None
+        if not declared.supports():
+            self._fail(
+                name,
+                "compatibility",
+                f"supports plugin API {declared.api}, this Tessera provides {API_VERSION}",
+                module,
+            )
+            return None
+        dist = getattr(entry_point, "dist", None)
+        return LoadedPlugin(declared, module, distribution=dist.name if dist else None)
+
+    def _in_dependency_order(self, candidates: dict[str, LoadedPlugin]) -> list[str]:
+        """Candidates whose dependencies are all loadable, dependencies first."""
+        ordered: list[str] = []
+        state: dict[str, str] = {}  # visiting | done | failed
+
+        def visit(name: str, path: tuple[str, ...]) -> bool:
+            if state.get(name) == "done":
+                return True
+            if state.get(name) == "failed":
+                return False
+            if state.get(name) == "visiting":
+                cycle = " -> ".join((*path[path.index(name) :], name))
+                for member in path[path.index(name) :]:
+                    state[member] = "failed"
+                    self._fail(member, "dependencies", f"dependency cycle: {cycle}", None)
+                return False
+            state[name] = "visiting"
+            for dependency in candidates[name].manifest.depends:
+                if dependency not in candidates:
+                    reason = f"needs {dependency!r}, which is not installed or did not load"
+                    state[name] = "failed"
+                    self._fail(name, "dependencies", reason, candidates[name].module)
+                    return False
+                if not visit(dependency, (*path, name)):
+                    if state.get(name) != "failed":
+                        state[name] = "failed"
+                        reason = f"needs {dependency!r}, which did not load"
+                        self._fail(name, "dependencies", reason, candidates[name].module)
+                    return False
+            state[name] = "done"
+            ordered.append(name)
+            return True
+
+        for name in sorted(candidates):
+            visit(name, ())
+        return ordered
+
+    def _start(self, plugin: LoadedPlugin) -> None:
+        plugin.models = list(self._declared(plugin, "tessera_models", []))
+        migrations = self._declared(plugin, "tessera_migrations", None)
+        plugin.migrations = Path(migrations) if migrations is not None else None
+        if plugin.migrations is not None and not plugin.migrations.is_dir():
+            raise ManifestError(f"migrations folder {plugin.migrations} does not exist")
+        plugin.permissions = [
+            p.check(plugin.name) for p in self._declared(plugin, "tessera_permissions", [])
+        ]
+        plugin.ui = self._declared(plugin, "tessera_ui", UI())
+        plugin.cli = list(self._declared(plugin, "tessera_cli", []))
+        routes = list(self._declared(plugin, "tessera_routes", []))
+        if routes:
+            router = Router(
+                path=f"/{plugin.name}", route_handlers=routes, opt={MODULE_OPT: plugin.name}
+            )
+            _check_routes_take_an_actor(router)
+            plugin.routes = [router]
+
+    def _declared(self, plugin: LoadedPlugin, hook: str, default: Any) -> Any:
+        for impl in getattr(self._pm.hook, hook).get_hookimpls():
+            if impl.plugin is plugin.module:
+                return impl.function()
+        return default
+
+    def _fail(self, name: str, stage: str, reason: str, module: object | None) -> None:
+        self.failures.append(PluginFailure(name, stage, reason))
+        if module is not None and self._pm.is_registered(module):
+            self._pm.unregister(module)
+
+    # --- what the platform asks ----------------------------------------------------------
+
+    def get(self, name: str) -> LoadedPlugin | None:
+        return self.plugins.get(name)
+
+    def route_handlers(self) -> list[Any]:
+        return [router for plugin in self.plugins.values() for router in plugin.routes]
+
+    def migration_dirs(self) -> list[Path]:
+        return [p.migrations for p in self.plugins.values() if p.migrations is not None]
+
+    def permissions(self) -> list[tuple[str, Permission]]:
+        return [(p.name, perm) for p in self.plugins.values() for perm in p.permissions]
+
+    def menus(self, enabled: Sequence[str]) -> list[tuple[str, MenuItem]]:
+        return sorted(
+            (
+                (name, item)
+                for name in enabled
+                if (p := self.plugins.get(name))
+                for item in p.ui.menus
+            ),
+            key=lambda pair: (pair[1].order, pair[1].label),
+        )
+
+    def dependents(self, name: str) -> list[str]:
+        """Loaded plugins that depend on ``name``."""
+        return sorted(p.name for p in self.plugins.values() if name in p.manifest.depends)
+
+    def tables_of(self, name: str) -> list[Table]:
+        plugin = self.plugins[name]
+        return [model.__table__ for model in plugin.models]
+
+    async def on_enable(self, module: ModuleContext) -> None:
+        await self._call_tenant_hook("tessera_on_enable", module)
+
+    async def on_disable(self, module: ModuleContext) -> None:
+        await self._call_tenant_hook("tessera_on_disable", module)
+
+    async def _call_tenant_hook(self, hook: str, module: ModuleContext) -> None:
+        plugin = self.plugins[module.module]
+        for impl in getattr(self._pm.hook, hook).get_hookimpls():
+            if impl.plugin is plugin.module:
+                result = impl.function(module=module)
+                if inspect.isawaitable(result):
+                    await result
+
+
+def _check_routes_take_an_actor(router: Router) -> None:
+    for route in router.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            if handler.http_methods == {"OPTIONS"}:
+                continue  # Litestar's own answer to OPTIONS, added to every path
+            parameters = set(inspect.signature(handler.fn).parameters)
+            if not parameters & _ACTOR_PARAMETERS:
+                methods = ",".join(sorted(handler.http_methods))
+                raise ManifestError(
+                    f"route {methods} {route.path} does not take actor: plugin routes are "
+                    "tenant-scoped"
+                )
+
+
+@cache
+def installed_plugins() -> PluginRegistry:
+    """The plugins of this process, discovered once."""
+    return PluginRegistry.discover()

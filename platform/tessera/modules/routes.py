@@ -1,0 +1,131 @@
+"""HTTP API of plugins and modules: what is installed, and what this tenant switched on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.datastructures import State
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from tessera.modules import service
+from tessera.modules.registry import LoadedPlugin
+from tessera.modules.schemas import (
+    EnabledOut,
+    EnableIn,
+    MenuOut,
+    ModuleOut,
+    PluginFailureOut,
+    PluginOut,
+    PluginsOut,
+    PurgedOut,
+    PurgeIn,
+)
+from tessera.tenants import service as tenants
+from tessera.web.context import Member, Uow, services_of
+
+
+def plugin_out(plugin: LoadedPlugin) -> PluginOut:
+    m = plugin.manifest
+    return PluginOut(m.name, m.label, m.description, m.version, m.api, list(m.depends))
+
+
+@get("/plugins", tags=["modules"], summary="Installed plugins, and those that failed to load")
+async def list_plugins(actor: Member, state: State) -> PluginsOut:
+    actor.require_role("admin")
+    registry = services_of(state).registry
+    return PluginsOut(
+        loaded=[plugin_out(p) for p in registry.plugins.values()],
+        failed=[PluginFailureOut(f.name, f.stage, f.reason) for f in registry.failures],
+    )
+
+
+class ModulesController(Controller):
+    path = "/modules"
+    tags = ["modules"]
+
+    @get("/", summary="Installed modules and whether this tenant enabled each")
+    async def list_modules(self, actor: Member, uow: Uow, state: State) -> list[ModuleOut]:
+        states = await service.list_modules(uow, services_of(state).registry)
+        return [
+            ModuleOut(
+                name=s.plugin.name,
+                label=s.plugin.manifest.label,
+                description=s.plugin.manifest.description,
+                version=s.plugin.manifest.version,
+                depends=list(s.plugin.manifest.depends),
+                enabled=s.enabled,
+                first_enabled_at=s.first_enabled_at,
+            )
+            for s in states
+        ]
+
+    @post("/{name:str}/enable", status_code=HTTP_200_OK, summary="Switch a module on")
+    async def enable(
+        self,
+        name: FromPath[str],
+        actor: Member,
+        uow: Uow,
+        state: State,
+        data: JSONBody[EnableIn | None] = None,
+    ) -> EnabledOut:
+        actor.require_role("admin")
+        tenant_id, _ = actor.require_member()
+        enabled = await service.enable(
+            uow,
+            services_of(state).registry,
+            tenant_id=tenant_id,
+            actor_user_id=actor.user_id,
+            name=name,
+            with_dependencies=bool(data and data.with_dependencies),
+        )
+        return EnabledOut(enabled=enabled)
+
+    @post(
+        "/{name:str}/disable", status_code=HTTP_200_OK, summary="Switch a module off (data stays)"
+    )
+    async def disable(self, name: FromPath[str], actor: Member, uow: Uow, state: State) -> None:
+        actor.require_role("admin")
+        tenant_id, _ = actor.require_member()
+        await service.disable(
+            uow,
+            services_of(state).registry,
+            tenant_id=tenant_id,
+            actor_user_id=actor.user_id,
+            name=name,
+        )
+
+    @post("/{name:str}/purge", status_code=HTTP_200_OK, summary="Delete a disabled module's data")
+    async def purge(
+        self, name: FromPath[str], data: JSONBody[PurgeIn], actor: Member, uow: Uow, state: State
+    ) -> PurgedOut:
+        actor.require_role("owner")
+        tenant_id, _ = actor.require_member()
+        tenant = await tenants.get(uow.db, tenant_id)
+        assert tenant is not None
+        deleted = await service.purge(
+            uow,
+            services_of(state).registry,
+            tenant_id=tenant_id,
+            tenant_slug=tenant.slug,
+            name=name,
+            confirm=data.confirm,
+        )
+        return PurgedOut(deleted=deleted)
+
+
+@get("/ui/menus", tags=["modules"], summary="Menu entries of the modules this tenant enabled")
+async def menus(actor: Member, uow: Uow, state: State) -> list[MenuOut]:
+    enabled = [
+        s.plugin.name
+        for s in await service.list_modules(uow, services_of(state).registry)
+        if s.enabled
+    ]
+    return [
+        MenuOut(module=module, label=item.label, path=item.path, icon=item.icon, order=item.order)
+        for module, item in services_of(state).registry.menus(enabled)
+    ]
+
+
+ROUTE_HANDLERS: list[Any] = [list_plugins, ModulesController, menus]

@@ -1,0 +1,66 @@
+"""Request and response shapes of the plugins and modules API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from tessera.web.schemas import Input, Slug
+
+
+class PluginOut(msgspec.Struct):
+    name: str
+    label: str
+    description: str
+    version: str
+    api: str
+    depends: list[str]
+
+
+class PluginFailureOut(msgspec.Struct):
+    name: str
+    #: import, manifest, compatibility, dependencies or start
+    stage: str
+    reason: str
+
+
+class PluginsOut(msgspec.Struct):
+    loaded: list[PluginOut]
+    failed: list[PluginFailureOut]
+
+
+class ModuleOut(msgspec.Struct):
+    name: str
+    label: str
+    description: str
+    version: str
+    depends: list[str]
+    enabled: bool
+    first_enabled_at: datetime | None
+
+
+class EnableIn(Input):
+    #: Also enable the modules this one needs, instead of refusing.
+    with_dependencies: bool = False
+
+
+class EnabledOut(msgspec.Struct):
+    enabled: list[str]
+
+
+class PurgeIn(Input):
+    #: The tenant's slug, typed again to confirm.
+    confirm: Slug
+
+
+class PurgedOut(msgspec.Struct):
+    deleted: dict[str, int]
+
+
+class MenuOut(msgspec.Struct):
+    module: str
+    label: str
+    path: str
+    icon: str
+    order: int

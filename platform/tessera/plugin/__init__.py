@@ -1,0 +1,105 @@
+"""The public plugin API: everything a Tessera plugin may import, and nothing else.
+
+First-party modules (CRM, OA, ERP) use exactly this package, as third parties do. Names here
+are stable within an API version (:data:`API_VERSION`); what lies behind them may change.
+
+A minimal plugin::
+
+    from tessera.plugin import Manifest, hookimpl
+
+    @hookimpl
+    def tessera_manifest() -> Manifest:
+        return Manifest(name="notes", label="Notes", version="1.0", api=">=1.0,<2")
+
+See docs/plugins/ for the guide and every hook in :mod:`tessera.plugin.hookspecs`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from tessera.db.base import TenantModel, Timestamps, tenant_fk, tenant_unique
+from tessera.db.ids import uuid7
+from tessera.db.rls import FULL_ACCESS, enable_tenant_rls, grant_runtime
+from tessera.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
+from tessera.plugin.context import ModuleContext
+from tessera.plugin.hookspecs import hookimpl
+from tessera.plugin.manifest import API_VERSION, UI, Manifest, ManifestError, MenuItem, Permission
+
+if TYPE_CHECKING:
+    from tessera.identity.service import Actor
+    from tessera.unit_of_work import UnitOfWork
+    from tessera.web.context import Member, SignedIn, Uow
+    from tessera.web.pagination import (
+        DEFAULT_LIMIT,
+        CursorQuery,
+        LimitQuery,
+        check_limit,
+        decode_cursor,
+        page_of,
+    )
+    from tessera.web.schemas import Input, Page
+
+# Names that live in the web and identity layers are imported on first use: the platform's own
+# modules import parts of this package while those layers are still loading.
+_LAZY = {
+    "Actor": "tessera.identity.service",
+    "UnitOfWork": "tessera.unit_of_work",
+    "Member": "tessera.web.context",
+    "SignedIn": "tessera.web.context",
+    "Uow": "tessera.web.context",
+    "DEFAULT_LIMIT": "tessera.web.pagination",
+    "CursorQuery": "tessera.web.pagination",
+    "LimitQuery": "tessera.web.pagination",
+    "check_limit": "tessera.web.pagination",
+    "decode_cursor": "tessera.web.pagination",
+    "page_of": "tessera.web.pagination",
+    "Input": "tessera.web.schemas",
+    "Page": "tessera.web.schemas",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'tessera.plugin' has no attribute {name!r}")
+
+
+__all__ = [
+    "API_VERSION",
+    "DEFAULT_LIMIT",
+    "FULL_ACCESS",
+    "UI",
+    "Actor",
+    "Conflict",
+    "CursorQuery",
+    "DomainError",
+    "Forbidden",
+    "Gone",
+    "Input",
+    "Invalid",
+    "LimitQuery",
+    "Manifest",
+    "ManifestError",
+    "Member",
+    "MenuItem",
+    "ModuleContext",
+    "NotFound",
+    "Page",
+    "Permission",
+    "SignedIn",
+    "TenantModel",
+    "Timestamps",
+    "UnitOfWork",
+    "Uow",
+    "check_limit",
+    "decode_cursor",
+    "enable_tenant_rls",
+    "grant_runtime",
+    "hookimpl",
+    "page_of",
+    "tenant_fk",
+    "tenant_unique",
+    "uuid7",
+]

@@ -1,0 +1,119 @@
+"""Every hook a Tessera plugin can implement. This file is the whole extension surface.
+
+Hooks return declarations; the platform decides when to apply them. A plugin implements the
+ones it needs as functions marked ``@hookimpl`` in the module its entry point names::
+
+    # pyproject.toml
+    [project.entry-points."tessera.plugins"]
+    notes = "tessera_notes.plugin"
+
+Hooks that concern a tenant (enable, disable) are called only for tenants that switch the
+module; routes, menus and handlers of a module reach only tenants that enabled it — the
+platform filters, the plugin never asks "am I enabled?".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from tessera.plugin.manifest import UI, Manifest, Permission
+
+if TYPE_CHECKING:
+    import click
+
+    from tessera.plugin.context import ModuleContext
+
+hookspec = pluggy.HookspecMarker("tessera")
+hookimpl = pluggy.HookimplMarker("tessera")
+
+
+# --- Loading: called once per process, in dependency order --------------------------------
+
+
+@hookspec
+def tessera_manifest() -> Manifest:  # type: ignore[empty-body]
+    """Who the plugin is: name, label, version, supported API range, dependencies. Required.
+
+    ``return Manifest(name="notes", label="Notes", version="1.0", api=">=1.0,<2")``
+    """
+
+
+@hookspec
+def tessera_models() -> Sequence[type[Any]]:  # type: ignore[empty-body]
+    """The plugin's model classes (subclasses of ``tessera.plugin.TenantModel``).
+
+    ``return [Note, NoteTag]``
+    """
+
+
+@hookspec
+def tessera_migrations() -> Path:  # type: ignore[empty-body]
+    """The folder of the plugin's alembic revisions: its own branch, depending on core.
+
+    ``return Path(__file__).parent / "migrations"``
+    """
+
+
+@hookspec
+def tessera_routes() -> Sequence[Any]:  # type: ignore[empty-body]
+    """Litestar controllers, routers or handlers, mounted under ``/api/v1/<plugin name>``.
+
+    Every handler must take ``actor: Member`` (or ``user_actor: SignedIn``): plugin routes are
+    tenant-scoped, and tenants without the module get 404.
+    ``return [NotesController]``
+    """
+
+
+@hookspec
+def tessera_permissions() -> Sequence[Permission]:  # type: ignore[empty-body]
+    """The permissions the plugin defines, named ``<plugin>.<resource>.<action>``.
+
+    ``return [Permission("notes.note.write", "Create, edit and delete notes")]``
+    """
+
+
+@hookspec
+def tessera_event_handlers() -> Sequence[Any]:  # type: ignore[empty-body]
+    """Handlers of domain events (wired to the event bus by the events issue).
+
+    ``return [EventHandler("crm.deal.won", create_sales_order)]``
+    """
+
+
+@hookspec
+def tessera_ui() -> UI:  # type: ignore[empty-body]
+    """Menus (and, later, views) for the browser app, shown to tenants that enabled it.
+
+    ``return UI(menus=(MenuItem("Notes", "/notes", icon="file"),))``
+    """
+
+
+@hookspec
+def tessera_cli() -> Sequence[click.Command]:  # type: ignore[empty-body]
+    """Extra ``tessera`` sub-commands, added under ``tessera <plugin name> …``.
+
+    ``return [export_notes_command]``
+    """
+
+
+# --- Per tenant: called when a tenant's admin switches the module --------------------------
+
+
+@hookspec
+async def tessera_on_enable(module: ModuleContext) -> None:
+    """The tenant enabled the module (``module.first_time`` on the very first time): seed data.
+
+    ``if module.first_time: module.db.add(Note(tenant_id=module.tenant_id, title="Welcome"))``
+    """
+
+
+@hookspec
+async def tessera_on_disable(module: ModuleContext) -> None:
+    """The tenant disabled the module. Its data stays; stop anything tenant-specific here.
+
+    ``await cancel_pending_reminders(module.db, module.tenant_id)``
+    """

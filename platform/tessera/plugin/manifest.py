@@ -1,0 +1,93 @@
+"""What a plugin declares about itself and what it adds: plain, frozen, validated data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
+#: The version of the public plugin API (this package). Plugins declare the range they support.
+API_VERSION = Version("1.0")
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+_PERMISSION = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+class ManifestError(ValueError):
+    """A manifest or declaration is not valid; the message says which field and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """Who a plugin is and what it needs.
+
+    ``api`` is a version range of the plugin API (``">=1.0,<2"``); ``depends`` names other
+    plugins that must be installed, loaded and enabled first.
+    """
+
+    name: str
+    label: str
+    version: str
+    api: str
+    description: str = ""
+    depends: tuple[str, ...] = ()
+
+    def check(self) -> Manifest:
+        if not _NAME.fullmatch(self.name):
+            raise ManifestError(
+                f"name {self.name!r} must be 2-40 lowercase letters, digits or underscores"
+            )
+        if not self.label.strip():
+            raise ManifestError("label must not be empty")
+        try:
+            Version(self.version)
+        except ValueError:
+            raise ManifestError(f"version {self.version!r} is not a version number") from None
+        try:
+            SpecifierSet(self.api)
+        except InvalidSpecifier:
+            raise ManifestError(f"api {self.api!r} is not a version range") from None
+        for dependency in self.depends:
+            if not _NAME.fullmatch(dependency):
+                raise ManifestError(f"depends names {dependency!r}, which is not a plugin name")
+        if self.name in self.depends:
+            raise ManifestError("a plugin cannot depend on itself")
+        return self
+
+    def supports(self, api_version: Version = API_VERSION) -> bool:
+        return api_version in SpecifierSet(self.api)
+
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    """A named right, ``module.resource.action`` (``crm.deal.write``), with what it allows."""
+
+    name: str
+    description: str
+
+    def check(self, module: str) -> Permission:
+        if not _PERMISSION.fullmatch(self.name):
+            raise ManifestError(f"permission {self.name!r} must read module.resource.action")
+        if not self.name.startswith(f"{module}."):
+            raise ManifestError(f"permission {self.name!r} must start with {module!r}")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    """An entry in the browser app's menu, shown only to tenants that enabled the module."""
+
+    label: str
+    path: str
+    icon: str = ""
+    permission: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class UI:
+    """A plugin's UI metadata; views (list, form, kanban …) are added by the UI issue."""
+
+    menus: tuple[MenuItem, ...] = field(default_factory=tuple)

@@ -1,0 +1,1 @@
+"""Plugins that exist to be loaded (pins) or refused (the others) by the plugin registry."""

@@ -1,0 +1,1 @@
+"""Notes: the plugin the test suite uses to prove the plugin API (imports only tessera.plugin)."""

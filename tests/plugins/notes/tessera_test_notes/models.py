@@ -1,0 +1,28 @@
+"""A note and its checklist items (children, deleted with their note)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tessera.plugin import TenantModel, Timestamps, tenant_fk, tenant_unique
+
+
+class Note(TenantModel, Timestamps):
+    __tablename__ = "notes_note"
+    __table_args__ = (tenant_unique("title"),)
+
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[uuid.UUID | None]
+
+
+class ChecklistItem(TenantModel, Timestamps):
+    __tablename__ = "notes_checklist_item"
+    __table_args__ = (tenant_fk("note_id", "notes_note", ondelete="CASCADE"),)
+
+    note_id: Mapped[uuid.UUID]
+    text: Mapped[str] = mapped_column(String(200))
+    done: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,71 @@
+"""The notes plugin's hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tessera.plugin import UI, Manifest, MenuItem, ModuleContext, Permission, hookimpl
+from tessera_test_notes.models import ChecklistItem, Note
+from tessera_test_notes.routes import NotesController
+
+WELCOME = "Welcome to notes"
+
+
+@hookimpl
+def tessera_manifest() -> Manifest:
+    return Manifest(
+        name="notes",
+        label="Notes",
+        version="1.0.0",
+        api=">=1.0,<2",
+        description="Short notes with checklists, for testing the plugin API",
+    )
+
+
+@hookimpl
+def tessera_models() -> Sequence[type[Any]]:
+    return [Note, ChecklistItem]
+
+
+@hookimpl
+def tessera_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def tessera_routes() -> Sequence[Any]:
+    return [NotesController]
+
+
+@hookimpl
+def tessera_permissions() -> Sequence[Permission]:
+    return [
+        Permission("notes.note.read", "Read notes"),
+        Permission("notes.note.write", "Create, edit and delete notes"),
+    ]
+
+
+@hookimpl
+def tessera_ui() -> UI:
+    return UI(menus=(MenuItem("Notes", "/notes", icon="file-text", permission="notes.note.read"),))
+
+
+@click.command("hello")
+def hello() -> None:
+    """Say hello (shows that plugin commands reach the tessera CLI)."""
+    click.echo("hello from notes")
+
+
+@hookimpl
+def tessera_cli() -> Sequence[click.Command]:
+    return [hello]
+
+
+@hookimpl
+async def tessera_on_enable(module: ModuleContext) -> None:
+    if module.first_time:
+        module.db.add(Note(tenant_id=module.tenant_id, title=WELCOME, body="Your first note."))

@@ -1,0 +1,126 @@
+"""The notes API, mounted by the platform under /api/v1/notes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from sqlalchemy import select
+
+from tessera.plugin import (
+    DEFAULT_LIMIT,
+    Conflict,
+    CursorQuery,
+    Input,
+    LimitQuery,
+    Member,
+    NotFound,
+    Page,
+    Uow,
+    check_limit,
+    decode_cursor,
+    page_of,
+)
+from tessera_test_notes.models import ChecklistItem, Note
+
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class NoteIn(Input):
+    title: Title
+    body: Annotated[str, msgspec.Meta(max_length=10_000)] = ""
+    checklist: list[Title] = msgspec.field(default_factory=list)
+
+
+class NotePatch(Input):
+    title: Title | None = None
+    body: Annotated[str, msgspec.Meta(max_length=10_000)] | None = None
+
+
+class NoteOut(msgspec.Struct):
+    id: uuid.UUID
+    title: str
+    body: str
+    author_id: uuid.UUID | None
+    checklist: list[str]
+
+
+async def _checklist(uow: Uow, note_id: uuid.UUID) -> list[str]:
+    rows = await uow.db.execute(
+        select(ChecklistItem.text)
+        .where(ChecklistItem.note_id == note_id)
+        .order_by(ChecklistItem.id)
+    )
+    return list(rows.scalars())
+
+
+async def _out(uow: Uow, note: Note) -> NoteOut:
+    return NoteOut(note.id, note.title, note.body, note.author_id, await _checklist(uow, note.id))
+
+
+async def _get(uow: Uow, note_id: uuid.UUID) -> Note:
+    note = (await uow.db.execute(select(Note).where(Note.id == note_id))).scalar_one_or_none()
+    if note is None:
+        raise NotFound("No such note.")
+    return note
+
+
+async def _title_free(uow: Uow, title: str) -> None:
+    taken = await uow.db.execute(select(Note.id).where(Note.title == title))
+    if taken.first() is not None:
+        raise Conflict(f"A note is already titled {title!r}.")
+
+
+class NotesController(Controller):
+    path = "/notes"
+
+    @get("/")
+    async def list_notes(
+        self, actor: Member, uow: Uow, limit: LimitQuery = DEFAULT_LIMIT, cursor: CursorQuery = None
+    ) -> Page[NoteOut]:
+        query = select(Note).order_by(Note.id).limit(check_limit(limit) + 1)
+        if (after := decode_cursor(cursor)) is not None:
+            query = query.where(Note.id > after)
+        rows = list((await uow.db.execute(query)).scalars())
+        page = page_of(rows, limit, key=lambda n: n.id, render=lambda n: n)
+        return Page(items=[await _out(uow, n) for n in page.items], next_cursor=page.next_cursor)
+
+    @post("/", status_code=HTTP_201_CREATED)
+    async def create(self, data: JSONBody[NoteIn], actor: Member, uow: Uow) -> NoteOut:
+        await _title_free(uow, data.title)
+        note = Note(
+            tenant_id=actor.tenant_id, title=data.title, body=data.body, author_id=actor.user_id
+        )
+        uow.db.add(note)
+        await uow.db.flush()
+        for text in data.checklist:
+            uow.db.add(ChecklistItem(tenant_id=actor.tenant_id, note_id=note.id, text=text))
+        await uow.db.flush()
+        return await _out(uow, note)
+
+    @get("/{note_id:uuid}")
+    async def get_note(self, note_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> NoteOut:
+        return await _out(uow, await _get(uow, note_id))
+
+    @patch("/{note_id:uuid}")
+    async def update(
+        self, note_id: FromPath[uuid.UUID], data: JSONBody[NotePatch], actor: Member, uow: Uow
+    ) -> NoteOut:
+        note = await _get(uow, note_id)
+        if data.title is not None and data.title != note.title:
+            await _title_free(uow, data.title)
+            note.title = data.title
+        if data.body is not None:
+            note.body = data.body
+        await uow.db.flush()
+        return await _out(uow, note)
+
+    @delete("/{note_id:uuid}", status_code=HTTP_200_OK)
+    async def remove(self, note_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> None:
+        note = await _get(uow, note_id)
+        await uow.db.delete(note)
+        await uow.db.flush()
