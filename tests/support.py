@@ -187,3 +187,25 @@ async def invite(
     response = await inviter.post("/api/v1/invitations", json={"email": email, "role": role})
     assert response.status_code == 201, response.text
     return Invited(id=response.json()["id"], email=email, token=server.last_link_token(email))
+
+
+async def join(
+    server: LiveServer, inviter: SignedUp, client: httpx.AsyncClient, *, role: str = "member"
+) -> SignedUp:
+    """A new person invited by ``inviter`` with ``role``, signed in on ``client``."""
+    invited = await invite(server, inviter, role=role)
+    response = await client.post(
+        "/api/v1/invitations/accept",
+        json={"token": invited.token, "name": "New Member", "password": PASSWORD},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return SignedUp(
+        client=client,
+        tenant_id=body["tenant"]["id"],
+        slug=body["tenant"]["slug"],
+        user_id=body["user"]["id"],
+        email=invited.email,
+        password=PASSWORD,
+        csrf=body["csrf_token"],
+    )

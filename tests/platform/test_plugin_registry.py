@@ -1,0 +1,84 @@
+"""The plugin registry's loading rules, on plugins loaded through entry points."""
+
+from __future__ import annotations
+
+from importlib.metadata import EntryPoint
+
+import pytest
+
+from tessera.modules.registry import ENTRY_POINT_GROUP, PluginRegistry
+
+
+def _load(*names: str) -> PluginRegistry:
+    registry = PluginRegistry()
+    registry.load(
+        EntryPoint(name=name, value=f"tests.platform.fake_plugins:{name}", group=ENTRY_POINT_GROUP)
+        for name in names
+    )
+    return registry
+
+
+def _failures(registry: PluginRegistry) -> dict[str, tuple[str, str]]:
+    return {f.name: (f.stage, f.reason) for f in registry.failures}
+
+
+def test_dependencies_load_first_whatever_the_discovery_order() -> None:
+    registry = _load("needs_needs_base", "needs_base", "base")
+    assert list(registry.plugins) == ["base", "needs_base", "needs_needs_base"]
+    assert registry.failures == []
+    assert registry.dependents("base") == ["needs_base"]
+
+
+def test_a_missing_dependency_is_reported_by_name() -> None:
+    registry = _load("needs_base")
+    assert _failures(registry) == {
+        "needs_base": ("dependencies", "needs 'base', which is not installed or did not load")
+    }
+    assert registry.plugins == {}
+
+
+def test_a_dependency_cycle_is_reported_with_its_members() -> None:
+    registry = _load("cycle_a", "cycle_b", "needs_cycle", "base")
+    failures = _failures(registry)
+    assert failures["cycle_a"] == (
+        "dependencies",
+        "dependency cycle: cycle_a -> cycle_b -> cycle_a",
+    )
+    assert failures["cycle_b"][1] == "dependency cycle: cycle_a -> cycle_b -> cycle_a"
+    assert failures["needs_cycle"] == ("dependencies", "needs 'cycle_a', which did not load")
+    assert list(registry.plugins) == ["base"]
+
+
+def test_a_plugin_that_raises_while_starting_is_skipped_with_its_dependants() -> None:
+    registry = _load("raises_on_start", "base")
+    assert _failures(registry)["raises_on_start"] == (
+        "start",
+        "ValueError: cannot list permissions today",
+    )
+    assert list(registry.plugins) == ["base"]
+
+
+@pytest.mark.parametrize(
+    ("name", "stage", "reason"),
+    [
+        ("no_manifest", "manifest", "the plugin does not implement tessera_manifest"),
+        (
+            "wrong_name",
+            "manifest",
+            "the manifest names 'not_what_the_entry_point_says' but the entry point is 'wrong_name'",
+        ),
+        ("bad_manifest", "manifest", "name 'Bad Name' must be 2-40 lowercase letters"),
+        (
+            "bad_permission",
+            "start",
+            "permission 'other.thing.read' must start with 'bad_permission'",
+        ),
+        ("does_not_exist", "import", "AttributeError"),
+    ],
+)
+def test_bad_plugins_are_named_with_the_reason(name: str, stage: str, reason: str) -> None:
+    registry = _load(name, "base")
+    failure = _failures(registry)[name]
+    assert failure[0] == stage
+    assert reason in failure[1]
+    assert list(registry.plugins) == ["base"], "the other plugins still load"
