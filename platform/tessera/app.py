@@ -11,6 +11,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from tessera import __version__
+from tessera.access.routes import ROUTE_HANDLERS as ACCESS_ROUTES
 from tessera.audit.capture import AuditedSession
 from tessera.audit.routes import AuditController
 from tessera.db.engine import Database, app_role_url
@@ -67,6 +68,7 @@ def create_app(
     )
     api_handlers: list[Any] = [
         *IDENTITY_ROUTES,
+        *ACCESS_ROUTES,
         AuditController,
         *MODULE_ROUTES,
         *services.registry.route_handlers(),

@@ -9,6 +9,7 @@ from tessera.db.base import Base
 
 def load_metadata() -> MetaData:
     # Imported for their side effect: mapping the tables onto Base.metadata.
+    import tessera.access.models
     import tessera.audit.models
     import tessera.identity.models
     import tessera.modules.models

@@ -19,7 +19,7 @@ from tessera.audit import service
 from tessera.audit.models import AuditEntry
 from tessera.audit.schemas import AuditEntryOut
 from tessera.errors import Invalid
-from tessera.web.context import Member, Uow, services_of
+from tessera.web.context import Member, Uow, requires, services_of
 from tessera.web.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, check_limit
 from tessera.web.schemas import Page
 
@@ -83,7 +83,7 @@ class AuditController(Controller):
     path = "/audit"
     tags = ["audit"]
 
-    @get("/", summary="The tenant's audit trail, newest first")
+    @get("/", summary="The tenant's audit trail, newest first", opt=requires("audit.entry.read"))
     async def list_entries(
         self,
         actor: Member,
@@ -97,14 +97,17 @@ class AuditController(Controller):
         limit: LimitQuery = DEFAULT_LIMIT,
         cursor: CursorQuery = None,
     ) -> Page[AuditEntryOut]:
-        actor.require_role("admin")
         filters = service.Filters(actor_user_id, action, record_type, record_id, since, until)
         rows = await service.newest_first(
             uow.db, filters, before_seq=_before(cursor), limit=check_limit(limit) + 1
         )
         return _page(rows, limit)
 
-    @get("/records/{record_type:str}/{record_id:str}", summary="One record's history")
+    @get(
+        "/records/{record_type:str}/{record_id:str}",
+        summary="One record's history",
+        opt=requires("audit.entry.read"),
+    )
     async def record_history(
         self,
         record_type: FromPath[str],
@@ -114,14 +117,17 @@ class AuditController(Controller):
         limit: LimitQuery = DEFAULT_LIMIT,
         cursor: CursorQuery = None,
     ) -> Page[AuditEntryOut]:
-        actor.require_role("admin")
         filters = service.Filters(record_type=record_type[:100], record_id=record_id[:100])
         rows = await service.newest_first(
             uow.db, filters, before_seq=_before(cursor), limit=check_limit(limit) + 1
         )
         return _page(rows, limit)
 
-    @get("/export", summary="Export the audit trail (CSV or JSON Lines), streamed")
+    @get(
+        "/export",
+        summary="Export the audit trail (CSV or JSON Lines), streamed",
+        opt=requires("audit.entry.read"),
+    )
     async def export(
         self,
         actor: Member,
@@ -134,7 +140,6 @@ class AuditController(Controller):
         since: Since = None,
         until: Until = None,
     ) -> Stream:
-        actor.require_role("admin")
         filters = service.Filters(actor_user_id, action, record_type, record_id, since, until)
         filters.check()
         assert actor.tenant_id is not None

@@ -20,7 +20,7 @@ from tessera.db.ids import uuid7
 from tessera.db.tenant_context import set_tenant
 from tessera.errors import Forbidden, Invalid, NotFound
 from tessera.identity.models import ApiToken, Membership, User
-from tessera.identity.service import Actor
+from tessera.identity.service import Actor, as_member, member_view
 from tessera.security.secrets import digest, same_digest
 
 PREFIX = "tsk_"
@@ -96,7 +96,7 @@ async def revoke_token(db: AsyncSession, actor: Actor, token_id: uuid.UUID) -> A
     _, membership_id = actor.require_member()
     token = await db.get(ApiToken, (actor.tenant_id, token_id))
     if token is None or (
-        token.membership_id != membership_id and not actor.outranks_or_equals("admin")
+        token.membership_id != membership_id and not actor.can("identity.token.revoke")
     ):
         raise NotFound("No such API token.")
     if token.revoked_at is None:
@@ -114,9 +114,10 @@ async def actor_from_token(db: AsyncSession, plaintext: str) -> Actor | None:
     await set_tenant(db, tenant_id)
     row = (
         await db.execute(
-            select(ApiToken, Membership, User)
+            member_view()
+            .add_columns(ApiToken, User)
             .join(
-                Membership,
+                ApiToken,
                 (Membership.tenant_id == ApiToken.tenant_id)
                 & (Membership.id == ApiToken.membership_id),
             )
@@ -126,7 +127,7 @@ async def actor_from_token(db: AsyncSession, plaintext: str) -> Actor | None:
     ).one_or_none()
     if row is None:
         return None
-    token, membership, user = row
+    membership, enabled, custom, token, user = row
     now = datetime.now(UTC)
     if not same_digest(secret_hex, token.secret_hash) or token.revoked_at is not None:
         return None
@@ -134,13 +135,5 @@ async def actor_from_token(db: AsyncSession, plaintext: str) -> Actor | None:
         return None
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         token.last_used_at = now
-    return Actor(
-        user_id=user.id,
-        email=user.email,
-        name=user.name,
-        via="token",
-        tenant_id=tenant_id,
-        membership_id=membership.id,
-        role=membership.role,
-        token_id=token.id,
-    )
+    actor = Actor(user_id=user.id, email=user.email, name=user.name, via="token", token_id=token.id)
+    return as_member(actor, membership, enabled, custom)

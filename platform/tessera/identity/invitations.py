@@ -38,7 +38,6 @@ INVITATION = "invitation"
 
 
 async def invite(uow: UnitOfWork, actor: Actor, *, email: str, role: str) -> Invitation:
-    actor.require_role("admin")
     tenant_id, membership_id = actor.require_member()
     email = normalize_email(email)
     role = check_role(role)
@@ -101,7 +100,6 @@ def _pending(now: datetime) -> ColumnElement[bool]:
 async def list_invitations(
     uow: UnitOfWork, actor: Actor, *, after: uuid.UUID | None, limit: int
 ) -> list[Invitation]:
-    actor.require_role("admin")
     query = select(Invitation).order_by(Invitation.id).limit(limit)
     if after is not None:
         query = query.where(Invitation.id > after)
@@ -109,7 +107,6 @@ async def list_invitations(
 
 
 async def revoke_invitation(uow: UnitOfWork, actor: Actor, invitation_id: uuid.UUID) -> Invitation:
-    actor.require_role("admin")
     invitation = await uow.db.get(Invitation, (actor.tenant_id, invitation_id))
     if invitation is None:
         raise NotFound("No such invitation.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tessera.db.base import PlatformModel, TenantModel, Timestamps, tenant_fk, tenant_unique
@@ -37,10 +37,15 @@ class Membership(TenantModel, Timestamps):
     __table_args__ = (
         tenant_unique("user_id"),
         CheckConstraint(_ROLE_CHECK, name="role"),
+        tenant_fk("manager_id", "identity_membership"),
+        Index("ix_identity_membership_manager", "tenant_id", "manager_id"),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("identity_user.id", ondelete="CASCADE"))
+    #: The built-in role; custom roles are added through tessera.access.
     role: Mapped[str] = mapped_column(String(20))
+    #: The member's manager (a membership): the reporting line that makes teams.
+    manager_id: Mapped[uuid.UUID | None]
 
 
 class Session(PlatformModel):

@@ -6,11 +6,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar import Controller, Response, delete, get, post
+import msgspec
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
-from tessera.identity import api_tokens, email_links, invitations, signup
+from tessera.identity import api_tokens, email_links, invitations, members, signup
 from tessera.identity import service as identity
 from tessera.identity.models import ApiToken, Invitation, Membership, User
 from tessera.identity.schemas import (
@@ -22,6 +23,7 @@ from tessera.identity.schemas import (
     InvitationOut,
     LoginIn,
     MemberOut,
+    MemberPatch,
     MeOut,
     MessageOut,
     NewApiTokenOut,
@@ -35,7 +37,7 @@ from tessera.identity.schemas import (
     UserOut,
 )
 from tessera.identity.service import TenantMembership
-from tessera.web.context import Member, SignedIn, Uow
+from tessera.web.context import Member, SignedIn, Uow, requires
 from tessera.web.cookies import with_session, without_session
 from tessera.web.pagination import (
     DEFAULT_LIMIT,
@@ -172,6 +174,8 @@ class MeController(Controller):
             tenant=current,
             tenants=tenants,
             auth=user_actor.via,
+            permissions=dict(sorted(user_actor.grants.items())),
+            modules=sorted(user_actor.modules),
             csrf_token=user_actor.csrf_token,
         )
 
@@ -196,6 +200,7 @@ def member_out(row: tuple[Membership, User]) -> MemberOut:
         email=user.email,
         name=user.name,
         role=membership.role,
+        manager_id=membership.manager_id,
         joined_at=membership.created_at,
     )
 
@@ -204,7 +209,7 @@ class MembersController(Controller):
     path = "/members"
     tags = ["members"]
 
-    @get("/", summary="Members of the current tenant")
+    @get("/", summary="Members of the current tenant", opt=requires("identity.member.read"))
     async def list_members(
         self, actor: Member, uow: Uow, limit: LimitQuery = DEFAULT_LIMIT, cursor: CursorQuery = None
     ) -> Page[MemberOut]:
@@ -212,6 +217,37 @@ class MembersController(Controller):
             uow.db, actor, after=decode_cursor(cursor), limit=check_limit(limit) + 1
         )
         return page_of(rows, limit, key=lambda r: r[0].id, render=member_out)
+
+    @patch(
+        "/{membership_id:uuid}",
+        summary="Change a member's built-in role or manager",
+        opt=requires("identity.member.manage"),
+    )
+    async def change(
+        self,
+        membership_id: FromPath[uuid.UUID],
+        data: JSONBody[MemberPatch],
+        actor: Member,
+        uow: Uow,
+    ) -> MemberOut:
+        changes: dict[str, Any] = {}
+        if data.role is not None:
+            changes["role"] = data.role
+        if data.manager_id is not msgspec.UNSET:
+            changes["manager_id"] = data.manager_id
+        member = await members.change_member(uow, actor, membership_id, **changes)
+        user = await uow.db.get(User, member.user_id)
+        assert user is not None
+        return member_out((member, user))
+
+    @delete(
+        "/{membership_id:uuid}",
+        status_code=HTTP_200_OK,
+        summary="Remove a member from the tenant",
+        opt=requires("identity.member.manage"),
+    )
+    async def remove(self, membership_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> None:
+        await members.remove_member(uow, actor, membership_id)
 
 
 def invitation_out(invitation: Invitation) -> InvitationOut:
@@ -238,13 +274,22 @@ class InvitationsController(Controller):
     path = "/invitations"
     tags = ["members"]
 
-    @post("/", status_code=HTTP_201_CREATED, summary="Invite someone by email")
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Invite someone by email",
+        opt=requires("identity.member.invite"),
+    )
     async def invite(self, data: JSONBody[InvitationIn], actor: Member, uow: Uow) -> InvitationOut:
         invitation = await invitations.invite(uow, actor, email=data.email, role=data.role)
         await uow.db.refresh(invitation)
         return invitation_out(invitation)
 
-    @get("/", summary="Invitations of the current tenant")
+    @get(
+        "/",
+        summary="Invitations of the current tenant",
+        opt=requires("identity.member.invite"),
+    )
     async def list_invitations(
         self, actor: Member, uow: Uow, limit: LimitQuery = DEFAULT_LIMIT, cursor: CursorQuery = None
     ) -> Page[InvitationOut]:
@@ -253,7 +298,12 @@ class InvitationsController(Controller):
         )
         return page_of(rows, limit, key=lambda i: i.id, render=invitation_out)
 
-    @delete("/{invitation_id:uuid}", status_code=HTTP_200_OK, summary="Withdraw an invitation")
+    @delete(
+        "/{invitation_id:uuid}",
+        status_code=HTTP_200_OK,
+        summary="Withdraw an invitation",
+        opt=requires("identity.member.invite"),
+    )
     async def revoke(
         self, invitation_id: FromPath[uuid.UUID], actor: Member, uow: Uow
     ) -> InvitationOut:

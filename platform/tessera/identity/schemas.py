@@ -72,6 +72,10 @@ class MeOut(msgspec.Struct):
     tenant: TenantOut | None
     tenants: list[TenantOut]
     auth: Literal["session", "token", "system"]
+    #: Permission -> scope (own, team or all) in the current tenant.
+    permissions: dict[str, str]
+    #: The modules the current tenant switched on.
+    modules: list[str]
     #: Send as X-CSRF-Token with every state-changing request made with the session cookie.
     csrf_token: str | None
 
@@ -89,7 +93,15 @@ class MemberOut(msgspec.Struct):
     email: str
     name: str
     role: str
+    manager_id: uuid.UUID | None
     joined_at: datetime
+
+
+class MemberPatch(Input):
+    #: The built-in role.
+    role: RoleName | None = None
+    #: The member's manager (a member id), or null for none; leave out to keep it.
+    manager_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class InvitationOut(msgspec.Struct):

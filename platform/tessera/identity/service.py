@@ -5,19 +5,23 @@ from __future__ import annotations
 import dataclasses
 import secrets
 import uuid
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.access import catalog
+from tessera.access import service as access
 from tessera.audit import capture as audit
 from tessera.db.tenant_context import own_memberships_visible, set_tenant
 from tessera.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from tessera.identity import throttle
 from tessera.identity.models import ROLES, Membership, Session, User
+from tessera.modules import service as modules
 from tessera.security.passwords import (
     check_password_rules,
     hash_password,
@@ -46,16 +50,26 @@ class Actor:
     session_hash: bytes | None = None
     token_id: uuid.UUID | None = None
     csrf_token: str | None = None
+    #: The modules the current tenant switched on.
+    modules: frozenset[str] = frozenset()
+    #: Permission -> scope ("own", "team" or "all") held in the current tenant.
+    grants: Mapping[str, str] = field(default_factory=dict)
 
     def require_member(self) -> tuple[uuid.UUID, uuid.UUID]:
         if self.tenant_id is None or self.membership_id is None:
             raise Forbidden("Choose a tenant first (POST /api/v1/me/tenant).")
         return self.tenant_id, self.membership_id
 
-    def require_role(self, minimum: Role) -> None:
+    def can(self, permission: str) -> bool:
+        return permission in self.grants
+
+    def scope(self, permission: str) -> str | None:
+        return self.grants.get(permission)
+
+    def require(self, permission: str) -> None:
         self.require_member()
-        if _ROLE_RANK.get(self.role or "", -1) < _ROLE_RANK[minimum]:
-            raise Forbidden(f"This needs the {minimum} role or higher.")
+        if not self.can(permission):
+            raise Forbidden(f"This needs the {permission!r} permission.")
 
     def outranks_or_equals(self, role: str) -> bool:
         return _ROLE_RANK.get(self.role or "", -1) >= _ROLE_RANK[role]
@@ -276,24 +290,34 @@ async def actor_from_session(db: AsyncSession, cookie: str) -> Actor | None:
 async def with_membership(db: AsyncSession, actor: Actor, tenant_id: uuid.UUID) -> Actor:
     """``actor`` inside ``tenant_id`` (tenant context set), or without a tenant if not a member."""
     await set_tenant(db, tenant_id)
-    membership = (
-        await db.execute(select(Membership).where(Membership.user_id == actor.user_id))
-    ).scalar_one_or_none()
-    if membership is None:
+    row = (await db.execute(member_view().where(Membership.user_id == actor.user_id))).one_or_none()
+    if row is None:
         # Not a member here: the tenant ``actor`` may come with must not carry over (a switch
         # to a stranger's tenant would otherwise pass as a member of the old one).
-        return replace(actor, tenant_id=None, membership_id=None, role=None)
-    return Actor(
-        user_id=actor.user_id,
-        email=actor.email,
-        name=actor.name,
-        via=actor.via,
-        tenant_id=tenant_id,
+        return replace(
+            actor, tenant_id=None, membership_id=None, role=None, modules=frozenset(), grants={}
+        )
+    membership, enabled, custom = row
+    return as_member(actor, membership, enabled, custom)
+
+
+def member_view() -> Select[Membership, Any, Any]:
+    """A membership with its tenant's enabled modules and its custom roles' grants: one query."""
+    membership_id: ColumnElement[uuid.UUID] = Membership.__table__.c.id
+    return select(Membership, modules.enabled_array(), access.custom_grants(membership_id))
+
+
+def as_member(
+    actor: Actor, membership: Membership, enabled: Sequence[str], custom: Sequence[str]
+) -> Actor:
+    enabled_set = frozenset(enabled)
+    return replace(
+        actor,
+        tenant_id=membership.tenant_id,
         membership_id=membership.id,
         role=membership.role,
-        session_hash=actor.session_hash,
-        token_id=actor.token_id,
-        csrf_token=actor.csrf_token,
+        modules=enabled_set,
+        grants=catalog.effective_grants(membership.role, enabled_set, custom),
     )
 
 

@@ -33,6 +33,8 @@ ENTRY_POINT_GROUP = "tessera.plugins"
 #: The option on a plugin's routes that names their module; the auth dependency checks it.
 MODULE_OPT = "tessera_module"
 _ACTOR_PARAMETERS = frozenset({"actor", "user_actor"})
+#: The route option that names the permission a route needs (tessera.web.context.requires).
+REQUIRES = "requires"
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +188,7 @@ class PluginRegistry:
             router = Router(
                 path=f"/{plugin.name}", route_handlers=routes, opt={MODULE_OPT: plugin.name}
             )
-            _check_routes_take_an_actor(router)
+            _check_routes(router, {p.name for p in plugin.permissions})
             plugin.routes = [router]
 
     def _declared(self, plugin: LoadedPlugin, hook: str, default: Any) -> Any:
@@ -248,7 +250,8 @@ class PluginRegistry:
                     await result
 
 
-def _check_routes_take_an_actor(router: Router) -> None:
+def _check_routes(router: Router, permissions: set[str]) -> None:
+    """Every route is tenant-scoped (takes the actor) and requires only permissions it declared."""
     for route in router.routes:
         if not isinstance(route, HTTPRoute):
             continue
@@ -261,6 +264,12 @@ def _check_routes_take_an_actor(router: Router) -> None:
                 raise ManifestError(
                     f"route {methods} {route.path} does not take actor: plugin routes are "
                     "tenant-scoped"
+                )
+            required = handler.opt.get(REQUIRES)
+            if required is not None and required not in permissions:
+                raise ManifestError(
+                    f"route {methods} {route.path} requires {required!r}, which the plugin "
+                    "does not declare"
                 )
 
 

@@ -23,7 +23,7 @@ from tessera.modules.schemas import (
     PurgeIn,
 )
 from tessera.tenants import service as tenants
-from tessera.web.context import Member, Uow, services_of
+from tessera.web.context import Member, Uow, requires, services_of
 
 
 def plugin_out(plugin: LoadedPlugin) -> PluginOut:
@@ -31,9 +31,13 @@ def plugin_out(plugin: LoadedPlugin) -> PluginOut:
     return PluginOut(m.name, m.label, m.description, m.version, m.api, list(m.depends))
 
 
-@get("/plugins", tags=["modules"], summary="Installed plugins, and those that failed to load")
+@get(
+    "/plugins",
+    tags=["modules"],
+    summary="Installed plugins, and those that failed to load",
+    opt=requires("modules.module.manage"),
+)
 async def list_plugins(actor: Member, state: State) -> PluginsOut:
-    actor.require_role("admin")
     registry = services_of(state).registry
     return PluginsOut(
         loaded=[plugin_out(p) for p in registry.plugins.values()],
@@ -45,7 +49,11 @@ class ModulesController(Controller):
     path = "/modules"
     tags = ["modules"]
 
-    @get("/", summary="Installed modules and whether this tenant enabled each")
+    @get(
+        "/",
+        summary="Installed modules and whether this tenant enabled each",
+        opt=requires("modules.module.read"),
+    )
     async def list_modules(self, actor: Member, uow: Uow, state: State) -> list[ModuleOut]:
         states = await service.list_modules(uow, services_of(state).registry)
         return [
@@ -61,7 +69,12 @@ class ModulesController(Controller):
             for s in states
         ]
 
-    @post("/{name:str}/enable", status_code=HTTP_200_OK, summary="Switch a module on")
+    @post(
+        "/{name:str}/enable",
+        status_code=HTTP_200_OK,
+        summary="Switch a module on",
+        opt=requires("modules.module.manage"),
+    )
     async def enable(
         self,
         name: FromPath[str],
@@ -70,7 +83,6 @@ class ModulesController(Controller):
         state: State,
         data: JSONBody[EnableIn | None] = None,
     ) -> EnabledOut:
-        actor.require_role("admin")
         tenant_id, _ = actor.require_member()
         enabled = await service.enable(
             uow,
@@ -83,10 +95,12 @@ class ModulesController(Controller):
         return EnabledOut(enabled=enabled)
 
     @post(
-        "/{name:str}/disable", status_code=HTTP_200_OK, summary="Switch a module off (data stays)"
+        "/{name:str}/disable",
+        status_code=HTTP_200_OK,
+        summary="Switch a module off (data stays)",
+        opt=requires("modules.module.manage"),
     )
     async def disable(self, name: FromPath[str], actor: Member, uow: Uow, state: State) -> None:
-        actor.require_role("admin")
         tenant_id, _ = actor.require_member()
         await service.disable(
             uow,
@@ -96,11 +110,15 @@ class ModulesController(Controller):
             name=name,
         )
 
-    @post("/{name:str}/purge", status_code=HTTP_200_OK, summary="Delete a disabled module's data")
+    @post(
+        "/{name:str}/purge",
+        status_code=HTTP_200_OK,
+        summary="Delete a disabled module's data",
+        opt=requires("modules.module.purge"),
+    )
     async def purge(
         self, name: FromPath[str], data: JSONBody[PurgeIn], actor: Member, uow: Uow, state: State
     ) -> PurgedOut:
-        actor.require_role("owner")
         tenant_id, _ = actor.require_member()
         tenant = await tenants.get(uow.db, tenant_id)
         assert tenant is not None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import ScalarSelect, Table, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.audit import capture as audit
@@ -15,6 +16,15 @@ from tessera.modules.models import TenantModule
 from tessera.modules.registry import LoadedPlugin, PluginRegistry
 from tessera.plugin.context import ModuleContext
 from tessera.unit_of_work import UnitOfWork
+
+
+def enabled_array() -> ScalarSelect[Any]:
+    """The current tenant's enabled modules as one array, for folding into another query."""
+    return (
+        select(func.coalesce(func.array_agg(TenantModule.module), text("'{}'::varchar[]")))
+        .where(TenantModule.enabled)
+        .scalar_subquery()
+    )
 
 
 @dataclass(frozen=True, slots=True)

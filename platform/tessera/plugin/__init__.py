@@ -25,12 +25,21 @@ from tessera.db.rls import FULL_ACCESS, enable_tenant_rls, grant_runtime
 from tessera.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
 from tessera.plugin.context import ModuleContext
 from tessera.plugin.hookspecs import hookimpl
-from tessera.plugin.manifest import API_VERSION, UI, Manifest, ManifestError, MenuItem, Permission
+from tessera.plugin.manifest import (
+    API_VERSION,
+    BUILTIN_ROLES,
+    UI,
+    Manifest,
+    ManifestError,
+    MenuItem,
+    Permission,
+)
 
 if TYPE_CHECKING:
+    from tessera.identity.record_rules import visible_to
     from tessera.identity.service import Actor
     from tessera.unit_of_work import UnitOfWork
-    from tessera.web.context import Member, SignedIn, Uow
+    from tessera.web.context import Member, SignedIn, Uow, requires
     from tessera.web.pagination import (
         DEFAULT_LIMIT,
         CursorQuery,
@@ -49,6 +58,8 @@ _LAZY = {
     "Member": "tessera.web.context",
     "SignedIn": "tessera.web.context",
     "Uow": "tessera.web.context",
+    "requires": "tessera.web.context",
+    "visible_to": "tessera.identity.record_rules",
     "DEFAULT_LIMIT": "tessera.web.pagination",
     "CursorQuery": "tessera.web.pagination",
     "LimitQuery": "tessera.web.pagination",
@@ -68,6 +79,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "API_VERSION",
+    "BUILTIN_ROLES",
     "DEFAULT_LIMIT",
     "FULL_ACCESS",
     "UI",
@@ -99,7 +111,9 @@ __all__ = [
     "grant_runtime",
     "hookimpl",
     "page_of",
+    "requires",
     "tenant_fk",
     "tenant_unique",
     "uuid7",
+    "visible_to",
 ]

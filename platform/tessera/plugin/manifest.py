@@ -60,18 +60,37 @@ class Manifest:
         return api_version in SpecifierSet(self.api)
 
 
+BUILTIN_ROLES = ("owner", "admin", "member")
+
+
 @dataclass(frozen=True, slots=True)
 class Permission:
-    """A named right, ``module.resource.action`` (``crm.deal.write``), with what it allows."""
+    """A named right, ``module.resource.action`` (``crm.deal.write``), with what it allows.
+
+    ``default_roles`` says which built-in roles hold it (the owner holds every permission, the
+    admin every one that is not ``owner_only``). A ``scoped`` permission is granted for the
+    holder's own records, their team's, or all; the built-in member role holds it for their
+    own records, the owner and admin for all.
+    """
 
     name: str
     description: str
+    default_roles: tuple[str, ...] = ("owner", "admin")
+    scoped: bool = False
+    owner_only: bool = False
+
+    @property
+    def module(self) -> str:
+        return self.name.split(".", 1)[0]
 
     def check(self, module: str) -> Permission:
         if not _PERMISSION.fullmatch(self.name):
             raise ManifestError(f"permission {self.name!r} must read module.resource.action")
         if not self.name.startswith(f"{module}."):
             raise ManifestError(f"permission {self.name!r} must start with {module!r}")
+        unknown = set(self.default_roles) - set(BUILTIN_ROLES)
+        if unknown:
+            raise ManifestError(f"permission {self.name!r} names unknown roles {sorted(unknown)}")
         return self
 
 

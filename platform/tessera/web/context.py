@@ -17,7 +17,6 @@ from tessera.errors import Forbidden, NotFound, Unauthenticated
 from tessera.identity.api_tokens import actor_from_token
 from tessera.identity.service import Actor, act_as, actor_from_session
 from tessera.mail.service import Mailer, deliver
-from tessera.modules import service as modules
 from tessera.modules.registry import MODULE_OPT, PluginRegistry
 from tessera.security.secrets import same_text
 from tessera.security.signed import SignedTokens
@@ -28,6 +27,14 @@ SESSION_COOKIE = "tessera_session"
 CSRF_COOKIE = "tessera_csrf"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: A route's ``opt`` key naming the permission it needs (see :func:`requires`).
+REQUIRES = "requires"
+
+
+def requires(permission: str) -> dict[str, str]:
+    """Route option: the caller must hold ``permission``. ``@get("/", opt=requires("x.y.read"))``."""
+    return {REQUIRES: permission}
+
 
 #: Handler parameter types: ``uow: Uow`` gets the request's unit of work, ``actor: Member``
 #: the signed-in member of the current tenant, ``user_actor: SignedIn`` any signed-in user.
@@ -91,16 +98,16 @@ async def provide_user(request: Request[Any, Any, Any], uow: Uow) -> Actor:
     if actor.via == "session" and request.method not in SAFE_METHODS:
         _check_csrf(request, actor)
     act_as(uow, actor.user_id, actor.token_id)
-    await _check_module(request, uow, actor)
+    _check_module(request, actor)
     return actor
 
 
-async def _check_module(request: Request[Any, Any, Any], uow: UnitOfWork, actor: Actor) -> None:
+def _check_module(request: Request[Any, Any, Any], actor: Actor) -> None:
     """A plugin's route exists only for tenants that enabled the plugin: otherwise 404."""
     module = request.route_handler.opt.get(MODULE_OPT)
     if module is None:
         return
-    if actor.tenant_id is None or not await modules.is_enabled(uow.db, module):
+    if module not in actor.modules:
         raise NotFound(f"Nothing is at {request.url.path}.")
 
 
@@ -108,6 +115,8 @@ async def provide_actor(request: Request[Any, Any, Any], user_actor: SignedIn) -
     """The signed-in user as a member of their current tenant; 403 without one."""
     actor = user_actor
     actor.require_member()
+    if permission := request.route_handler.opt.get(REQUIRES):
+        actor.require(permission)
     return actor
 
 

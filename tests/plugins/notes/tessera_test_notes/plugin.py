@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from tessera.plugin import UI, Manifest, MenuItem, ModuleContext, Permission, hookimpl
+from tessera.plugin import (
+    BUILTIN_ROLES,
+    UI,
+    Manifest,
+    MenuItem,
+    ModuleContext,
+    Permission,
+    hookimpl,
+)
 from tessera_test_notes.models import ChecklistItem, Note
 from tessera_test_notes.routes import NotesController
 
@@ -44,8 +52,13 @@ def tessera_routes() -> Sequence[Any]:
 @hookimpl
 def tessera_permissions() -> Sequence[Permission]:
     return [
-        Permission("notes.note.read", "Read notes"),
-        Permission("notes.note.write", "Create, edit and delete notes"),
+        Permission("notes.note.read", "Read notes", default_roles=BUILTIN_ROLES, scoped=True),
+        Permission(
+            "notes.note.write",
+            "Create, edit and delete notes",
+            default_roles=BUILTIN_ROLES,
+            scoped=True,
+        ),
     ]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from tessera.plugin import (
     DEFAULT_LIMIT,
+    Actor,
     Conflict,
     CursorQuery,
     Input,
@@ -24,9 +25,12 @@ from tessera.plugin import (
     check_limit,
     decode_cursor,
     page_of,
+    requires,
+    visible_to,
 )
 from tessera_test_notes.models import ChecklistItem, Note
 
+READ, WRITE = "notes.note.read", "notes.note.write"
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
@@ -62,8 +66,10 @@ async def _out(uow: Uow, note: Note) -> NoteOut:
     return NoteOut(note.id, note.title, note.body, note.author_id, await _checklist(uow, note.id))
 
 
-async def _get(uow: Uow, note_id: uuid.UUID) -> Note:
-    note = (await uow.db.execute(select(Note).where(Note.id == note_id))).scalar_one_or_none()
+async def _get(uow: Uow, actor: Actor, note_id: uuid.UUID, permission: str) -> Note:
+    """The note, if the record rule of ``permission`` lets the actor reach it; else 404."""
+    query = select(Note).where(Note.id == note_id, visible_to(actor, permission, Note.author_id))
+    note = (await uow.db.execute(query)).scalar_one_or_none()
     if note is None:
         raise NotFound("No such note.")
     return note
@@ -78,18 +84,23 @@ async def _title_free(uow: Uow, title: str) -> None:
 class NotesController(Controller):
     path = "/notes"
 
-    @get("/")
+    @get("/", opt=requires(READ))
     async def list_notes(
         self, actor: Member, uow: Uow, limit: LimitQuery = DEFAULT_LIMIT, cursor: CursorQuery = None
     ) -> Page[NoteOut]:
-        query = select(Note).order_by(Note.id).limit(check_limit(limit) + 1)
+        query = (
+            select(Note)
+            .where(visible_to(actor, READ, Note.author_id))
+            .order_by(Note.id)
+            .limit(check_limit(limit) + 1)
+        )
         if (after := decode_cursor(cursor)) is not None:
             query = query.where(Note.id > after)
         rows = list((await uow.db.execute(query)).scalars())
         page = page_of(rows, limit, key=lambda n: n.id, render=lambda n: n)
         return Page(items=[await _out(uow, n) for n in page.items], next_cursor=page.next_cursor)
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post("/", status_code=HTTP_201_CREATED, opt=requires(WRITE))
     async def create(self, data: JSONBody[NoteIn], actor: Member, uow: Uow) -> NoteOut:
         await _title_free(uow, data.title)
         note = Note(
@@ -102,15 +113,15 @@ class NotesController(Controller):
         await uow.db.flush()
         return await _out(uow, note)
 
-    @get("/{note_id:uuid}")
+    @get("/{note_id:uuid}", opt=requires(READ))
     async def get_note(self, note_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> NoteOut:
-        return await _out(uow, await _get(uow, note_id))
+        return await _out(uow, await _get(uow, actor, note_id, READ))
 
-    @patch("/{note_id:uuid}")
+    @patch("/{note_id:uuid}", opt=requires(WRITE))
     async def update(
         self, note_id: FromPath[uuid.UUID], data: JSONBody[NotePatch], actor: Member, uow: Uow
     ) -> NoteOut:
-        note = await _get(uow, note_id)
+        note = await _get(uow, actor, note_id, WRITE)
         if data.title is not None and data.title != note.title:
             await _title_free(uow, data.title)
             note.title = data.title
@@ -119,8 +130,8 @@ class NotesController(Controller):
         await uow.db.flush()
         return await _out(uow, note)
 
-    @delete("/{note_id:uuid}", status_code=HTTP_200_OK)
+    @delete("/{note_id:uuid}", status_code=HTTP_200_OK, opt=requires(WRITE))
     async def remove(self, note_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> None:
-        note = await _get(uow, note_id)
+        note = await _get(uow, actor, note_id, WRITE)
         await uow.db.delete(note)
         await uow.db.flush()

@@ -1,0 +1,84 @@
+"""Which permissions exist, and what the built-in roles hold.
+
+The core declares its permissions exactly as plugins do (tessera.plugin.Permission). A
+tenant's available permissions are the core's and those of the modules it enabled; a
+permission of a disabled module is neither granted nor grantable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+from tessera.modules.registry import installed_plugins
+from tessera.plugin.manifest import BUILTIN_ROLES, Permission
+
+_EVERYONE = BUILTIN_ROLES
+
+CORE_PERMISSIONS: tuple[Permission, ...] = (
+    Permission("identity.member.read", "See the tenant's members", default_roles=_EVERYONE),
+    Permission("identity.member.invite", "Invite people, list and withdraw invitations"),
+    Permission(
+        "identity.member.manage", "Change members' roles and reporting lines; remove members"
+    ),
+    Permission("identity.token.revoke", "Revoke any member's API tokens"),
+    Permission(
+        "access.role.read", "See roles and the permissions they grant", default_roles=_EVERYONE
+    ),
+    Permission("access.role.manage", "Create, change and delete roles; assign them to members"),
+    Permission("audit.entry.read", "Read and export the audit trail"),
+    Permission(
+        "modules.module.read", "See the modules and whether they are on", default_roles=_EVERYONE
+    ),
+    Permission("modules.module.manage", "Switch modules on and off; see plugins that failed"),
+    Permission("modules.module.purge", "Delete a switched-off module's data", owner_only=True),
+    Permission("recycle.item.read", "See the recycle bin", default_roles=_EVERYONE),
+    Permission("recycle.item.purge", "Purge records from the recycle bin before their time"),
+)
+CORE_MODULES = frozenset(p.module for p in CORE_PERMISSIONS)
+
+_SCOPE_RANK = {"own": 0, "team": 1, "all": 2}
+
+
+def all_permissions() -> dict[str, Permission]:
+    """Every permission of the core and of every loaded plugin."""
+    found = {p.name: p for p in CORE_PERMISSIONS}
+    found.update({p.name: p for _, p in installed_plugins().permissions()})
+    return found
+
+
+@lru_cache(maxsize=256)
+def available(enabled_modules: frozenset[str]) -> dict[str, Permission]:
+    """The permissions a tenant with these modules switched on can hold."""
+    return {
+        name: p
+        for name, p in all_permissions().items()
+        if p.module in CORE_MODULES or p.module in enabled_modules
+    }
+
+
+def builtin_grants(role: str, enabled_modules: frozenset[str]) -> dict[str, str]:
+    """Permission -> scope for a built-in role."""
+    grants: dict[str, str] = {}
+    for name, p in available(enabled_modules).items():
+        if role == "owner" or (role == "admin" and not p.owner_only):
+            grants[name] = "all"
+        elif role in p.default_roles:
+            grants[name] = "own" if p.scoped else "all"
+    return grants
+
+
+def effective_grants(
+    role: str, enabled_modules: frozenset[str], custom: Iterable[str]
+) -> Mapping[str, str]:
+    """The built-in role's grants, widened by custom roles' ``permission:scope`` grants."""
+    grants = builtin_grants(role, enabled_modules)
+    usable = available(enabled_modules)
+    for item in custom:
+        name, _, scope = item.rpartition(":")
+        if name not in usable:
+            continue
+        scope = scope if usable[name].scoped else "all"
+        if _SCOPE_RANK[scope] > _SCOPE_RANK.get(grants.get(name, ""), -1):
+            grants[name] = scope
+    return grants
