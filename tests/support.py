@@ -53,8 +53,9 @@ class LiveServer:
         self.port = free_port()
         self.settings = settings.with_overrides(port=self.port)
         self.url = f"http://127.0.0.1:{self.port}"
+        self.app = create_app(self.settings)
         config = uvicorn.Config(
-            create_app(self.settings),
+            self.app,
             host="127.0.0.1",
             port=self.port,
             log_config=None,

@@ -61,7 +61,11 @@ def builtin_grants(role: str, enabled_modules: frozenset[str]) -> dict[str, str]
     """Permission -> scope for a built-in role."""
     grants: dict[str, str] = {}
     for name, p in available(enabled_modules).items():
-        if role == "owner" or (role == "admin" and not p.owner_only):
+        if role == "owner":
+            grants[name] = "all"
+        elif p.owner_only:
+            continue
+        elif role == "admin":
             grants[name] = "all"
         elif role in p.default_roles:
             grants[name] = "own" if p.scoped else "all"
@@ -76,7 +80,7 @@ def effective_grants(
     usable = available(enabled_modules)
     for item in custom:
         name, _, scope = item.rpartition(":")
-        if name not in usable:
+        if name not in usable or usable[name].owner_only:
             continue
         scope = scope if usable[name].scoped else "all"
         if _SCOPE_RANK[scope] > _SCOPE_RANK.get(grants.get(name, ""), -1):

@@ -57,6 +57,8 @@ def _checked_grants(
                 f"{field}.permission",
                 f"{grant.permission!r} is not a permission of the core or of an enabled module",
             )
+        if permission.owner_only:
+            raise Invalid(f"{field}.permission", f"{grant.permission!r} is held by owners only")
         if grant.scope not in SCOPES:
             raise Invalid(f"{field}.scope", f"must be one of {', '.join(SCOPES)}")
         if grant.scope != "all" and not permission.scoped:

@@ -18,7 +18,7 @@ from litestar.response import Stream
 from tessera.audit import service
 from tessera.audit.models import AuditEntry
 from tessera.audit.schemas import AuditEntryOut
-from tessera.errors import Invalid
+from tessera.errors import Invalid, NotFound
 from tessera.web.context import Member, Uow, requires, services_of
 from tessera.web.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, check_limit
 from tessera.web.schemas import Page
@@ -121,6 +121,8 @@ class AuditController(Controller):
         rows = await service.newest_first(
             uow.db, filters, before_seq=_before(cursor), limit=check_limit(limit) + 1
         )
+        if not rows and cursor is None:
+            raise NotFound("This record has no history here.")
         return _page(rows, limit)
 
     @get(

@@ -1,0 +1,290 @@
+"""The permission matrix: for each built-in role and a custom role, every route of the core and
+of the test plugin answers 2xx or 403 exactly as its declared permission says; and no id of
+another tenant is reachable from any route."""
+
+from __future__ import annotations
+
+import inspect
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from litestar.routes import HTTPRoute
+
+from tests.support import LiveServer, SignedUp, join, make_client, sign_up, unique_email
+
+ACTOR_PARAMETERS = {"actor", "user_actor"}
+ROLES = ("owner", "admin", "member", "custom")
+CUSTOM_GRANTS = [
+    {"permission": "audit.entry.read"},
+    {"permission": "identity.member.invite"},
+    {"permission": "notes.note.read", "scope": "all"},
+]
+
+
+@dataclass
+class Scene:
+    """One tenant, its owner, and the signed-in person whose role is under test."""
+
+    server: LiveServer
+    owner: SignedUp
+    actor: SignedUp
+    grants: dict[str, str]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    async def throwaway_member(self) -> str:
+        async with make_client(self.server) as client:
+            joined = await join(self.server, self.owner, client, role="member")
+        members = (await self.owner.get("/api/v1/members", params={"limit": 200})).json()
+        return next(m["id"] for m in members["items"] if m["user_id"] == joined.user_id)
+
+    async def membership_id(self, who: SignedUp) -> str:
+        members = (await self.owner.get("/api/v1/members", params={"limit": 200})).json()
+        return next(m["id"] for m in members["items"] if m["user_id"] == who.user_id)
+
+
+Request = tuple[str, dict[str, Any] | None]
+Build = Callable[[Scene], Awaitable[Request]]
+
+
+async def _plain(path: str) -> Request:
+    return path, None
+
+
+def fixed(path: str, body: dict[str, Any] | None = None) -> Build:
+    async def build(scene: Scene) -> Request:
+        return path, body
+
+    return build
+
+
+async def _member_patch(s: Scene) -> Request:
+    return f"/api/v1/members/{await s.throwaway_member()}", {"manager_id": None}
+
+
+async def _member_delete(s: Scene) -> Request:
+    return f"/api/v1/members/{await s.throwaway_member()}", None
+
+
+async def _member_roles(s: Scene) -> Request:
+    return f"/api/v1/members/{await s.throwaway_member()}/roles", {"role_ids": []}
+
+
+async def _invite(s: Scene) -> Request:
+    return "/api/v1/invitations", {"email": unique_email("matrix"), "role": "member"}
+
+
+async def _invitation_delete(s: Scene) -> Request:
+    made = await s.owner.post(
+        "/api/v1/invitations", json={"email": unique_email(), "role": "member"}
+    )
+    return f"/api/v1/invitations/{made.json()['id']}", None
+
+
+async def _token_delete(s: Scene) -> Request:
+    made = await s.actor.post("/api/v1/tokens", json={"name": "to revoke"})
+    return f"/api/v1/tokens/{made.json()['token']['id']}", None
+
+
+async def _history(s: Scene) -> Request:
+    return f"/api/v1/audit/records/identity_membership/{await s.membership_id(s.owner)}", None
+
+
+async def _enable_pins(s: Scene) -> Request:
+    await s.owner.post("/api/v1/modules/pins/disable")
+    return "/api/v1/modules/pins/enable", None
+
+
+async def _disable_pins(s: Scene) -> Request:
+    await s.owner.post("/api/v1/modules/pins/enable")
+    return "/api/v1/modules/pins/disable", None
+
+
+async def _purge_pins(s: Scene) -> Request:
+    await s.owner.post("/api/v1/modules/pins/disable")
+    return "/api/v1/modules/pins/purge", {"confirm": s.owner.slug}
+
+
+async def _role_id(s: Scene) -> str:
+    made = await s.owner.post("/api/v1/roles", json={"name": f"Role {uuid.uuid4().hex[:8]}"})
+    return str(made.json()["id"])
+
+
+async def _role(s: Scene) -> Request:
+    return f"/api/v1/roles/{await _role_id(s)}", None
+
+
+async def _role_patch(s: Scene) -> Request:
+    return f"/api/v1/roles/{await _role_id(s)}", {"description": "changed"}
+
+
+async def _new_role(s: Scene) -> Request:
+    return "/api/v1/roles", {"name": f"Role {uuid.uuid4().hex[:8]}"}
+
+
+async def _note(s: Scene) -> str:
+    made = await s.actor.post("/api/v1/notes/notes", json={"title": f"N {uuid.uuid4().hex[:8]}"})
+    return str(made.json()["id"])
+
+
+async def _note_get(s: Scene) -> Request:
+    return f"/api/v1/notes/notes/{await _note(s)}", None
+
+
+async def _note_patch(s: Scene) -> Request:
+    return f"/api/v1/notes/notes/{await _note(s)}", {"body": "edited"}
+
+
+async def _new_note(s: Scene) -> Request:
+    return "/api/v1/notes/notes", {"title": f"N {uuid.uuid4().hex[:8]}"}
+
+
+async def _pins(s: Scene) -> Request:
+    await s.owner.post("/api/v1/modules/pins/enable")
+    return "/api/v1/pins", None
+
+
+async def _switch(s: Scene) -> Request:
+    return "/api/v1/me/tenant", {"tenant": s.owner.slug}
+
+
+#: (method, route path as the app declares it, how to make a valid request for it)
+CASES: list[tuple[str, str, Build]] = [
+    ("GET", "/api/v1/me", fixed("/api/v1/me")),
+    ("GET", "/api/v1/me/tenants", fixed("/api/v1/me/tenants")),
+    ("POST", "/api/v1/me/tenant", _switch),
+    ("POST", "/api/v1/auth/verify-email/resend", fixed("/api/v1/auth/verify-email/resend")),
+    ("GET", "/api/v1/members", fixed("/api/v1/members")),
+    ("PATCH", "/api/v1/members/{membership_id:uuid}", _member_patch),
+    ("DELETE", "/api/v1/members/{membership_id:uuid}", _member_delete),
+    ("PUT", "/api/v1/members/{membership_id:uuid}/roles", _member_roles),
+    ("POST", "/api/v1/invitations", _invite),
+    ("GET", "/api/v1/invitations", fixed("/api/v1/invitations")),
+    ("DELETE", "/api/v1/invitations/{invitation_id:uuid}", _invitation_delete),
+    ("POST", "/api/v1/tokens", fixed("/api/v1/tokens", {"name": "matrix"})),
+    ("GET", "/api/v1/tokens", fixed("/api/v1/tokens")),
+    ("DELETE", "/api/v1/tokens/{token_id:uuid}", _token_delete),
+    ("GET", "/api/v1/audit", fixed("/api/v1/audit")),
+    ("GET", "/api/v1/audit/records/{record_type:str}/{record_id:str}", _history),
+    ("GET", "/api/v1/audit/export", fixed("/api/v1/audit/export")),
+    ("GET", "/api/v1/plugins", fixed("/api/v1/plugins")),
+    ("GET", "/api/v1/modules", fixed("/api/v1/modules")),
+    ("POST", "/api/v1/modules/{name:str}/enable", _enable_pins),
+    ("POST", "/api/v1/modules/{name:str}/disable", _disable_pins),
+    ("POST", "/api/v1/modules/{name:str}/purge", _purge_pins),
+    ("GET", "/api/v1/ui/menus", fixed("/api/v1/ui/menus")),
+    ("GET", "/api/v1/permissions", fixed("/api/v1/permissions")),
+    ("GET", "/api/v1/roles", fixed("/api/v1/roles")),
+    ("POST", "/api/v1/roles", _new_role),
+    ("GET", "/api/v1/roles/{role_id:uuid}", _role),
+    ("PATCH", "/api/v1/roles/{role_id:uuid}", _role_patch),
+    ("DELETE", "/api/v1/roles/{role_id:uuid}", _role),
+    ("GET", "/api/v1/notes/notes", fixed("/api/v1/notes/notes")),
+    ("POST", "/api/v1/notes/notes", _new_note),
+    ("GET", "/api/v1/notes/notes/{note_id:uuid}", _note_get),
+    ("PATCH", "/api/v1/notes/notes/{note_id:uuid}", _note_patch),
+    ("DELETE", "/api/v1/notes/notes/{note_id:uuid}", _note_get),
+    ("GET", "/api/v1/pins", _pins),
+    # Last: it ends the session the other cases use.
+    ("POST", "/api/v1/auth/logout", fixed("/api/v1/auth/logout")),
+]
+
+
+def signed_in_routes(server: LiveServer) -> dict[tuple[str, str], str | None]:
+    """(method, path) -> declared permission, for every route that needs a signed-in caller."""
+    routes: dict[tuple[str, str], str | None] = {}
+    for route in server.app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            if not set(inspect.signature(handler.fn).parameters) & ACTOR_PARAMETERS:
+                continue
+            for method in handler.http_methods - {"OPTIONS", "HEAD"}:
+                routes[(method, route.path.rstrip("/") or "/")] = handler.opt.get("requires")
+    return routes
+
+
+def test_every_signed_in_route_is_in_the_matrix(live_server: LiveServer) -> None:
+    declared = set(signed_in_routes(live_server))
+    covered = {(method, path) for method, path, _ in CASES}
+    assert declared - covered == set(), "routes missing from the permission matrix"
+    assert covered - declared == set(), "matrix cases for routes that do not exist"
+
+
+async def _scene(
+    server: LiveServer, role: str, owner_client: httpx.AsyncClient, client: httpx.AsyncClient
+) -> Scene:
+    owner = await sign_up(owner_client)
+    await owner.post("/api/v1/modules/notes/enable")
+    if role == "owner":
+        actor = owner
+    else:
+        actor = await join(server, owner, client, role="member" if role == "custom" else role)
+    if role == "custom":
+        made = await owner.post("/api/v1/roles", json={"name": "Auditor", "grants": CUSTOM_GRANTS})
+        assert made.status_code == 201, made.text
+        members = (await owner.get("/api/v1/members")).json()["items"]
+        membership = next(m["id"] for m in members if m["user_id"] == actor.user_id)
+        assigned = await owner.client.put(
+            f"/api/v1/members/{membership}/roles",
+            json={"role_ids": [made.json()["id"]]},
+            headers=owner.headers,
+        )
+        assert assigned.status_code == 200, assigned.text
+    grants = (await actor.get("/api/v1/me")).json()["permissions"]
+    return Scene(server, owner, actor, grants)
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_each_route_answers_as_its_permission_declares(
+    live_server: LiveServer, role: str
+) -> None:
+    declared = signed_in_routes(live_server)
+    async with make_client(live_server) as owner_client, make_client(live_server) as client:
+        scene = await _scene(live_server, role, owner_client, client)
+        if role == "custom":
+            assert scene.grants["audit.entry.read"] == "all"
+            assert scene.grants["notes.note.read"] == "all"
+        failures, refused = [], 0
+        for method, path, build in CASES:
+            url, body = await build(scene)
+            response = await scene.actor.client.request(
+                method, url, json=body, headers=scene.actor.headers
+            )
+            permission = declared[(method, path)]
+            allowed = permission is None or permission in scene.grants
+            ok = response.is_success if allowed else response.status_code == 403
+            refused += not allowed
+            if not ok:
+                failures.append(
+                    f"{method} {path} needs {permission or 'no permission'}: "
+                    f"{role} got {response.status_code} {response.text[:200]}"
+                )
+        assert failures == []
+    # The matrix is not vacuous: the narrower roles are refused somewhere, the owner nowhere.
+    assert (refused == 0) == (role == "owner")
+
+
+#: Routes that take an id. Module names are not ids (every tenant may switch every module).
+ID_ROUTES = [(m, p) for m, p, _ in CASES if "{" in p and "/modules/" not in p]
+
+
+@pytest.mark.parametrize(("method", "path"), ID_ROUTES)
+async def test_another_tenants_ids_are_not_found(
+    live_server: LiveServer, method: str, path: str
+) -> None:
+    async with (
+        make_client(live_server) as client_a,
+        make_client(live_server) as client_b,
+        make_client(live_server) as client_b2,
+    ):
+        owner_a = await sign_up(client_a)
+        await owner_a.post("/api/v1/modules/notes/enable")
+        scene_b = await _scene(live_server, "owner", client_b, client_b2)
+        build = next(b for m, p, b in CASES if (m, p) == (method, path))
+        url, body = await build(scene_b)
+        response = await client_a.request(method, url, json=body, headers=owner_a.headers)
+        assert response.status_code == 404, response.text
