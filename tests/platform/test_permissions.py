@@ -39,19 +39,15 @@ class Scene:
         async with make_client(self.server) as client:
             joined = await join(self.server, self.owner, client, role="member")
         members = (await self.owner.get("/api/v1/members", params={"limit": 200})).json()
-        return next(m["id"] for m in members["items"] if m["user_id"] == joined.user_id)
+        return str(next(m["id"] for m in members["items"] if m["user_id"] == joined.user_id))
 
     async def membership_id(self, who: SignedUp) -> str:
         members = (await self.owner.get("/api/v1/members", params={"limit": 200})).json()
-        return next(m["id"] for m in members["items"] if m["user_id"] == who.user_id)
+        return str(next(m["id"] for m in members["items"] if m["user_id"] == who.user_id))
 
 
 Request = tuple[str, dict[str, Any] | None]
 Build = Callable[[Scene], Awaitable[Request]]
-
-
-async def _plain(path: str) -> Request:
-    return path, None
 
 
 def fixed(path: str, body: dict[str, Any] | None = None) -> Build:
