@@ -12,13 +12,14 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from tessera import __version__
 from tessera.access.routes import ROUTE_HANDLERS as ACCESS_ROUTES
-from tessera.audit.capture import AuditedSession
 from tessera.audit.routes import AuditController
 from tessera.db.engine import Database, app_role_url
 from tessera.identity.routes import ROUTE_HANDLERS as IDENTITY_ROUTES
 from tessera.mail.service import DevMailer, Mailer, SmtpMailer
 from tessera.modules.registry import PluginRegistry, installed_plugins
 from tessera.modules.routes import ROUTE_HANDLERS as MODULE_ROUTES
+from tessera.recycle.capture import PlatformSession
+from tessera.recycle.routes import ROUTE_HANDLERS as RECYCLE_ROUTES
 from tessera.security.signed import SignedTokens
 from tessera.settings import Settings, SettingsError
 from tessera.web.context import (
@@ -60,7 +61,7 @@ def create_app(
         or Database(
             runtime_database_url(settings),
             pool_size=settings.db_pool_size,
-            session_class=AuditedSession,
+            session_class=PlatformSession,
         ),
         signer=SignedTokens(settings.secret_key),
         mailer=mailer or default_mailer(settings),
@@ -71,6 +72,7 @@ def create_app(
         *ACCESS_ROUTES,
         AuditController,
         *MODULE_ROUTES,
+        *RECYCLE_ROUTES,
         *services.registry.route_handlers(),
     ]
     api = Router(path="/api/v1", route_handlers=api_handlers)

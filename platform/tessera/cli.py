@@ -13,13 +13,13 @@ import click
 
 from tessera import __version__
 from tessera.app import runtime_database_url
-from tessera.audit.capture import AuditedSession
 from tessera.db.engine import Database
 from tessera.db.migrations import upgrade
 from tessera.errors import DomainError, Invalid
 from tessera.logs import configure_logging
 from tessera.mail.service import deliver
 from tessera.modules.registry import installed_plugins
+from tessera.recycle.capture import PlatformSession, set_retention
 from tessera.security.signed import SignedTokens
 from tessera.settings import Settings, SettingsError
 from tessera.unit_of_work import UnitOfWork
@@ -170,9 +170,10 @@ async def unit_of_work(settings: Settings) -> AsyncIterator[UnitOfWork]:
     """A transaction for a CLI command, as the runtime role (RLS applies as in requests)."""
     from tessera.app import default_mailer
 
-    database = Database(runtime_database_url(settings), pool_size=1, session_class=AuditedSession)
+    database = Database(runtime_database_url(settings), pool_size=1, session_class=PlatformSession)
     try:
         async with database.transaction() as db:
+            set_retention(db.sync_session, settings.recycle_days)
             uow = UnitOfWork(
                 db=db,
                 settings=settings,

@@ -13,6 +13,7 @@ def load_metadata() -> MetaData:
     import tessera.audit.models
     import tessera.identity.models
     import tessera.modules.models
+    import tessera.recycle.models
     import tessera.tenants.models  # noqa: F401
     from tessera.modules.registry import installed_plugins
 

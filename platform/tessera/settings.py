@@ -59,6 +59,8 @@ class Settings:
     invitation_ttl_hours: int = 24 * 7
     email_token_ttl_hours: int = 24
     password_reset_ttl_minutes: int = 60
+    #: Days a deleted record stays restorable in the recycle bin.
+    recycle_days: int = 30
 
     @property
     def is_dev(self) -> bool:
@@ -115,6 +117,7 @@ class Settings:
                 "INVITATION_TTL_HOURS", _int_between(1, 24 * 90), 24 * 7
             ),
             email_token_ttl_hours=reader.get("EMAIL_TOKEN_TTL_HOURS", _int_between(1, 24 * 30), 24),
+            recycle_days=reader.get("RECYCLE_DAYS", _int_between(1, 3650), 30),
             password_reset_ttl_minutes=reader.get(
                 "PASSWORD_RESET_TTL_MINUTES", _int_between(5, 24 * 60), 60
             ),

@@ -143,6 +143,21 @@ async def _pins(s: Scene) -> Request:
     return "/api/v1/pins", None
 
 
+async def _binned_by(who: SignedUp) -> str:
+    made = await who.post("/api/v1/notes/notes", json={"title": f"B {uuid.uuid4().hex[:8]}"})
+    await who.delete(f"/api/v1/notes/notes/{made.json()['id']}")
+    items = (await who.get("/api/v1/recycle-bin", params={"limit": 1})).json()["items"]
+    return str(items[0]["id"])
+
+
+async def _restore(s: Scene) -> Request:
+    return f"/api/v1/recycle-bin/{await _binned_by(s.actor)}/restore", None
+
+
+async def _purge_item(s: Scene) -> Request:
+    return f"/api/v1/recycle-bin/{await _binned_by(s.owner)}", None
+
+
 async def _switch(s: Scene) -> Request:
     return "/api/v1/me/tenant", {"tenant": s.owner.slug}
 
@@ -184,6 +199,9 @@ CASES: list[tuple[str, str, Build]] = [
     ("PATCH", "/api/v1/notes/notes/{note_id:uuid}", _note_patch),
     ("DELETE", "/api/v1/notes/notes/{note_id:uuid}", _note_get),
     ("GET", "/api/v1/pins", _pins),
+    ("GET", "/api/v1/recycle-bin", fixed("/api/v1/recycle-bin")),
+    ("POST", "/api/v1/recycle-bin/{item_id:uuid}/restore", _restore),
+    ("DELETE", "/api/v1/recycle-bin/{item_id:uuid}", _purge_item),
     # Last: it ends the session the other cases use.
     ("POST", "/api/v1/auth/logout", fixed("/api/v1/auth/logout")),
 ]

@@ -33,6 +33,9 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     Permission("modules.module.manage", "Switch modules on and off; see plugins that failed"),
     Permission("modules.module.purge", "Delete a switched-off module's data", owner_only=True),
     Permission("recycle.item.read", "See the recycle bin", default_roles=_EVERYONE),
+    Permission(
+        "recycle.item.restore", "Restore deleted records that name no permission of their own"
+    ),
     Permission("recycle.item.purge", "Purge records from the recycle bin before their time"),
 )
 CORE_MODULES = frozenset(p.module for p in CORE_PERMISSIONS)

@@ -27,6 +27,8 @@ class Role(TenantModel, Timestamps):
 
 class RoleGrant(TenantModel):
     __tablename__ = "access_role_grant"
+    # Part of its role: binned (and restored) with the role, not on its own.
+    __recycle__ = False
     __table_args__ = (
         tenant_fk("role_id", "access_role", ondelete="CASCADE"),
         tenant_unique("role_id", "permission"),
@@ -40,6 +42,7 @@ class RoleGrant(TenantModel):
 
 class MemberRole(TenantModel):
     __tablename__ = "access_member_role"
+    __recycle__ = False
     __table_args__ = (
         tenant_fk("role_id", "access_role", ondelete="CASCADE"),
         tenant_fk("membership_id", "identity_membership", ondelete="CASCADE"),

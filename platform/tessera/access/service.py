@@ -212,12 +212,3 @@ async def set_member_roles(
         db.add(MemberRole(tenant_id=tenant_id, membership_id=membership_id, role_id=role_id))
     await db.flush()
     return await roles_of(db, membership_id)
-
-
-async def forget_member(db: AsyncSession, membership_id: uuid.UUID) -> None:
-    """Drop a departing member's role assignments (audited, one by one)."""
-    held = (
-        await db.execute(select(MemberRole).where(MemberRole.membership_id == membership_id))
-    ).scalars()
-    for item in held:
-        await db.delete(item)

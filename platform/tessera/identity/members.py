@@ -6,9 +6,8 @@ import uuid
 
 from sqlalchemy import func, select
 
-from tessera.access import service as access
 from tessera.errors import Conflict, Forbidden, Invalid, NotFound
-from tessera.identity.models import Membership
+from tessera.identity.models import Invitation, Membership
 from tessera.identity.service import Actor, check_role
 from tessera.unit_of_work import UnitOfWork
 
@@ -85,7 +84,9 @@ async def remove_member(uow: UnitOfWork, actor: Actor, membership_id: uuid.UUID)
     ).scalars()
     for report in reports:
         report.manager_id = member.manager_id
-    await access.forget_member(uow.db, member.id)
+    invited = await uow.db.execute(select(Invitation).where(Invitation.invited_by_id == member.id))
+    for invitation in invited.scalars():
+        invitation.invited_by_id = None
     await uow.db.flush()
     await uow.db.delete(member)
     await uow.db.flush()

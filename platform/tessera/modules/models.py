@@ -12,6 +12,8 @@ from tessera.db.base import TenantModel, Timestamps, tenant_unique
 
 class TenantModule(TenantModel, Timestamps):
     __tablename__ = "tenant_module"
+    # A switch, not a record: purging a module removes it for good.
+    __recycle__ = False
     __table_args__ = (tenant_unique("module"),)
 
     module: Mapped[str] = mapped_column(String(40))

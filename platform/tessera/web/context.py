@@ -18,6 +18,7 @@ from tessera.identity.api_tokens import actor_from_token
 from tessera.identity.service import Actor, act_as, actor_from_session
 from tessera.mail.service import Mailer, deliver
 from tessera.modules.registry import MODULE_OPT, PluginRegistry
+from tessera.recycle.capture import set_retention
 from tessera.security.secrets import same_text
 from tessera.security.signed import SignedTokens
 from tessera.settings import Settings
@@ -79,6 +80,7 @@ async def provide_uow(
                 user_agent=request.headers.get("user-agent"),
             ),
         )
+        set_retention(db.sync_session, services.settings.recycle_days)
         audit.set_context(
             db.sync_session,
             audit.AuditContext(

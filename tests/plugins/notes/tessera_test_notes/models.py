@@ -13,6 +13,8 @@ from tessera.plugin import TenantModel, Timestamps, tenant_fk, tenant_unique
 class Note(TenantModel, Timestamps):
     __tablename__ = "notes_note"
     __table_args__ = (tenant_unique("title"),)
+    #: Who may bring a deleted note back from the recycle bin.
+    __recycle_permission__ = "notes.note.write"
 
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
