@@ -1,10 +1,11 @@
 """What the audit trail costs: writes per second of a small record, audited and not.
 
-Runs the real app twice on one fresh database — once as shipped (every change audited and
-hash-chained in its transaction), once on plain sessions (the baseline) — each in its own
-server process, and drives both with the same load over real HTTP: each of C clients signs up
-its own tenant and creates roles (a small record) as fast as the server answers. Rounds
-alternate between the two servers; the figures are medians over rounds.
+Runs the real app twice, each on a fresh database of the same PostgreSQL server — once as
+shipped (every change recorded by the audit trigger and hash-chained in its transaction), once
+as the baseline with the audit triggers dropped and plain sessions — each in its own server
+process, and drives both with the same load over real HTTP: clients signed in to their own
+tenants create roles (a small record) as fast as the server answers. Rounds alternate between
+the two servers; the figures are medians over rounds.
 
     uv run python -m bench.audit_cost [--seconds 8] [--rounds 3] [--clients 16] [--tenants 16]
 
@@ -52,7 +53,9 @@ def free_port() -> int:
         return port
 
 
-def start_server(audited: bool, owner_url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    audited: bool, owner_url: str, data_dir: Path
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_")}
     env |= {
@@ -176,12 +179,24 @@ def drive_wrk(url: str, clients: int, tenants: int, seconds: float) -> tuple[flo
     sessions = asyncio.run(wrk_sessions(url, tenants))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % {"sessions": _lua_sessions(sessions)})
-    result = subprocess.run(
-        ["wrk", "-t2", f"-c{clients}", f"-d{seconds:.0f}s", "--latency", "-s", script.name, url],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    try:
+        result = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{clients}",
+                f"-d{seconds:.0f}s",
+                "--latency",
+                "-s",
+                script.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.unlink(script.name)
     out = result.stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
@@ -197,9 +212,27 @@ async def fresh_database(admin_url: str) -> str:
     await ensure_owner_database(admin_url, "tessera", name)
     from sqlalchemy.engine import make_url
 
-    return make_url(admin_url).set(username="tessera", password=None, database=name).render_as_string(
-        hide_password=False
+    return (
+        make_url(admin_url)
+        .set(username="tessera", password=None, database=name)
+        .render_as_string(hide_password=False)
     )
+
+
+async def drop_audit_triggers(owner_url: str) -> None:
+    """The baseline: the same schema with no table audited."""
+    from tessera.db.engine import plain_url
+
+    conn = await asyncpg.connect(plain_url(owner_url))
+    try:
+        tables = await conn.fetch(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'audit'"
+        )
+        for row in tables:
+            await conn.execute(f'DROP TRIGGER audit ON "{row["relname"]}"')
+    finally:
+        await conn.close()
 
 
 async def drop_database(admin_url: str, owner_url: str) -> None:
@@ -231,15 +264,19 @@ def main() -> None:
     if not admin_url:
         embedded = EmbeddedPostgres(Path(tempfile.gettempdir()) / "tessera-bench-pg")
         admin_url = embedded.admin_url
-    owner_url = asyncio.run(fresh_database(admin_url))
-    upgrade(
-        Settings().migrations_dir,
-        owner_url,
-        app_role="tessera_app",
-        plugin_version_dirs=installed_plugins().migration_dirs(),
-    )
+    owner_urls = {mode: asyncio.run(fresh_database(admin_url)) for mode in ("baseline", "audited")}
+    for owner_url in owner_urls.values():
+        upgrade(
+            Settings().migrations_dir,
+            owner_url,
+            app_role="tessera_app",
+            plugin_version_dirs=installed_plugins().migration_dirs(),
+        )
+    asyncio.run(drop_audit_triggers(owner_urls["baseline"]))
     data_dir = Path(tempfile.mkdtemp())
-    servers = {mode: start_server(mode == "audited", owner_url, data_dir) for mode in ("baseline", "audited")}
+    servers = {
+        mode: start_server(mode == "audited", url, data_dir) for mode, url in owner_urls.items()
+    }
     try:
         for _, url in servers.values():  # warm-up: connection pools, statement caches
             run(url, 2.0)
@@ -251,11 +288,14 @@ def main() -> None:
         for process, _ in servers.values():
             process.terminate()
             process.wait(timeout=20)
-        asyncio.run(drop_database(admin_url, owner_url))
+        for owner_url in owner_urls.values():
+            asyncio.run(drop_database(admin_url, owner_url))
         if embedded is not None:
             embedded.stop()
 
-    driver = "wrk" if use_wrk else "httpx (install wrk for a load generator that is not the bottleneck)"
+    driver = (
+        "wrk" if use_wrk else "httpx (install wrk for a load generator that is not the bottleneck)"
+    )
     print(
         f"audit cost: POST /api/v1/roles over HTTP, {args.clients} connections from {driver}, "
         f"{args.tenants if use_wrk else args.clients} tenants, {args.rounds} rounds of "
@@ -268,7 +308,9 @@ def main() -> None:
         p99 = statistics.median(r[2] for r in rounds)
         medians[mode] = rate
         each = ", ".join(f"{r[0]:.0f}" for r in rounds)
-        print(f"  {mode:<9} {rate:8.1f} writes/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  (rounds: {each})")
+        print(
+            f"  {mode:<9} {rate:8.1f} writes/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  (rounds: {each})"
+        )
     ratio = medians["audited"] / medians["baseline"]
     verdict = "met" if ratio >= 0.85 else "NOT met"
     print(f"  ratio audited/baseline = {ratio:.3f}  (target >= 0.85: {verdict})")

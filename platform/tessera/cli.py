@@ -303,11 +303,7 @@ def audit_verify(slug: str | None) -> None:
             click.echo(f"{tenant_slug}: {verdict.entries} entries, chain intact")
             continue
         broken += 1
-        where = (
-            f"entry #{verdict.broken_seq} ({verdict.broken_id})"
-            if verdict.broken_seq
-            else "the chain head"
-        )
+        where = f"entry #{verdict.broken_seq}" if verdict.broken_seq else "the chain head"
         click.echo(f"{tenant_slug}: BROKEN at {where}: {verdict.reason}", err=True)
     if broken:
         raise SystemExit(1)

@@ -79,6 +79,25 @@ async def test_every_table_with_tenant_id_has_forced_rls(owner_db: asyncpg.Conne
         assert row["policies"] >= 1, f"{name}: no policy"
 
 
+def _audited_tables() -> list[str]:
+    from tessera.db.base import Base
+
+    classes = {m.class_.__tablename__: m.class_ for m in Base.registry.mappers}
+    return [t.name for t in TENANT_TABLES if getattr(classes.get(t.name), "__audit__", True)]
+
+
+async def test_every_audited_table_has_the_audit_trigger(owner_db: asyncpg.Connection) -> None:
+    """The database, not the application, records changes: no write can slip past the trail."""
+    rows = await owner_db.fetch(
+        "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgname = 'audit' AND NOT t.tgisinternal"
+    )
+    triggered = {r["relname"] for r in rows}
+    missing = sorted(set(_audited_tables()) - triggered)
+    assert missing == [], f"tenant-owned tables without the audit trigger: {missing}"
+    assert "audit_entry" not in triggered
+
+
 async def _two_tenants(live_server: LiveServer) -> tuple[str, str]:
     async with make_client(live_server) as a, make_client(live_server) as b:
         return (await sign_up(a)).tenant_id, (await sign_up(b)).tenant_id

@@ -233,7 +233,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_identity_invitation")),
     )
     for table in ("identity_membership", "identity_api_token", "identity_invitation"):
-        enable_tenant_rls(table)
+        # Their audit trigger comes with the audit trail, in 0002.
+        enable_tenant_rls(table, audited=False)
         grant_runtime(table)
     # A signed-in user may list their own memberships in every tenant (the tenant switcher);
     # the setting is made only for that query (tessera.db.tenant_context.set_user).

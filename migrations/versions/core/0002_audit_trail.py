@@ -1,9 +1,12 @@
-"""Audit trail: entries hash-chained per tenant, appended by one function call.
+"""Audit trail: the database records every change of a tenant-owned row, hash-chained per tenant.
 
-The runtime role may only SELECT and INSERT entries: UPDATE, DELETE and TRUNCATE are refused
-by the database. It appends through ``tessera_audit_append``, which runs with the caller's
-rights (row-level security applies) and numbers and links a batch under the tenant's chain
-head lock.
+Every tenant-owned table gets the ``audit`` trigger (``tessera.db.rls.enable_tenant_rls``
+installs it; here it is added to the tables of 0001, made before the trigger existed). The
+trigger writes an entry through ``tessera_audit_write``, which numbers and links it under the
+tenant's chain-head lock, in the changing statement's own transaction. Who acts and from where
+comes from the transaction setting ``tessera.context``.
+
+The runtime role may only SELECT and INSERT entries: UPDATE, DELETE and TRUNCATE are refused.
 
 Revision ID: 0002
 Revises: 0001
@@ -18,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from tessera.db.rls import enable_tenant_rls, grant_runtime
+from tessera.db.rls import enable_audit, enable_tenant_rls, grant_runtime
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -43,7 +46,6 @@ def upgrade() -> None:
     op.create_table(
         "audit_entry",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_kind", sa.String(length=20), nullable=False),
@@ -64,66 +66,142 @@ def upgrade() -> None:
             name=op.f("fk_audit_entry_tenant_id_tenant"),
             ondelete="RESTRICT",
         ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_audit_entry")),
-        sa.UniqueConstraint("tenant_id", "seq", name=op.f("uq_audit_entry_tenant_id_seq")),
+        sa.PrimaryKeyConstraint("tenant_id", "seq", name=op.f("pk_audit_entry")),
     )
+    op.create_index("ix_audit_entry_actor", "audit_entry", ["tenant_id", "actor_user_id", "seq"])
+    op.create_index("ix_audit_entry_occurred_at", "audit_entry", ["tenant_id", "occurred_at"])
     op.create_index(
-        "ix_audit_entry_actor", "audit_entry", ["tenant_id", "actor_user_id", "seq"], unique=False
+        "ix_audit_entry_record", "audit_entry", ["tenant_id", "record_type", "record_id", "seq"]
     )
-    op.create_index(
-        "ix_audit_entry_occurred_at", "audit_entry", ["tenant_id", "occurred_at"], unique=False
-    )
-    op.create_index(
-        "ix_audit_entry_record",
-        "audit_entry",
-        ["tenant_id", "record_type", "record_id", "seq"],
-        unique=False,
-    )
-    enable_tenant_rls("audit_entry")
-    enable_tenant_rls("audit_chain")
+    enable_tenant_rls("audit_entry", audited=False)
+    enable_tenant_rls("audit_chain", audited=False)
     grant_runtime("audit_entry", "SELECT, INSERT")
     grant_runtime("audit_chain", "SELECT, INSERT, UPDATE")
-    op.execute(APPEND_FUNCTION)
-    op.execute("GRANT EXECUTE ON FUNCTION tessera_audit_append(uuid, jsonb) TO tessera_runtime")
+    op.execute(DIGEST_FUNCTION)
+    op.execute(WRITE_FUNCTION)
+    op.execute(ROW_TRIGGER_FUNCTION)
+    enable_audit("identity_membership")
+    enable_audit("identity_api_token", secrets=("secret_hash",))
+    enable_audit("identity_invitation")
 
 
-# Each entry's hash is sha256(previous hash || digest), the digest being SHA-256 of the
-# entry's canonical JSON computed by tessera.audit.chain; the first entry links to 32 zero bytes.
-APPEND_FUNCTION = r"""
-CREATE FUNCTION tessera_audit_append(p_tenant uuid, p_entries jsonb) RETURNS void
+# The canonical form an entry's digest covers: its content as jsonb text (jsonb orders keys
+# itself), the time as microseconds since the epoch (independent of the session time zone).
+DIGEST_FUNCTION = """
+CREATE FUNCTION tessera_audit_digest(e audit_entry) RETURNS bytea
+LANGUAGE sql IMMUTABLE SET search_path = public, pg_temp AS $$
+    SELECT sha256(convert_to(jsonb_build_object(
+        'tenant_id', e.tenant_id,
+        'seq', e.seq,
+        'occurred_at', (extract(epoch FROM e.occurred_at) * 1000000)::bigint,
+        'actor_kind', e.actor_kind,
+        'actor_user_id', e.actor_user_id,
+        'actor_token_id', e.actor_token_id,
+        'action', e.action,
+        'record_type', e.record_type,
+        'record_id', e.record_id,
+        'changes', e.changes,
+        'request_id', e.request_id,
+        'ip', e.ip,
+        'user_agent', e.user_agent
+    )::text, 'UTF8'))
+$$
+"""
+
+# hash = sha256(previous hash || digest); a tenant's first entry links to 32 zero bytes.
+WRITE_FUNCTION = r"""
+CREATE FUNCTION tessera_audit_write(
+    p_tenant uuid, p_action text, p_record_type text, p_record_id text,
+    p_changes jsonb, p_context jsonb
+) RETURNS void
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
+    v_tenant_before text := current_setting('tessera.tenant_id', true);
     v_seq bigint;
     v_hash bytea;
-    v_next bytea;
-    e jsonb;
+    e audit_entry;
 BEGIN
-    INSERT INTO audit_chain (tenant_id, seq, hash)
-    VALUES (p_tenant, 0, '\x0000000000000000000000000000000000000000000000000000000000000000')
-    ON CONFLICT (tenant_id) DO NOTHING;
+    -- The entry is the tenant's: write it under that tenant's row-level security.
+    PERFORM set_config('tessera.tenant_id', p_tenant::text, true);
     SELECT seq, hash INTO v_seq, v_hash FROM audit_chain WHERE tenant_id = p_tenant FOR UPDATE;
-    FOR e IN SELECT value FROM jsonb_array_elements(p_entries) LOOP
-        v_seq := v_seq + 1;
-        v_next := sha256(v_hash || decode(e->>'digest', 'hex'));
-        INSERT INTO audit_entry (
-            tenant_id, id, seq, occurred_at, actor_kind, actor_user_id, actor_token_id, action,
-            record_type, record_id, changes, request_id, ip, user_agent, prev_hash, hash
-        ) VALUES (
-            p_tenant, (e->>'id')::uuid, v_seq, (e->>'occurred_at')::timestamptz,
-            e->>'actor_kind', (e->>'actor_user_id')::uuid, (e->>'actor_token_id')::uuid,
-            e->>'action', e->>'record_type', e->>'record_id', e->'changes',
-            e->>'request_id', e->>'ip', e->>'user_agent', v_hash, v_next
-        );
-        v_hash := v_next;
-    END LOOP;
-    UPDATE audit_chain SET seq = v_seq, hash = v_hash WHERE tenant_id = p_tenant;
+    IF NOT FOUND THEN
+        INSERT INTO audit_chain (tenant_id, seq, hash)
+        VALUES (p_tenant, 0, '\x0000000000000000000000000000000000000000000000000000000000000000')
+        ON CONFLICT (tenant_id) DO NOTHING;
+        SELECT seq, hash INTO v_seq, v_hash FROM audit_chain WHERE tenant_id = p_tenant FOR UPDATE;
+    END IF;
+    e.tenant_id := p_tenant;
+    e.seq := v_seq + 1;
+    e.occurred_at := clock_timestamp();
+    e.actor_kind := coalesce(p_context->>'kind', 'system');
+    e.actor_user_id := (p_context->>'user')::uuid;
+    e.actor_token_id := (p_context->>'token')::uuid;
+    e.action := p_action;
+    e.record_type := p_record_type;
+    e.record_id := p_record_id;
+    e.changes := coalesce(p_changes, '{}');
+    e.request_id := p_context->>'request';
+    e.ip := p_context->>'ip';
+    e.user_agent := p_context->>'ua';
+    e.prev_hash := v_hash;
+    e.hash := sha256(v_hash || tessera_audit_digest(e));
+    INSERT INTO audit_entry SELECT e.*;
+    UPDATE audit_chain SET seq = e.seq, hash = e.hash WHERE tenant_id = p_tenant;
+    PERFORM set_config('tessera.tenant_id', coalesce(v_tenant_before, ''), true);
+END
+$$
+"""
+
+# Changed fields as {field: [before, after]}: bookkeeping columns left out, the columns named
+# in the trigger's argument (comma-separated) masked, an update that changes nothing skipped.
+ROW_TRIGGER_FUNCTION = """
+CREATE FUNCTION tessera_audit_row() RETURNS trigger
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    v_old jsonb := '{}';
+    v_new jsonb := '{}';
+    v_row jsonb;
+    v_secrets text[] := string_to_array(coalesce(TG_ARGV[0], ''), ',');
+    v_changes jsonb;
+    v_context jsonb := coalesce(nullif(current_setting('tessera.context', true), '')::jsonb, '{}');
+    v_action text;
+BEGIN
+    IF TG_OP <> 'INSERT' THEN v_old := to_jsonb(OLD); END IF;
+    IF TG_OP <> 'DELETE' THEN v_new := to_jsonb(NEW); END IF;
+    SELECT coalesce(jsonb_object_agg(k, jsonb_build_array(
+               CASE WHEN k = ANY(v_secrets) AND v_old->k <> 'null' THEN to_jsonb('***'::text)
+                    ELSE v_old->k END,
+               CASE WHEN k = ANY(v_secrets) AND v_new->k <> 'null' THEN to_jsonb('***'::text)
+                    ELSE v_new->k END)), '{}')
+      INTO v_changes
+      FROM jsonb_object_keys(v_old || v_new) AS k
+     WHERE k NOT IN ('tenant_id', 'id', 'created_at', 'updated_at')
+       AND (v_old->k) IS DISTINCT FROM (v_new->k)
+       AND NOT (TG_OP = 'INSERT' AND v_new->k = 'null')
+       AND NOT (TG_OP = 'DELETE' AND v_old->k = 'null');
+    IF TG_OP = 'UPDATE' AND v_changes = '{}' THEN
+        RETURN NULL;
+    END IF;
+    v_action := CASE TG_OP
+        WHEN 'INSERT' THEN CASE WHEN v_context->>'restoring' = 'true' THEN 'restore' ELSE 'create' END
+        WHEN 'UPDATE' THEN 'update'
+        ELSE 'delete' END;
+    v_row := CASE WHEN TG_OP = 'DELETE' THEN v_old ELSE v_new END;
+    PERFORM tessera_audit_write(
+        (v_row->>'tenant_id')::uuid, v_action, TG_TABLE_NAME, v_row->>'id', v_changes, v_context
+    );
+    RETURN NULL;
 END
 $$
 """
 
 
 def downgrade() -> None:
-    op.execute("DROP FUNCTION tessera_audit_append(uuid, jsonb)")
+    for table in ("identity_membership", "identity_api_token", "identity_invitation"):
+        op.execute(f'DROP TRIGGER audit ON "{table}"')
+    op.execute("DROP FUNCTION tessera_audit_row()")
+    op.execute("DROP FUNCTION tessera_audit_write(uuid, text, text, text, jsonb, jsonb)")
+    op.execute("DROP FUNCTION tessera_audit_digest(audit_entry)")
     op.drop_index("ix_audit_entry_record", table_name="audit_entry")
     op.drop_index("ix_audit_entry_occurred_at", table_name="audit_entry")
     op.drop_index("ix_audit_entry_actor", table_name="audit_entry")

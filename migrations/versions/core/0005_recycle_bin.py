@@ -45,7 +45,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_recycle_item_expires", "recycle_item", ["tenant_id", "expires_at"], unique=False
     )
-    enable_tenant_rls("recycle_item")
+    # The bin is not audited row by row: deleting, restoring and purging are.
+    enable_tenant_rls("recycle_item", audited=False)
     grant_runtime("recycle_item")
 
 

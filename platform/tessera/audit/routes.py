@@ -38,7 +38,7 @@ Until = Annotated[datetime | None, QueryParameter(description="Entries before th
 Format = Annotated[Literal["csv", "jsonl"], QueryParameter(description="csv or jsonl")]
 
 _CSV_COLUMNS = [
-    "seq", "id", "occurred_at", "actor_kind", "actor_user_id", "actor_token_id", "action",
+    "seq", "occurred_at", "actor_kind", "actor_user_id", "actor_token_id", "action",
     "record_type", "record_id", "changes", "request_id", "ip", "user_agent", "hash",
 ]  # fmt: skip
 
@@ -46,7 +46,6 @@ _CSV_COLUMNS = [
 def entry_out(entry: AuditEntry) -> AuditEntryOut:
     return AuditEntryOut(
         seq=entry.seq,
-        id=entry.id,
         occurred_at=entry.occurred_at,
         actor_kind=entry.actor_kind,
         actor_user_id=entry.actor_user_id,
@@ -160,7 +159,6 @@ def _plain(entry: AuditEntry) -> dict[str, Any]:
     out = entry_out(entry)
     return {
         "seq": out.seq,
-        "id": str(out.id),
         "occurred_at": out.occurred_at.isoformat(),
         "actor_kind": out.actor_kind,
         "actor_user_id": str(out.actor_user_id) if out.actor_user_id else None,

@@ -11,7 +11,6 @@ import msgspec
 
 class AuditEntryOut(msgspec.Struct):
     seq: int
-    id: uuid.UUID
     occurred_at: datetime
     actor_kind: str
     actor_user_id: uuid.UUID | None

@@ -77,9 +77,13 @@ class Actor:
 
 def act_as(uow: UnitOfWork, user_id: uuid.UUID, token_id: uuid.UUID | None = None) -> None:
     """Stamp the rest of the unit of work's audit entries with this user (or API token)."""
-    current = audit.get_context(uow.db.sync_session)
+    _stamp(uow.db, user_id, token_id)
+
+
+def _stamp(db: AsyncSession, user_id: uuid.UUID, token_id: uuid.UUID | None) -> None:
+    current = audit.get_context(db.sync_session)
     audit.set_context(
-        uow.db.sync_session,
+        db.sync_session,
         dataclasses.replace(
             current,
             actor_kind="token" if token_id else "user",
@@ -282,6 +286,8 @@ async def actor_from_session(db: AsyncSession, cookie: str) -> Actor | None:
         session_hash=token_hash,
         csrf_token=session.csrf_token,
     )
+    # Known before the tenant is set, so it travels with the tenant setting (no extra trip).
+    _stamp(db, user.id, None)
     if session.tenant_id is None:
         return actor
     return await with_membership(db, actor, session.tenant_id)

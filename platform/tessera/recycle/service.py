@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
 
 from tessera.audit import capture as audit
 from tessera.errors import Forbidden, Gone, NotFound
@@ -69,19 +71,23 @@ async def restore(
     if item.expires_at <= datetime.now(UTC):
         raise Gone("This record stayed in the recycle bin too long and can no longer be restored.")
     tables = load_metadata().tables
+    # The audit trigger records each row coming back as "restore", not as a new record.
+    await _restoring(uow, True)
     for entry in item.rows:
         table = tables[entry["table"]]
         await uow.db.execute(table.insert().values(**decode_row(table, entry["row"])))
-    audit.record(
-        uow.db.sync_session,
-        item.tenant_id,
-        "restore",
-        record_type=item.record_type,
-        record_id=item.record_id,
-        details={"rows": [None, len(item.rows)]},
-    )
+    await _restoring(uow, False)
     await uow.db.execute(delete(RecycleItem).where(RecycleItem.id == item.id))
     return item
+
+
+async def _restoring(uow: UnitOfWork, restoring: bool) -> None:
+    def switch(session: Session) -> None:
+        context = audit.get_context(session)
+        audit.set_context(session, dataclasses.replace(context, restoring=restoring))
+        audit.sync_context(session)
+
+    await uow.db.run_sync(switch)
 
 
 async def purge(uow: UnitOfWork, item_id: uuid.UUID) -> RecycleItem:

@@ -17,7 +17,7 @@ from tessera.plugin import enable_tenant_rls, grant_runtime
 revision: str = "n001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = ("notes",)
-depends_on: str | Sequence[str] | None = "0001"
+depends_on: str | Sequence[str] | None = "0002"
 
 
 def upgrade() -> None:
