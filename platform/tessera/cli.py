@@ -310,6 +310,29 @@ def audit_verify(slug: str | None) -> None:
 
 
 @main.group()
+def recycle() -> None:
+    """The recycle bin."""
+
+
+@recycle.command("purge-expired")
+def recycle_purge_expired() -> None:
+    """Remove records that stayed in every tenant's bin past TESSERA_RECYCLE_DAYS."""
+    from tessera.db.tenant_context import set_tenant
+    from tessera.recycle.service import purge_expired
+    from tessera.tenants.service import list_tenants
+
+    async def work(uow: UnitOfWork) -> int:
+        removed = 0
+        for tenant in await list_tenants(uow.db):
+            await set_tenant(uow.db, tenant.id)
+            removed += await purge_expired(uow)
+        return removed
+
+    removed = run_with_database(load_settings(), work)
+    click.echo(f"Purged {removed} expired record(s) from the recycle bins.")
+
+
+@main.group()
 def users() -> None:
     """Manage user accounts."""
 

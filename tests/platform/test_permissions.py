@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -33,7 +33,6 @@ class Scene:
     owner: SignedUp
     actor: SignedUp
     grants: dict[str, str]
-    cache: dict[str, Any] = field(default_factory=dict)
 
     async def throwaway_member(self) -> str:
         async with make_client(self.server) as client:

@@ -3,6 +3,11 @@ all back; the bin respects who may write what; every step is in the audit trail.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -137,3 +142,37 @@ async def test_purge_and_expiry(client: httpx.AsyncClient, owner_db: asyncpg.Con
     assert await _bin(owner, record_type="notes_note") == []
     expired = await owner.post(f"/api/v1/recycle-bin/{items[second['id']]}/restore")
     assert expired.status_code == 410
+
+
+async def test_the_cli_purges_what_expired(
+    live_server: LiveServer, owner_db: asyncpg.Connection
+) -> None:
+    async with make_client(live_server) as client:
+        owner = await sign_up(client)
+        await owner.post("/api/v1/modules/notes/enable")
+        note = await _note(owner, "old news")
+        await owner.delete(f"/api/v1/notes/notes/{note['id']}")
+        async with owner_db.transaction():
+            await owner_db.execute(
+                "SELECT set_config('tessera.tenant_id', $1, true)", owner.tenant_id
+            )
+            await owner_db.execute("UPDATE recycle_item SET expires_at = now() - interval '1 day'")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_")}
+        env |= {
+            "TESSERA_ENV": "test",
+            "TESSERA_DATABASE_URL": str(live_server.settings.database_url),
+            "TESSERA_DATA_DIR": str(live_server.settings.data_dir),
+        }
+        result = await asyncio.to_thread(
+            subprocess.run,
+            [str(Path(sys.executable).parent / "tessera"), "recycle", "purge-expired"],
+            env=env, capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+        assert result.stdout.startswith("Purged ")
+        async with owner_db.transaction():
+            await owner_db.execute(
+                "SELECT set_config('tessera.tenant_id', $1, true)", owner.tenant_id
+            )
+            assert await owner_db.fetchval("SELECT count(*) FROM recycle_item") == 0
+        purged = (await owner.get("/api/v1/audit", params={"action": "purge"})).json()["items"]
+        assert purged[0]["record_id"] == note["id"]

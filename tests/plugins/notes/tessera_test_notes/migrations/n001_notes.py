@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_notes_note")),
         sa.UniqueConstraint("tenant_id", "title", name=op.f("uq_notes_note_tenant_id_title")),
     )
+    op.create_index("ix_notes_note_author", "notes_note", ["tenant_id", "author_id"])
     op.create_table(
         "notes_checklist_item",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
