@@ -34,10 +34,11 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from sqlalchemy.engine import make_url
 
 from tessera.db.embedded import EmbeddedPostgres
 from tessera.db.migrations import upgrade
-from tessera.db.roles import ensure_owner_database
+from tessera.db.roles import drop_database, ensure_owner_database
 from tessera.modules.registry import installed_plugins
 from tessera.settings import Settings
 
@@ -209,14 +210,7 @@ def drive_wrk(url: str, clients: int, tenants: int, seconds: float) -> tuple[flo
 
 async def fresh_database(admin_url: str) -> str:
     name = f"tessera_bench_{uuid.uuid4().hex[:8]}"
-    await ensure_owner_database(admin_url, "tessera", name)
-    from sqlalchemy.engine import make_url
-
-    return (
-        make_url(admin_url)
-        .set(username="tessera", password=None, database=name)
-        .render_as_string(hide_password=False)
-    )
+    return await ensure_owner_database(admin_url, "tessera", name)
 
 
 async def drop_audit_triggers(owner_url: str) -> None:
@@ -231,16 +225,6 @@ async def drop_audit_triggers(owner_url: str) -> None:
         )
         for row in tables:
             await conn.execute(f'DROP TRIGGER audit ON "{row["relname"]}"')
-    finally:
-        await conn.close()
-
-
-async def drop_database(admin_url: str, owner_url: str) -> None:
-    from sqlalchemy.engine import make_url
-
-    conn = await asyncpg.connect(admin_url)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{make_url(owner_url).database}" WITH (FORCE)')
     finally:
         await conn.close()
 
@@ -289,7 +273,7 @@ def main() -> None:
             process.terminate()
             process.wait(timeout=20)
         for owner_url in owner_urls.values():
-            asyncio.run(drop_database(admin_url, owner_url))
+            asyncio.run(drop_database(admin_url, str(make_url(owner_url).database)))
         if embedded is not None:
             embedded.stop()
 

@@ -50,14 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
         _embedded = EmbeddedPostgres(pgdata)
         admin_url = _embedded.admin_url
     _database_name = f"tessera_test_{uuid.uuid4().hex[:10]}"
-    asyncio.run(ensure_owner_database(admin_url, "tessera", _database_name))
-    from sqlalchemy.engine import make_url
-
-    owner_url = (
-        make_url(admin_url)
-        .set(username="tessera", password=None, database=_database_name)
-        .render_as_string(hide_password=False)
-    )
+    owner_url = asyncio.run(ensure_owner_database(admin_url, "tessera", _database_name))
     settings = test_settings(owner_url, Path(tempfile.mkdtemp()))
     from tessera.modules.registry import installed_plugins
 
@@ -75,14 +68,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if _is_worker(config) or not _database_name:
         return
 
-    async def drop() -> None:
-        conn = await asyncpg.connect(os.environ[ADMIN_URL_VAR])
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{_database_name}" WITH (FORCE)')
-        finally:
-            await conn.close()
+    from tessera.db.roles import drop_database
 
-    asyncio.run(drop())
+    asyncio.run(drop_database(os.environ[ADMIN_URL_VAR], _database_name))
     if _embedded is not None:
         _embedded.stop()
 

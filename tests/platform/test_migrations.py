@@ -11,13 +11,12 @@ import asyncpg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from tessera.db.engine import asyncpg_url, plain_url
 from tessera.db.migrations import downgrade, script_heads, upgrade
-from tessera.db.roles import ensure_owner_database
+from tessera.db.roles import drop_database, ensure_owner_database
 from tessera.metadata import load_metadata
 from tessera.modules.registry import installed_plugins
 from tessera.settings import Settings
@@ -30,17 +29,8 @@ PLUGIN_DIRS = tuple(installed_plugins().migration_dirs())
 async def scratch_database(admin_url: str) -> AsyncIterator[str]:
     """An empty database of its own, owned by the owner role, dropped afterwards."""
     name = f"tessera_mig_{uuid.uuid4().hex[:10]}"
-    await ensure_owner_database(admin_url, "tessera", name)
-    yield (
-        make_url(admin_url)
-        .set(username="tessera", password=None, database=name)
-        .render_as_string(hide_password=False)
-    )
-    conn = await asyncpg.connect(admin_url)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    yield await ensure_owner_database(admin_url, "tessera", name)
+    await drop_database(admin_url, name)
 
 
 async def _tables(url: str) -> set[str]:

@@ -11,8 +11,6 @@ import logging
 import warnings
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from tessera.db.roles import ensure_owner_database
 
 logger = logging.getLogger(__name__)
@@ -35,14 +33,9 @@ class EmbeddedPostgres:
         self._server = get_server(pgdata, cleanup_mode="stop")
         self.admin_url: str = self._server.get_uri()
 
-    def url_for(self, role: str, database: str) -> str:
-        url = make_url(self.admin_url).set(username=role, password=None, database=database)
-        return url.render_as_string(hide_password=False)
-
     async def owner_url(self, database: str = DATABASE) -> str:
         """Make (once) the owner role and database, and return the owner's URL."""
-        await ensure_owner_database(self.admin_url, OWNER_ROLE, database)
-        return self.url_for(OWNER_ROLE, database)
+        return await ensure_owner_database(self.admin_url, OWNER_ROLE, database)
 
     def stop(self) -> None:
         self._server.cleanup()

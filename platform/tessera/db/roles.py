@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
+from sqlalchemy.engine import make_url
 
 RUNTIME_GROUP = "tessera_runtime"
 
@@ -80,8 +81,11 @@ async def _role_exists(conn: asyncpg.Connection, role: str) -> bool:
     return bool(await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role))
 
 
-async def ensure_owner_database(admin_url: str, owner_role: str, database: str) -> None:
-    """As a superuser or CREATEROLE+CREATEDB admin: an owner role and a database it owns."""
+async def ensure_owner_database(admin_url: str, owner_role: str, database: str) -> str:
+    """As a superuser or CREATEROLE+CREATEDB admin: an owner role and a database it owns.
+
+    Returns the owner's URL of that database (same server as ``admin_url``).
+    """
     conn = await asyncpg.connect(admin_url)
     try:
         if not await _role_exists(conn, owner_role):
@@ -94,5 +98,16 @@ async def ensure_owner_database(admin_url: str, owner_role: str, database: str) 
                 f"CREATE DATABASE {quote_ident(database)} OWNER {quote_ident(owner_role)}"
                 " ENCODING 'UTF8' TEMPLATE template0"
             )
+    finally:
+        await conn.close()
+    url = make_url(admin_url).set(username=owner_role, password=None, database=database)
+    return url.render_as_string(hide_password=False)
+
+
+async def drop_database(admin_url: str, database: str) -> None:
+    """Drop ``database`` even if sessions are still connected (test and bench databases)."""
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f"DROP DATABASE IF EXISTS {quote_ident(database)} WITH (FORCE)")
     finally:
         await conn.close()
