@@ -227,3 +227,23 @@ def test_the_cli_lists_plugins_and_runs_plugin_commands(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", ["/api/v1/notes/notes", "/api/v1/pins"])
 async def test_plugin_routes_need_a_signed_in_member(client: httpx.AsyncClient, path: str) -> None:
     assert (await client.get(path)).status_code == 401
+
+
+async def test_statement_writes_by_an_api_token_are_audited_as_the_token(
+    client: httpx.AsyncClient,
+) -> None:
+    """A purge deletes by statement, with no ORM flush: the actor must reach the trigger anyway."""
+    owner = await sign_up(client)
+    secret = (await owner.post("/api/v1/tokens", json={"name": "ops"})).json()["secret"]
+    await _enable(owner, "notes")
+    await owner.post("/api/v1/modules/notes/disable")
+    bearer = {"Authorization": f"Bearer {secret}"}
+    purged = await client.post(
+        "/api/v1/modules/notes/purge", json={"confirm": owner.slug}, headers=bearer
+    )
+    assert purged.status_code == 200, purged.text
+    deleted = (
+        await owner.get("/api/v1/audit", params={"record_type": "notes_note", "action": "delete"})
+    ).json()["items"]
+    assert [e["actor_kind"] for e in deleted] == ["token"]
+    assert deleted[0]["actor_user_id"] == owner.user_id

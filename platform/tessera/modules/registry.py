@@ -32,7 +32,8 @@ logger = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "tessera.plugins"
 #: The option on a plugin's routes that names their module; the auth dependency checks it.
 MODULE_OPT = "tessera_module"
-_ACTOR_PARAMETERS = frozenset({"actor", "user_actor"})
+#: A plugin route works inside a tenant, so it takes the member: ``actor: Member``.
+_ACTOR_PARAMETER = "actor"
 #: The route option that names the permission a route needs (tessera.web.context.requires).
 REQUIRES = "requires"
 
@@ -259,7 +260,7 @@ def _check_routes(router: Router, permissions: set[str]) -> None:
             if handler.http_methods == {"OPTIONS"}:
                 continue  # Litestar's own answer to OPTIONS, added to every path
             parameters = set(inspect.signature(handler.fn).parameters)
-            if not parameters & _ACTOR_PARAMETERS:
+            if _ACTOR_PARAMETER not in parameters:
                 methods = ",".join(sorted(handler.http_methods))
                 raise ManifestError(
                     f"route {methods} {route.path} does not take actor: plugin routes are "

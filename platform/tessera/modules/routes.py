@@ -134,15 +134,12 @@ class ModulesController(Controller):
 
 
 @get("/ui/menus", tags=["modules"], summary="Menu entries of the modules this tenant enabled")
-async def menus(actor: Member, uow: Uow, state: State) -> list[MenuOut]:
-    enabled = [
-        s.plugin.name
-        for s in await service.list_modules(uow, services_of(state).registry)
-        if s.enabled
-    ]
+async def menus(actor: Member, state: State) -> list[MenuOut]:
+    """Only entries whose permission (if they name one) the caller holds."""
     return [
         MenuOut(module=module, label=item.label, path=item.path, icon=item.icon, order=item.order)
-        for module, item in services_of(state).registry.menus(enabled)
+        for module, item in services_of(state).registry.menus(sorted(actor.modules))
+        if item.permission is None or actor.can(item.permission)
     ]
 
 

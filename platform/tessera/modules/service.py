@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ScalarSelect, Table, func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.audit import capture as audit
 from tessera.errors import Conflict, Invalid, NotFound
@@ -112,12 +111,6 @@ async def enable(
 async def _is_enabled(uow: UnitOfWork, name: str) -> bool:
     row = await _row(uow, name)
     return row is not None and row.enabled
-
-
-async def is_enabled(db: AsyncSession, name: str) -> bool:
-    """Whether the transaction's tenant has ``name`` switched on."""
-    query = select(TenantModule.enabled).where(TenantModule.module == name)
-    return bool((await db.execute(query)).scalar_one_or_none())
 
 
 async def disable(

@@ -62,7 +62,7 @@ def tessera_migrations() -> Path:  # type: ignore[empty-body]
 def tessera_routes() -> Sequence[Any]:  # type: ignore[empty-body]
     """Litestar controllers, routers or handlers, mounted under ``/api/v1/<plugin name>``.
 
-    Every handler must take ``actor: Member`` (or ``user_actor: SignedIn``): plugin routes are
+    Every handler must take ``actor: Member``: plugin routes are
     tenant-scoped, and tenants without the module get 404.
     ``return [NotesController]``
     """

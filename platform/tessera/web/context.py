@@ -100,7 +100,12 @@ async def provide_user(request: Request[Any, Any, Any], uow: Uow) -> Actor:
     if actor.via == "session" and request.method not in SAFE_METHODS:
         _check_csrf(request, actor)
     act_as(uow, actor.user_id, actor.token_id)
+    # A session's user was known before the tenant was set and went with it; a token's user
+    # is known only now. Send it before anything is written, flush or not.
+    await uow.db.run_sync(audit.sync_context)
     _check_module(request, actor)
+    if permission := request.route_handler.opt.get(REQUIRES):
+        actor.require(permission)
     return actor
 
 
@@ -115,11 +120,8 @@ def _check_module(request: Request[Any, Any, Any], actor: Actor) -> None:
 
 async def provide_actor(request: Request[Any, Any, Any], user_actor: SignedIn) -> Actor:
     """The signed-in user as a member of their current tenant; 403 without one."""
-    actor = user_actor
-    actor.require_member()
-    if permission := request.route_handler.opt.get(REQUIRES):
-        actor.require(permission)
-    return actor
+    user_actor.require_member()
+    return user_actor
 
 
 async def _authenticate(request: Request[Any, Any, Any], uow: UnitOfWork) -> Actor:
