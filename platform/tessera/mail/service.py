@@ -70,7 +70,8 @@ class SmtpMailer:
             hostname=self._host,
             port=self._port,
             use_tls=self._tls,
-            start_tls=None if self._tls else True,
+            # smtps:// is TLS from the start; smtp:// upgrades with STARTTLS when offered.
+            start_tls=False if self._tls else None,
             username=self._username,
             password=self._password,
             timeout=20,
