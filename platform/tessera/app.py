@@ -24,10 +24,10 @@ from tessera.security.signed import SignedTokens
 from tessera.settings import Settings, SettingsError
 from tessera.web.context import (
     Services,
+    check_request,
     provide_actor,
     provide_uow,
     provide_user,
-    require_json_body,
 )
 from tessera.web.health import dev_mail, live, ready
 from tessera.web.middleware import RequestContextMiddleware
@@ -91,7 +91,7 @@ def create_app(
             "user_actor": Provide(provide_user),
             "actor": Provide(provide_actor),
         },
-        before_request=require_json_body,
+        before_request=check_request,
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         on_shutdown=[close_database],

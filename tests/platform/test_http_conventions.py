@@ -89,3 +89,19 @@ async def test_unknown_routes_answer_with_problems(
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["status"] == status
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/audit?action=%00", 400),
+        ("/api/v1/audit/export?record_type=a%00b", 400),
+        ("/api/v1/members%00", 404),  # no route has such a path
+    ],
+)
+async def test_a_nul_character_in_the_url_is_the_clients_mistake(
+    client: httpx.AsyncClient, path: str, status: int
+) -> None:
+    response = await client.get(path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"

@@ -152,13 +152,20 @@ def _check_csrf(request: Request[Any, Any, Any], actor: Actor) -> None:
         )
 
 
-async def require_json_body(request: Request[Any, Any, Any]) -> None:
-    """A state-changing request with a body must say it is JSON.
+async def check_request(request: Request[Any, Any, Any]) -> None:
+    """What every request must be before any handler sees it.
 
-    Browsers send cross-site form posts as form or text types without a CORS preflight;
-    insisting on ``application/json`` keeps those away from the endpoints that work without a
-    session (sign-up, log-in), where there is no CSRF token to check yet.
+    No NUL character in the path or query: PostgreSQL cannot store or compare one, so it would
+    surface as a database error instead of the client's mistake.
+
+    A state-changing request with a body must say it is JSON. Browsers send cross-site form
+    posts as form or text types without a CORS preflight; insisting on ``application/json``
+    keeps those away from the endpoints that work without a session (sign-up, log-in), where
+    there is no CSRF token to check yet.
     """
+    query = request.scope.get("query_string", b"").lower()
+    if b"%00" in query or b"\x00" in query or "\x00" in request.url.path:
+        raise HTTPException(status_code=400, detail="The URL contains a NUL character.")
     if request.method in SAFE_METHODS:
         return
     length = request.headers.get("content-length")

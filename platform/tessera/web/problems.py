@@ -162,6 +162,14 @@ def integrity_error_handler(request: Request[Any, Any, Any], exc: IntegrityError
 def database_unavailable_handler(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
     if isinstance(exc, IntegrityError):
         return integrity_error_handler(request, exc)
+    if (getattr(exc.orig, "sqlstate", None) or "").startswith("22"):
+        # Class 22, data exception: a value the database cannot take (bad encoding, out of
+        # range). A check that should have caught it is missing; the value is still the
+        # client's, so 400 — and a log line, so the missing check gets written.
+        logger.warning("value refused by the database", extra={"path": request.url.path})
+        return problem(
+            400, "A value in the request cannot be stored or compared.", instance=request.url.path
+        )
     if not exc.connection_invalidated and not isinstance(exc, OperationalError):
         return internal_error_handler(request, exc)
     logger.warning("database unavailable", extra={"error": type(exc.orig).__name__})
