@@ -22,8 +22,10 @@ sync: uv
 sync-test: uv
 	$(UV) sync --all-packages --group test-plugins --frozen --quiet
 
+# The venv's own entry point: `uv run` would forward Ctrl-C a second time, cutting the
+# server's (and the embedded PostgreSQL's) clean shutdown short.
 dev: sync
-	$(UV) run tessera dev
+	.venv/bin/tessera dev
 
 lint: sync-test
 	$(UV) run ruff check .

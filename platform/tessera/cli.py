@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -116,7 +117,11 @@ def dev(host: str | None, port: int | None) -> None:
             "  Press Ctrl-C to stop.\n",
             err=True,
         )
-        uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+        # A second Ctrl-C while shutting down must still let the database stop cleanly.
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.run(
+                app, host=settings.host, port=settings.port, log_config=None, access_log=False
+            )
 
 
 @main.command()

