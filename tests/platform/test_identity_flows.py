@@ -472,3 +472,19 @@ async def test_sign_up_with_an_existing_email_is_throttled_like_log_in(
             statuses.append(response.status_code)
         assert statuses == [401] * 5 + [429]
         assert "retry-after" in response.headers
+
+
+async def test_reset_links_cannot_flood_an_inbox(live_server: LiveServer) -> None:
+    async with make_client(live_server) as client:
+        owner = await sign_up(client)
+        statuses = []
+        for _ in range(6):
+            response = await client.post(
+                "/api/v1/auth/password-reset/request", json={"email": owner.email}
+            )
+            statuses.append(response.status_code)
+        assert statuses == [202] * 5 + [429]
+        assert (
+            len([m for m in live_server.mail_to(owner.email) if "reset" in m["subject"].lower()])
+            == 5
+        )

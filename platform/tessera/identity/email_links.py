@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.errors import Gone, Invalid
+from tessera.identity import throttle
 from tessera.identity.models import UsedToken, User
 from tessera.identity.service import end_all_sessions, get_user_by_email
 from tessera.mail.service import Message
@@ -52,8 +53,17 @@ async def verify_email(uow: UnitOfWork, token: str) -> User:
     return user
 
 
+async def limit_mail(uow: UnitOfWork, email: str) -> None:
+    """Links by mail are limited per address and per client, so nobody can flood an inbox."""
+    limits = {throttle.mail_key(email): uow.settings.login_max_failures_per_email}
+    if uow.origin.ip:
+        limits[throttle.mail_ip_key(uow.origin.ip)] = uow.settings.login_max_failures_per_ip
+    await throttle.take(uow.db, limits, timedelta(seconds=uow.settings.login_window_seconds))
+
+
 async def request_password_reset(uow: UnitOfWork, email: str) -> None:
     """Queue a reset link if the account exists; say nothing either way (no account probing)."""
+    await limit_mail(uow, email)
     user = await get_user_by_email(uow.db, email)
     if user is None or not user.is_active:
         return

@@ -142,6 +142,7 @@ class AuthController(Controller):
         user = await uow.db.get(User, user_actor.user_id)
         assert user is not None
         if user.email_verified_at is None:
+            await email_links.limit_mail(uow, user.email)
             email_links.queue_verification(uow, user)
         return MessageOut(detail="If the address still needs confirming, a link is on its way.")
 

@@ -58,5 +58,23 @@ async def record_failure(db: AsyncSession, keys: list[str], window: timedelta) -
         )
 
 
+def mail_key(email: str) -> str:
+    return f"mail:{email.lower()}"
+
+
+def mail_ip_key(ip: str) -> str:
+    return f"mail-ip:{ip}"
+
+
+async def take(db: AsyncSession, limits: dict[str, int], window: timedelta) -> None:
+    """Count one attempt against each key, refusing with 429 once a key's limit is used up.
+
+    For actions that are not failures but must not be repeated without bound, such as sending
+    a password-reset mail to someone's address.
+    """
+    await check(db, limits, window)
+    await record_failure(db, list(limits), window)
+
+
 async def clear(db: AsyncSession, key: str) -> None:
     await db.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
