@@ -141,7 +141,7 @@ async def set_member_roles(
     roles = await service.set_member_roles(
         uow.db, tenant_id=tenant_id, membership_id=member.id, role_ids=data.role_ids
     )
-    return [role_out(*await service.get_role(uow.db, r.id)) for r in roles]
+    return [role_out(r, g) for r, g in await service.list_roles(uow.db, [r.id for r in roles])]
 
 
 ROUTE_HANDLERS: list[Any] = [list_permissions, RolesController, set_member_roles]

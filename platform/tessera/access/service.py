@@ -87,11 +87,18 @@ async def _name_free(db: AsyncSession, name: str, except_id: uuid.UUID | None = 
         raise Conflict(f"A role is already named {name!r}.")
 
 
-async def list_roles(db: AsyncSession) -> list[tuple[Role, list[RoleGrant]]]:
-    roles = list((await db.execute(select(Role).order_by(Role.name))).scalars())
-    grants = list((await db.execute(select(RoleGrant).order_by(RoleGrant.permission))).scalars())
+async def list_roles(
+    db: AsyncSession, role_ids: Sequence[uuid.UUID] | None = None
+) -> list[tuple[Role, list[RoleGrant]]]:
+    """Roles (all, or those named) with their grants, in two queries whatever their number."""
+    roles_query = select(Role).order_by(Role.name)
+    grants_query = select(RoleGrant).order_by(RoleGrant.permission)
+    if role_ids is not None:
+        roles_query = roles_query.where(Role.id.in_(role_ids))
+        grants_query = grants_query.where(RoleGrant.role_id.in_(role_ids))
+    roles = list((await db.execute(roles_query)).scalars())
     by_role: dict[uuid.UUID, list[RoleGrant]] = {}
-    for grant in grants:
+    for grant in (await db.execute(grants_query)).scalars():
         by_role.setdefault(grant.role_id, []).append(grant)
     return [(role, by_role.get(role.id, [])) for role in roles]
 
