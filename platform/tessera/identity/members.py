@@ -63,14 +63,19 @@ async def _checked_manager(
     if manager_id == member.id:
         raise Invalid("manager_id", "a member cannot be their own manager")
     await get_member(uow, manager_id)
-    # Walk up from the new manager: meeting the member would close a loop.
-    current: uuid.UUID | None = manager_id
-    while current is not None:
-        if current == member.id:
-            raise Invalid("manager_id", "that manager reports to this member already")
-        current = (
-            await uow.db.execute(select(Membership.manager_id).where(Membership.id == current))
-        ).scalar_one_or_none()
+    # The new manager's line up to the top, in one query: meeting the member would close a loop.
+    line = (
+        select(Membership.id, Membership.manager_id)
+        .where(Membership.id == manager_id)
+        .cte("line", recursive=True)
+    )
+    # UNION, not UNION ALL: it stops even on a loop that is already in the data.
+    line = line.union(
+        select(Membership.id, Membership.manager_id).join(line, Membership.id == line.c.manager_id)
+    )
+    loops = await uow.db.execute(select(line.c.id).where(line.c.id == member.id))
+    if loops.first() is not None:
+        raise Invalid("manager_id", "that manager reports to this member already")
     return manager_id
 
 
