@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tessera.plugin import Manifest, Permission, hookimpl
+from tessera.plugin import UI, Field, Manifest, Permission, Resource, hookimpl
 
 
 class _Plugin:
@@ -35,6 +35,34 @@ class _BadPermission(_Plugin):
         return [Permission("other.thing.read", "names another module")]
 
 
+class _WithResource(_Plugin):
+    def __init__(self, name: str, resource: Resource) -> None:
+        super().__init__(name)
+        self.resource = resource
+
+    @hookimpl
+    def tessera_permissions(self) -> Sequence[Permission]:
+        return [Permission(f"{self.name}.thing.read", "read things")]
+
+    @hookimpl
+    def tessera_ui(self) -> UI:
+        return UI(resources=(self.resource,))
+
+
+def _resource(module: str, **changes: Any) -> Resource:
+    fields = (Field("title", "Title"), Field("due", "Due", type="date"))
+    base: dict[str, Any] = {
+        "name": f"{module}.thing",
+        "label": "Thing",
+        "endpoint": f"/api/v1/{module}/things",
+        "fields": fields,
+        "list_columns": ("title",),
+        "title_field": "title",
+        "read_permission": f"{module}.thing.read",
+    }
+    return Resource(**(base | changes))
+
+
 class _NoManifest:
     @hookimpl
     def tessera_permissions(self) -> Sequence[Any]:
@@ -53,3 +81,12 @@ bad_permission = _BadPermission("bad_permission")
 no_manifest = _NoManifest()
 wrong_name = _Plugin("not_what_the_entry_point_says")
 bad_manifest = _Plugin("Bad Name")
+good_ui = _WithResource("good_ui", _resource("good_ui", calendar_by="due"))
+unknown_column = _WithResource(
+    "unknown_column", _resource("unknown_column", list_columns=("nope",))
+)
+kanban_on_text = _WithResource("kanban_on_text", _resource("kanban_on_text", kanban_by="title"))
+undeclared_permission = _WithResource(
+    "undeclared_permission",
+    _resource("undeclared_permission", write_permission="undeclared_permission.thing.write"),
+)

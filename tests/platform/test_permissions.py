@@ -186,6 +186,7 @@ CASES: list[tuple[str, str, Build]] = [
     ("POST", "/api/v1/modules/{name:str}/disable", _disable_pins),
     ("POST", "/api/v1/modules/{name:str}/purge", _purge_pins),
     ("GET", "/api/v1/ui/menus", fixed("/api/v1/ui/menus")),
+    ("GET", "/api/v1/ui/resources", fixed("/api/v1/ui/resources")),
     ("GET", "/api/v1/permissions", fixed("/api/v1/permissions")),
     ("GET", "/api/v1/roles", fixed("/api/v1/roles")),
     ("POST", "/api/v1/roles", _new_role),

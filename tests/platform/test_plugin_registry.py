@@ -74,6 +74,13 @@ def test_a_plugin_that_raises_while_starting_is_skipped_with_its_dependants() ->
             "permission 'other.thing.read' must start with 'bad_permission'",
         ),
         ("does_not_exist", "import", "AttributeError"),
+        (
+            "unknown_column",
+            "start",
+            "resource 'unknown_column.thing' names unknown fields ['nope']",
+        ),
+        ("kanban_on_text", "start", "kanban_by must name an enum field"),
+        ("undeclared_permission", "start", "which the plugin does not declare"),
     ],
 )
 def test_bad_plugins_are_named_with_the_reason(name: str, stage: str, reason: str) -> None:
@@ -82,3 +89,12 @@ def test_bad_plugins_are_named_with_the_reason(name: str, stage: str, reason: st
     assert failure[0] == stage
     assert reason in failure[1]
     assert list(registry.plugins) == ["base"], "the other plugins still load"
+
+
+def test_ui_resources_are_checked_and_kept() -> None:
+    registry = _load("good_ui")
+    assert registry.failures == []
+    [(module, resource)] = registry.resources(["good_ui"])
+    assert module == "good_ui"
+    assert resource.calendar_by == "due"
+    assert registry.resources([]) == []

@@ -247,3 +247,19 @@ async def test_statement_writes_by_an_api_token_are_audited_as_the_token(
     ).json()["items"]
     assert [e["actor_kind"] for e in deleted] == ["token"]
     assert deleted[0]["actor_user_id"] == owner.user_id
+
+
+async def test_resources_of_enabled_modules_describe_their_screens(
+    client: httpx.AsyncClient,
+) -> None:
+    owner = await sign_up(client)
+    assert (await owner.get("/api/v1/ui/resources")).json() == []
+    await _enable(owner, "notes")
+    [note] = (await owner.get("/api/v1/ui/resources")).json()
+    assert note["name"] == "notes.note"
+    assert note["endpoint"] == "/api/v1/notes/notes"
+    assert [f["name"] for f in note["fields"]] == ["title", "body", "author_id"]
+    assert note["form"] == [["title"], ["body"]]
+    assert note["can_write"] is True
+    # The endpoint it names is real: the generic list screen can call it as is.
+    assert (await owner.get(note["endpoint"])).status_code == 200

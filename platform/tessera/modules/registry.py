@@ -25,7 +25,15 @@ from sqlalchemy import Table
 
 from tessera.plugin import hookspecs
 from tessera.plugin.context import ModuleContext
-from tessera.plugin.manifest import API_VERSION, UI, Manifest, ManifestError, MenuItem, Permission
+from tessera.plugin.manifest import (
+    API_VERSION,
+    UI,
+    Manifest,
+    ManifestError,
+    MenuItem,
+    Permission,
+    Resource,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +191,15 @@ class PluginRegistry:
             p.check(plugin.name) for p in self._declared(plugin, "tessera_permissions", [])
         ]
         plugin.ui = self._declared(plugin, "tessera_ui", UI())
+        declared = {p.name for p in plugin.permissions}
+        for resource in plugin.ui.resources:
+            resource.check(plugin.name)
+            for permission in (resource.read_permission, resource.write_permission):
+                if permission is not None and permission not in declared:
+                    raise ManifestError(
+                        f"resource {resource.name!r} names {permission!r}, which the plugin "
+                        "does not declare"
+                    )
         plugin.cli = list(self._declared(plugin, "tessera_cli", []))
         routes = list(self._declared(plugin, "tessera_routes", []))
         if routes:
@@ -227,6 +244,14 @@ class PluginRegistry:
             ),
             key=lambda pair: (pair[1].order, pair[1].label),
         )
+
+    def resources(self, enabled: Sequence[str]) -> list[tuple[str, Resource]]:
+        return [
+            (name, resource)
+            for name in enabled
+            if (p := self.plugins.get(name))
+            for resource in p.ui.resources
+        ]
 
     def dependents(self, name: str) -> list[str]:
         """Loaded plugins that depend on ``name``."""

@@ -14,6 +14,7 @@ from tessera.modules.registry import LoadedPlugin
 from tessera.modules.schemas import (
     EnabledOut,
     EnableIn,
+    FieldOut,
     MenuOut,
     ModuleOut,
     PluginFailureOut,
@@ -21,6 +22,7 @@ from tessera.modules.schemas import (
     PluginsOut,
     PurgedOut,
     PurgeIn,
+    ResourceOut,
 )
 from tessera.tenants import service as tenants
 from tessera.web.context import Member, Uow, requires, services_of
@@ -143,4 +145,35 @@ async def menus(actor: Member, state: State) -> list[MenuOut]:
     ]
 
 
-ROUTE_HANDLERS: list[Any] = [list_plugins, ModulesController, menus]
+@get(
+    "/ui/resources",
+    tags=["modules"],
+    summary="Record types of the enabled modules the caller may read, for the generic screens",
+)
+async def resources(actor: Member, state: State) -> list[ResourceOut]:
+    return [
+        ResourceOut(
+            module=module,
+            name=r.name,
+            label=r.label,
+            endpoint=r.endpoint,
+            fields=[
+                FieldOut(
+                    f.name, f.label, f.type, f.required, f.read_only, list(f.options), f.reference
+                )
+                for f in r.fields
+            ],
+            list_columns=list(r.list_columns),
+            filters=list(r.filters),
+            form=[list(row) for row in r.form],
+            title_field=r.title_field,
+            kanban_by=r.kanban_by,
+            calendar_by=r.calendar_by,
+            can_write=r.write_permission is not None and actor.can(r.write_permission),
+        )
+        for module, r in services_of(state).registry.resources(sorted(actor.modules))
+        if actor.can(r.read_permission)
+    ]
+
+
+ROUTE_HANDLERS: list[Any] = [list_plugins, ModulesController, menus, resources]

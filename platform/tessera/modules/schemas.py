@@ -64,3 +64,29 @@ class MenuOut(msgspec.Struct):
     path: str
     icon: str
     order: int
+
+
+class FieldOut(msgspec.Struct):
+    name: str
+    label: str
+    type: str
+    required: bool
+    read_only: bool
+    options: list[str]
+    reference: str | None
+
+
+class ResourceOut(msgspec.Struct):
+    module: str
+    name: str
+    label: str
+    endpoint: str
+    fields: list[FieldOut]
+    list_columns: list[str]
+    filters: list[str]
+    form: list[list[str]]
+    title_field: str
+    kanban_by: str | None
+    calendar_by: str | None
+    #: Whether the caller may create and edit these records.
+    can_write: bool

@@ -29,10 +29,12 @@ from tessera.plugin.manifest import (
     API_VERSION,
     BUILTIN_ROLES,
     UI,
+    Field,
     Manifest,
     ManifestError,
     MenuItem,
     Permission,
+    Resource,
 )
 
 if TYPE_CHECKING:
@@ -87,6 +89,7 @@ __all__ = [
     "Conflict",
     "CursorQuery",
     "DomainError",
+    "Field",
     "Forbidden",
     "Gone",
     "Input",
@@ -100,6 +103,7 @@ __all__ = [
     "NotFound",
     "Page",
     "Permission",
+    "Resource",
     "SignedIn",
     "TenantModel",
     "Timestamps",

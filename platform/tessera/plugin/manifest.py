@@ -105,8 +105,86 @@ class MenuItem:
     order: int = 100
 
 
+FIELD_TYPES = (
+    "text",
+    "longtext",
+    "number",
+    "money",
+    "date",
+    "datetime",
+    "bool",
+    "enum",
+    "reference",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field of a resource as the browser app shows and edits it.
+
+    ``name`` is the key in the API's JSON; ``options`` lists an ``enum``'s values; a
+    ``reference`` names the resource it points to.
+    """
+
+    name: str
+    label: str
+    type: str = "text"
+    required: bool = False
+    read_only: bool = False
+    options: tuple[str, ...] = ()
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A record type the browser app renders with its generic screens, from data alone.
+
+    ``endpoint`` is the collection URL (list with ``GET``, create with ``POST``; one record at
+    ``endpoint/{id}``). ``list_columns``, ``filters`` and each row of ``form`` name fields;
+    ``kanban_by`` names an ``enum`` field to group a board by, ``calendar_by`` a date field.
+    """
+
+    name: str
+    label: str
+    endpoint: str
+    fields: tuple[Field, ...]
+    list_columns: tuple[str, ...]
+    title_field: str
+    read_permission: str
+    write_permission: str | None = None
+    filters: tuple[str, ...] = ()
+    form: tuple[tuple[str, ...], ...] = ()
+    kanban_by: str | None = None
+    calendar_by: str | None = None
+
+    def check(self, module: str) -> Resource:
+        if not self.name.startswith(f"{module}."):
+            raise ManifestError(f"resource {self.name!r} must start with {module!r}")
+        if not self.endpoint.startswith(f"/api/v1/{module}/"):
+            raise ManifestError(f"resource {self.name!r}: endpoint must be under /api/v1/{module}/")
+        by_name = {f.name: f for f in self.fields}
+        if len(by_name) != len(self.fields):
+            raise ManifestError(f"resource {self.name!r} names a field twice")
+        for f in self.fields:
+            if f.type not in FIELD_TYPES:
+                raise ManifestError(f"field {f.name!r} has unknown type {f.type!r}")
+        named = [*self.list_columns, *self.filters, self.title_field]
+        named += [name for row in self.form for name in row]
+        if unknown := sorted(set(named) - set(by_name)):
+            raise ManifestError(f"resource {self.name!r} names unknown fields {unknown}")
+        if self.kanban_by and by_name.get(self.kanban_by, Field("", "")).type != "enum":
+            raise ManifestError(f"resource {self.name!r}: kanban_by must name an enum field")
+        if self.calendar_by and by_name.get(self.calendar_by, Field("", "")).type not in (
+            "date",
+            "datetime",
+        ):
+            raise ManifestError(f"resource {self.name!r}: calendar_by must name a date field")
+        return self
+
+
 @dataclass(frozen=True, slots=True)
 class UI:
-    """A plugin's UI metadata; views (list, form, kanban …) are added by the UI issue."""
+    """A plugin's UI metadata: menu entries and the resources its screens are made from."""
 
     menus: tuple[MenuItem, ...] = field(default_factory=tuple)
+    resources: tuple[Resource, ...] = field(default_factory=tuple)

@@ -11,10 +11,12 @@ import click
 from tessera.plugin import (
     BUILTIN_ROLES,
     UI,
+    Field,
     Manifest,
     MenuItem,
     ModuleContext,
     Permission,
+    Resource,
     hookimpl,
 )
 from tessera_test_notes.models import ChecklistItem, Note
@@ -62,9 +64,30 @@ def tessera_permissions() -> Sequence[Permission]:
     ]
 
 
+NOTE = Resource(
+    name="notes.note",
+    label="Note",
+    endpoint="/api/v1/notes/notes",
+    fields=(
+        Field("title", "Title", required=True),
+        Field("body", "Text", type="longtext"),
+        Field("author_id", "Author", type="reference", read_only=True, reference="identity.user"),
+    ),
+    list_columns=("title", "author_id"),
+    filters=("title",),
+    form=(("title",), ("body",)),
+    title_field="title",
+    read_permission="notes.note.read",
+    write_permission="notes.note.write",
+)
+
+
 @hookimpl
 def tessera_ui() -> UI:
-    return UI(menus=(MenuItem("Notes", "/notes", icon="file-text", permission="notes.note.read"),))
+    return UI(
+        menus=(MenuItem("Notes", "/notes", icon="file-text", permission="notes.note.read"),),
+        resources=(NOTE,),
+    )
 
 
 @click.command("hello")
