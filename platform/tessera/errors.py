@@ -54,6 +54,12 @@ class Gone(DomainError):
     status, code, title = 410, "gone", "No longer valid"
 
 
+class PluginFailed(DomainError):
+    """A plugin's own code failed during a request; the request changed nothing."""
+
+    status, code, title = 500, "plugin-failed", "A module failed"
+
+
 class TooManyRequests(DomainError):
     status, code, title = 429, "too-many-requests", "Too many requests"
 

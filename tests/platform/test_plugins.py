@@ -263,3 +263,20 @@ async def test_resources_of_enabled_modules_describe_their_screens(
     assert note["can_write"] is True
     # The endpoint it names is real: the generic list screen can call it as is.
     assert (await owner.get(note["endpoint"])).status_code == 200
+
+
+async def test_a_failing_enable_hook_is_named_and_changes_nothing(
+    client: httpx.AsyncClient,
+) -> None:
+    owner = await sign_up(client)
+    failed = await _enable(owner, "sulky")
+    assert failed.status_code == 500
+    assert failed.headers["content-type"] == "application/problem+json"
+    assert failed.json()["detail"] == (
+        "The 'Sulky' module failed in tessera_on_enable (RuntimeError); nothing was changed."
+    )
+    modules = {m["name"]: m for m in (await owner.get("/api/v1/modules")).json()}
+    assert modules["sulky"]["enabled"] is False
+    assert modules["sulky"]["first_enabled_at"] is None
+    switches = (await owner.get("/api/v1/audit", params={"record_type": "module"})).json()
+    assert switches["items"] == []

@@ -23,6 +23,7 @@ from litestar import Router
 from litestar.routes import HTTPRoute
 from sqlalchemy import Table
 
+from tessera.errors import PluginFailed
 from tessera.plugin import hookspecs
 from tessera.plugin.context import ModuleContext
 from tessera.plugin.manifest import (
@@ -268,12 +269,21 @@ class PluginRegistry:
         await self._call_tenant_hook("tessera_on_disable", module)
 
     async def _call_tenant_hook(self, hook: str, module: ModuleContext) -> None:
+        """Run the plugin's hook; its failure is named, and the switch is rolled back."""
         plugin = self.plugins[module.module]
         for impl in getattr(self._pm.hook, hook).get_hookimpls():
-            if impl.plugin is plugin.module:
+            if impl.plugin is not plugin.module:
+                continue
+            try:
                 result = impl.function(module=module)
                 if inspect.isawaitable(result):
                     await result
+            except Exception as exc:
+                logger.exception("plugin hook failed", extra={"plugin": plugin.name, "hook": hook})
+                raise PluginFailed(
+                    f"The {plugin.manifest.label!r} module failed in {hook} "
+                    f"({type(exc).__name__}); nothing was changed."
+                ) from exc
 
 
 def _check_routes(router: Router, permissions: set[str]) -> None:
