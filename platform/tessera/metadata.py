@@ -1,4 +1,4 @@
-"""The complete table metadata: every core model module (and, later, installed plugins')."""
+"""The complete table metadata: every core model module and every installed plugin's."""
 
 from __future__ import annotations
 
