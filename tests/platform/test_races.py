@@ -4,30 +4,40 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
+
 from tests.support import PASSWORD, LiveServer, make_client, unique_email, unique_slug
 
 
-async def test_concurrent_signups_for_one_slug_create_one_tenant(live_server: LiveServer) -> None:
-    slug = unique_slug("race")
-    clients = [make_client(live_server) for _ in range(6)]
+async def _signups_at_once(
+    live_server: LiveServer, count: int, *, slug: str | None = None, email: str | None = None
+) -> list[httpx.Response]:
+    """``count`` sign-ups sent together, each from its own client; fresh values where not fixed."""
+    clients = [make_client(live_server) for _ in range(count)]
     try:
-        responses = await asyncio.gather(
-            *(
-                client.post(
-                    "/api/v1/signup",
-                    json={
-                        "company_name": "Race Co",
-                        "slug": slug,
-                        "name": "Racer",
-                        "email": unique_email("race"),
-                        "password": PASSWORD,
-                    },
+        return list(
+            await asyncio.gather(
+                *(
+                    client.post(
+                        "/api/v1/signup",
+                        json={
+                            "company_name": "Race Co",
+                            "slug": slug or unique_slug("race"),
+                            "name": "Racer",
+                            "email": email or unique_email("race"),
+                            "password": PASSWORD,
+                        },
+                    )
+                    for client in clients
                 )
-                for client in clients
             )
         )
     finally:
         await asyncio.gather(*(client.aclose() for client in clients))
+
+
+async def test_concurrent_signups_for_one_slug_create_one_tenant(live_server: LiveServer) -> None:
+    responses = await _signups_at_once(live_server, 6, slug=unique_slug("race"))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201] + [409] * 5, [r.text for r in responses]
     for response in responses:
@@ -36,26 +46,7 @@ async def test_concurrent_signups_for_one_slug_create_one_tenant(live_server: Li
 
 
 async def test_concurrent_signups_for_one_email_create_one_account(live_server: LiveServer) -> None:
-    email = unique_email("race")
-    clients = [make_client(live_server) for _ in range(4)]
-    try:
-        responses = await asyncio.gather(
-            *(
-                client.post(
-                    "/api/v1/signup",
-                    json={
-                        "company_name": "Race Co",
-                        "slug": unique_slug("race"),
-                        "name": "Racer",
-                        "email": email,
-                        "password": PASSWORD,
-                    },
-                )
-                for client in clients
-            )
-        )
-    finally:
-        await asyncio.gather(*(client.aclose() for client in clients))
+    responses = await _signups_at_once(live_server, 4, email=unique_email("race"))
     statuses = [r.status_code for r in responses]
     assert 500 not in statuses
     # One creates the account; the others either add a tenant to it (its password is right)

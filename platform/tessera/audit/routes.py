@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, get
 from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 
@@ -78,25 +79,35 @@ def _page(rows: list[AuditEntry], limit: int) -> Page[AuditEntryOut]:
     )
 
 
+def provide_filters(
+    actor_user_id: ActorFilter = None,
+    action: ActionFilter = None,
+    record_type: TypeFilter = None,
+    record_id: IdFilter = None,
+    since: Since = None,
+    until: Until = None,
+) -> service.Filters:
+    """The filter query parameters of browsing and exporting, read and checked in one place."""
+    return service.Filters(actor_user_id, action, record_type, record_id, since, until).check()
+
+
+EntryFilters = NamedDependency[service.Filters]
+
+
 class AuditController(Controller):
     path = "/audit"
     tags = ["audit"]
+    dependencies = {"filters": Provide(provide_filters, sync_to_thread=False)}
 
     @get("/", summary="The tenant's audit trail, newest first", opt=requires("audit.entry.read"))
     async def list_entries(
         self,
         actor: Member,
         uow: Uow,
-        actor_user_id: ActorFilter = None,
-        action: ActionFilter = None,
-        record_type: TypeFilter = None,
-        record_id: IdFilter = None,
-        since: Since = None,
-        until: Until = None,
+        filters: EntryFilters,
         limit: LimitQuery = DEFAULT_LIMIT,
         cursor: CursorQuery = None,
     ) -> Page[AuditEntryOut]:
-        filters = service.Filters(actor_user_id, action, record_type, record_id, since, until)
         rows = await service.newest_first(
             uow.db, filters, before_seq=_before(cursor), limit=check_limit(limit) + 1
         )
@@ -133,16 +144,9 @@ class AuditController(Controller):
         self,
         actor: Member,
         state: State,
+        filters: EntryFilters,
         format: Format = "jsonl",
-        actor_user_id: ActorFilter = None,
-        action: ActionFilter = None,
-        record_type: TypeFilter = None,
-        record_id: IdFilter = None,
-        since: Since = None,
-        until: Until = None,
     ) -> Stream:
-        filters = service.Filters(actor_user_id, action, record_type, record_id, since, until)
-        filters.check()
         assert actor.tenant_id is not None
         entries = service.oldest_first(
             services_of(state).database.transaction, actor.tenant_id, filters
