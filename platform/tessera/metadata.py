@@ -11,7 +11,9 @@ def load_metadata() -> MetaData:
     # Imported for their side effect: mapping the tables onto Base.metadata.
     import tessera.access.models
     import tessera.audit.models
+    import tessera.events.models
     import tessera.identity.models
+    import tessera.jobs.models
     import tessera.modules.models
     import tessera.recycle.models
     import tessera.tenants.models  # noqa: F401

@@ -21,6 +21,7 @@ EXPECTED_PLATFORM_TABLES = {
     "identity_session",
     "identity_used_token",
     "identity_login_throttle",
+    "job_schedule",
 }
 
 METADATA = load_metadata()

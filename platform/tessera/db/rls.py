@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from tessera.db.roles import RUNTIME_GROUP, quote_ident, quote_literal
+from tessera.db.roles import DISPATCH_GROUP, RUNTIME_GROUP, quote_ident, quote_literal
 from tessera.db.tenant_context import CURRENT_TENANT_SQL
 
 FULL_ACCESS = "SELECT, INSERT, UPDATE, DELETE"
@@ -48,3 +48,16 @@ def enable_audit(table: str, *, secrets: Sequence[str] = ()) -> None:
 def grant_runtime(table: str, privileges: str = FULL_ACCESS) -> None:
     """Grant the runtime role ``privileges`` on ``table`` (and nothing else)."""
     op.execute(f"GRANT {privileges} ON {quote_ident(table)} TO {quote_ident(RUNTIME_GROUP)}")
+
+
+def grant_dispatch(table: str, privileges: str) -> None:
+    """Let the dispatcher (event relay, scheduler) reach ``table`` across tenants.
+
+    Only the dispatch group gets this policy; the runtime role still sees one tenant at a time.
+    """
+    name = quote_ident(table)
+    op.execute(
+        f"CREATE POLICY dispatch_all ON {name} TO {quote_ident(DISPATCH_GROUP)} "
+        "USING (true) WITH CHECK (true)"
+    )
+    op.execute(f"GRANT {privileges} ON {name} TO {quote_ident(DISPATCH_GROUP)}")

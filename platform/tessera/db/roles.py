@@ -13,6 +13,13 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 RUNTIME_GROUP = "tessera_runtime"
+#: The group of the dispatcher (event relay and scheduler): it reads the outbox of every tenant
+#: and nothing else. Its login role is the app role's name with ``_dispatch`` appended.
+DISPATCH_GROUP = "tessera_dispatch"
+
+
+def dispatch_role(app_role: str) -> str:
+    return f"{app_role}_dispatch"
 
 
 class UnsafeRuntimeRole(RuntimeError):
@@ -33,10 +40,17 @@ def quote_literal(value: str) -> str:
 async def ensure_runtime_roles(
     conn: asyncpg.Connection, login_role: str, password: str | None
 ) -> None:
-    """Create or correct the runtime group and login roles and their database-level grants."""
+    """Create or correct the runtime and dispatch roles and their database-level grants."""
+    await _ensure_login_role(conn, RUNTIME_GROUP, login_role, password)
+    await _ensure_login_role(conn, DISPATCH_GROUP, dispatch_role(login_role), password)
+
+
+async def _ensure_login_role(
+    conn: asyncpg.Connection, group_role: str, login_role: str, password: str | None
+) -> None:
     for attempt in range(5):
         try:
-            await _ensure_runtime_roles(conn, login_role, password)
+            await _ensure_runtime_roles(conn, group_role, login_role, password)
             return
         except (
             asyncpg.UniqueViolationError,
@@ -45,14 +59,14 @@ async def ensure_runtime_roles(
         ):
             # Roles are cluster-wide: two databases migrating at once may race on them.
             await asyncio.sleep(0.1 * (attempt + 1))
-    await _ensure_runtime_roles(conn, login_role, password)
+    await _ensure_runtime_roles(conn, group_role, login_role, password)
 
 
 async def _ensure_runtime_roles(
-    conn: asyncpg.Connection, login_role: str, password: str | None
+    conn: asyncpg.Connection, group_role: str, login_role: str, password: str | None
 ) -> None:
-    group, login = quote_ident(RUNTIME_GROUP), quote_ident(login_role)
-    if not await _role_exists(conn, RUNTIME_GROUP):
+    group, login = quote_ident(group_role), quote_ident(login_role)
+    if not await _role_exists(conn, group_role):
         await conn.execute(f"CREATE ROLE {group} NOLOGIN {_ROLE_ATTRIBUTES}")
     secret = f" PASSWORD {quote_literal(password)}" if password else ""
     existing = await conn.fetchrow(
@@ -67,9 +81,7 @@ async def _ensure_runtime_roles(
         )
     elif secret:
         await conn.execute(f"ALTER ROLE {login}{secret}")
-    is_member = await conn.fetchval(
-        "SELECT pg_has_role($1, $2, 'MEMBER')", login_role, RUNTIME_GROUP
-    )
+    is_member = await conn.fetchval("SELECT pg_has_role($1, $2, 'MEMBER')", login_role, group_role)
     if not is_member:
         await conn.execute(f"GRANT {group} TO {login}")
     database = await conn.fetchval("SELECT current_database()")

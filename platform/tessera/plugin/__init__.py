@@ -23,6 +23,8 @@ from tessera.db.base import TenantModel, Timestamps, tenant_fk, tenant_unique
 from tessera.db.ids import uuid7
 from tessera.db.rls import FULL_ACCESS, enable_tenant_rls, grant_runtime
 from tessera.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
+from tessera.events.service import emit
+from tessera.events.types import Event, EventHandler, HandlerContext
 from tessera.plugin.context import ModuleContext
 from tessera.plugin.hookspecs import hookimpl
 from tessera.plugin.manifest import (
@@ -89,9 +91,12 @@ __all__ = [
     "Conflict",
     "CursorQuery",
     "DomainError",
+    "Event",
+    "EventHandler",
     "Field",
     "Forbidden",
     "Gone",
+    "HandlerContext",
     "Input",
     "Invalid",
     "LimitQuery",
@@ -111,6 +116,7 @@ __all__ = [
     "Uow",
     "check_limit",
     "decode_cursor",
+    "emit",
     "enable_tenant_rls",
     "grant_runtime",
     "hookimpl",

@@ -1,0 +1,70 @@
+"""Emitting events, and the dead-letter list a tenant admin works through."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.audit import capture as audit
+from tessera.db.ids import uuid7
+from tessera.errors import Invalid, NotFound
+from tessera.events.models import DeadLetter, OutboxEvent
+from tessera.events.types import check_event_type
+
+#: An event carries ids and the facts handlers need, not documents.
+MAX_PAYLOAD_KEYS = 200
+
+
+async def emit(
+    db: AsyncSession, tenant_id: uuid.UUID, event_type: str, payload: Mapping[str, Any]
+) -> uuid.UUID:
+    """Record that ``event_type`` happened, in the caller's transaction; returns the event id.
+
+    The event reaches its handlers only if that transaction commits — and then surely.
+    """
+    try:
+        check_event_type(event_type)
+    except ValueError as exc:
+        raise Invalid("event", str(exc)) from None
+    if len(payload) > MAX_PAYLOAD_KEYS:
+        raise Invalid("payload", f"at most {MAX_PAYLOAD_KEYS} keys")
+    context = audit.get_context(db.sync_session)
+    event_id = uuid7()
+    db.add(
+        OutboxEvent(
+            tenant_id=tenant_id,
+            id=event_id,
+            type=event_type,
+            payload=audit.json_safe(dict(payload)),
+            actor_user_id=context.actor_user_id,
+            request_id=context.request_id,
+        )
+    )
+    return event_id
+
+
+async def list_dead_letters(
+    db: AsyncSession, *, after: uuid.UUID | None, limit: int
+) -> Sequence[DeadLetter]:
+    query = select(DeadLetter).order_by(DeadLetter.id.desc()).limit(limit)
+    if after is not None:
+        query = query.where(DeadLetter.id < after)
+    return (await db.scalars(query)).all()
+
+
+async def get_dead_letter(
+    db: AsyncSession, tenant_id: uuid.UUID, dead_letter_id: uuid.UUID
+) -> DeadLetter:
+    found = await db.get(DeadLetter, (tenant_id, dead_letter_id))
+    if found is None:
+        raise NotFound("No such dead letter.")
+    return found
+
+
+async def discard(db: AsyncSession, letter: DeadLetter) -> None:
+    """Give up on the delivery for good (audited by the table's trigger)."""
+    await db.execute(delete(DeadLetter).where(DeadLetter.id == letter.id))
