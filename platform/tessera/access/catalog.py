@@ -37,6 +37,10 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
         "recycle.item.restore", "Restore deleted records that name no permission of their own"
     ),
     Permission("recycle.item.purge", "Purge records from the recycle bin before their time"),
+    Permission(
+        "events.dead_letter.manage", "See event deliveries that failed; retry or discard them"
+    ),
+    Permission("jobs.job.read", "See every member's background jobs and their progress"),
 )
 CORE_MODULES = frozenset(p.module for p in CORE_PERMISSIONS)
 

@@ -25,6 +25,7 @@ from tessera.db.rls import FULL_ACCESS, enable_tenant_rls, grant_runtime
 from tessera.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
 from tessera.events.service import emit
 from tessera.events.types import Event, EventHandler, HandlerContext
+from tessera.jobs.types import BackgroundJob, JobContext, Schedule
 from tessera.plugin.context import ModuleContext
 from tessera.plugin.hookspecs import hookimpl
 from tessera.plugin.manifest import (
@@ -42,6 +43,7 @@ from tessera.plugin.manifest import (
 if TYPE_CHECKING:
     from tessera.identity.record_rules import visible_to
     from tessera.identity.service import Actor
+    from tessera.jobs.service import start_job
     from tessera.unit_of_work import UnitOfWork
     from tessera.web.context import Member, SignedIn, Uow, requires
     from tessera.web.pagination import (
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
 # modules import parts of this package while those layers are still loading.
 _LAZY = {
     "Actor": "tessera.identity.service",
+    "start_job": "tessera.jobs.service",
     "UnitOfWork": "tessera.unit_of_work",
     "Member": "tessera.web.context",
     "SignedIn": "tessera.web.context",
@@ -88,6 +91,7 @@ __all__ = [
     "FULL_ACCESS",
     "UI",
     "Actor",
+    "BackgroundJob",
     "Conflict",
     "CursorQuery",
     "DomainError",
@@ -99,6 +103,7 @@ __all__ = [
     "HandlerContext",
     "Input",
     "Invalid",
+    "JobContext",
     "LimitQuery",
     "Manifest",
     "ManifestError",
@@ -109,6 +114,7 @@ __all__ = [
     "Page",
     "Permission",
     "Resource",
+    "Schedule",
     "SignedIn",
     "TenantModel",
     "Timestamps",
@@ -122,6 +128,7 @@ __all__ = [
     "hookimpl",
     "page_of",
     "requires",
+    "start_job",
     "tenant_fk",
     "tenant_unique",
     "uuid7",
