@@ -114,6 +114,12 @@ class Stack:
     def start_dispatcher(self) -> None:
         self.dispatcher = self._spawn("dispatcher", "scheduler")
 
+    def stop_dispatcher(self) -> None:
+        assert self.dispatcher is not None
+        self.dispatcher.terminate()
+        self.dispatcher.wait(timeout=20)
+        self.dispatcher = None
+
     def start_worker(self) -> None:
         self.worker = self._spawn(
             "worker", "worker", "--processes", "1", "--threads", str(self.threads)
@@ -131,8 +137,9 @@ class Stack:
         for process in (self.worker, self.dispatcher):
             if process is None:
                 continue
+            # To the leader only, as Kubernetes does: dramatiq passes it on to its children.
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
+                os.kill(process.pid, signal.SIGTERM)
         for process in (self.worker, self.dispatcher):
             if process is None:
                 continue
