@@ -65,13 +65,24 @@ class Stack:
     """A dispatcher and a worker (real processes) and a web server, on one database."""
 
     def __init__(
-        self, owner_url: str, logs: Path, *, broker_url: str | None = None, threads: int = 4
+        self,
+        owner_url: str,
+        logs: Path,
+        *,
+        admin_url: str,
+        broker_url: str | None = None,
+        direct_broker_url: str | None = None,
+        threads: int = 4,
     ) -> None:
         self.owner_url = owner_url
+        #: A superuser's URL of the same database (to watch other sessions' queries).
+        self.admin_url = admin_url
         self.logs = logs
         self.threads = threads
         self.prefix = f"t{uuid.uuid4().hex[:10]}"
         self.broker_url = broker_url
+        #: The broker itself, not through a test's proxy: to clean up after the stack.
+        self.direct_broker_url = direct_broker_url or broker_url
         self.env = {
             **os.environ,
             **FAST_BACKGROUND,
@@ -110,6 +121,10 @@ class Stack:
         self.web = LiveServer(settings)
         self.web.start()
         return self.web
+
+    def spawn_web(self, port: int) -> subprocess.Popen[bytes]:
+        """The production web server (``tessera serve``) as a process of its own."""
+        return self._spawn("web", "serve", "--port", str(port), "--workers", "1")
 
     def start_dispatcher(self) -> None:
         self.dispatcher = self._spawn("dispatcher", "scheduler")
@@ -154,12 +169,13 @@ class Stack:
 
     def forget_broker_queues(self) -> None:
         """Remove this stack's queues from the shared RabbitMQ or Redis."""
-        if not self.broker_url:
+        url = self.direct_broker_url
+        if not url:
             return
-        if self.broker_url.startswith("amqp"):
+        if url.startswith("amqp"):
             import pika
 
-            connection = pika.BlockingConnection(pika.URLParameters(self.broker_url))
+            connection = pika.BlockingConnection(pika.URLParameters(url))
             channel = connection.channel()
             for queue in ("events", "jobs"):
                 for suffix in ("", ".DQ", ".XQ"):
@@ -168,7 +184,7 @@ class Stack:
         else:
             import redis
 
-            client = redis.Redis.from_url(self.broker_url)
+            client = redis.Redis.from_url(url)
             keys = list(client.scan_iter(f"{self.prefix}:*"))
             if keys:
                 client.delete(*keys)
@@ -183,6 +199,19 @@ class Stack:
         if tenant_id is not None:
             await conn.execute("SELECT set_config('tessera.tenant_id', $1, false)", tenant_id)
         return conn
+
+    async def running_queries(self, like: str) -> int:
+        """How many sessions on the stack's database are running a query matching ``like``."""
+        conn = await asyncpg.connect(plain_url(self.admin_url))
+        try:
+            found: int = await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()",
+                like,
+            )
+            return found
+        finally:
+            await conn.close()
 
     async def fetch(self, tenant_id: str, query: str, *args: Any) -> list[asyncpg.Record]:
         conn = await self.connect(tenant_id)
@@ -220,7 +249,7 @@ class TcpProxy:
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
-        self.port = _free_port()
+        self.port = free_port()
         self._listener: socket.socket | None = None
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
@@ -282,7 +311,7 @@ class TcpProxy:
         self.cut()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -19,11 +21,19 @@ from tests.events_support import (
     database_url,
 )
 
+T = TypeVar("T")
+
 BROKER_URLS: dict[str, str | None] = {
     "postgresql": None,
     "rabbitmq": RABBITMQ_URL,
     "redis": REDIS_URL,
 }
+
+
+def _in_thread(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine`` to completion from sync code, even inside a running event loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class StackFactory:
@@ -33,18 +43,26 @@ class StackFactory:
         self.admin_url, self.owner_url, self.tmp = admin_url, owner_url, tmp
         self.made: list[tuple[Stack, str]] = []
 
-    def new(self, broker_url: str | None, *, start: bool = True) -> Stack:
-        name = asyncio.run(clone_database(self.admin_url, os.environ[TEMPLATE_DB_VAR]))
+    def new(
+        self, broker_url: str | None, *, direct_broker_url: str | None = None, start: bool = True
+    ) -> Stack:
+        name = _in_thread(clone_database(self.admin_url, os.environ[TEMPLATE_DB_VAR]))
         logs = self.tmp / name
         logs.mkdir()
-        stack = Stack(database_url(self.owner_url, name), logs, broker_url=broker_url)
+        stack = Stack(
+            database_url(self.owner_url, name),
+            logs,
+            admin_url=database_url(self.admin_url, name),
+            broker_url=broker_url,
+            direct_broker_url=direct_broker_url,
+        )
         self.made.append((stack, name))
         return stack.start() if start else stack
 
     def close(self) -> None:
         for stack, name in self.made:
             stack.stop()
-            asyncio.run(drop_database(self.admin_url, name))
+            _in_thread(drop_database(self.admin_url, name))
 
 
 @pytest.fixture
