@@ -44,7 +44,7 @@ async def test_replicas_dispatch_each_period_once(stacks: StackFactory) -> None:
     broker = make_broker(settings)
     try:
         actors = declare_actors(broker, settings, _no_runner)
-        catalog = build_catalog(installed_plugins(), core_declarations())
+        catalog = build_catalog(installed_plugins(), core_declarations(settings))
         url = plain_url(dispatch_database_url(settings))
 
         async def connect() -> asyncpg.Connection:
