@@ -36,6 +36,7 @@ from tessera.web.context import (
 from tessera.web.health import dev_mail, live, ready
 from tessera.web.middleware import RequestContextMiddleware
 from tessera.web.problems import EXCEPTION_HANDLERS
+from tessera.webhooks.routes import ROUTE_HANDLERS as WEBHOOK_ROUTES
 
 
 def create_app(
@@ -66,6 +67,7 @@ def create_app(
         *EVENT_ROUTES,
         *JOB_ROUTES,
         *NOTIFICATION_ROUTES,
+        *WEBHOOK_ROUTES,
         *services.registry.route_handlers(),
     ]
     api = Router(path="/api/v1", route_handlers=api_handlers)
