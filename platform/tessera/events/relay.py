@@ -13,20 +13,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 import asyncpg
 import dramatiq
 
-from tessera.jobs.actors import Actors, event_as_message, send_all
+from tessera.jobs.actors import Actors, event_as_message
 from tessera.jobs.catalog import Catalog
+from tessera.jobs.sending import sender_for
 from tessera.jobs.service import JOB_REQUESTED
 from tessera.jobs.waiting import pause
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "tessera_outbox"
+#: Events one delivery message may carry (one transaction in the worker).
+EVENTS_PER_MESSAGE = 50
 _CLAIM = """
 UPDATE event_outbox AS o SET relayed_at = now(), retry_handler = NULL
 FROM (
@@ -68,6 +72,7 @@ class Relay:
         self._batch_size = batch_size
         self._sweep_seconds = sweep_seconds
         self._wake = asyncio.Event()
+        self._sender = sender_for(actors.broker)
 
     async def run(self, stop: asyncio.Event) -> None:
         conn: asyncpg.Connection | None = None
@@ -113,7 +118,7 @@ class Relay:
             messages = await self._handler_messages(conn, rows)
             for planner in self._planners:
                 messages.extend(await planner.plan(conn, rows))
-            await asyncio.to_thread(send_all, self._actors.broker, messages)
+            await self._sender.send(conn, messages)
         return len(rows)
 
     async def _handler_messages(
@@ -122,6 +127,9 @@ class Relay:
         tenants = list({row["tenant_id"] for row in rows})
         enabled = {(r["tenant_id"], r["module"]) for r in await conn.fetch(_ENABLED, tenants)}
         messages: list[dramatiq.Message[Any]] = []
+        # One message per (tenant, handler) carries up to a batch of events, in outbox order:
+        # under load a worker handles many in one transaction; alone, an event goes at once.
+        batches: dict[tuple[uuid.UUID, str], list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
             tenant_id: uuid.UUID = row["tenant_id"]
             if row["type"] == JOB_REQUESTED and row["retry_handler"] is None:
@@ -139,7 +147,9 @@ class Relay:
                     owned.always_on or (tenant_id, owned.owner) in enabled
                 ):
                     continue  # the module is off for this tenant: its handlers never hear of it
-                messages.append(
-                    self._actors.event_message(tenant_id, event_as_message(dict(row)), key)
-                )
+                batches[(tenant_id, key)].append(event_as_message(dict(row)))
+        for (tenant_id, key), events in batches.items():
+            for start in range(0, len(events), EVENTS_PER_MESSAGE):
+                chunk = events[start : start + EVENTS_PER_MESSAGE]
+                messages.append(self._actors.events_message(tenant_id, chunk, key))
         return messages

@@ -27,15 +27,15 @@ RunnerFactory = Callable[[], Awaitable[Runner]]
 @dataclass(frozen=True, slots=True)
 class Actors:
     broker: dramatiq.Broker
-    deliver_event: dramatiq.Actor[Any, Any]
+    deliver_events: dramatiq.Actor[Any, Any]
     run_job: dramatiq.Actor[Any, Any]
     run_schedule: dramatiq.Actor[Any, Any]
     deliver_webhook: dramatiq.Actor[Any, Any]
 
-    def event_message(
-        self, tenant_id: uuid.UUID, event: Mapping[str, Any], handler: str
+    def events_message(
+        self, tenant_id: uuid.UUID, events: Sequence[Mapping[str, Any]], handler: str
     ) -> dramatiq.Message[Any]:
-        return self.deliver_event.message(str(tenant_id), dict(event), handler)
+        return self.deliver_events.message(str(tenant_id), [dict(e) for e in events], handler)
 
     def job_message(self, tenant_id: uuid.UUID, job_id: uuid.UUID) -> dramatiq.Message[Any]:
         return self.run_job.message(str(tenant_id), str(job_id))
@@ -97,11 +97,11 @@ def declare_actors(broker: dramatiq.Broker, settings: Settings, runner: RunnerFa
         "time_limit": 6 * 3600 * 1000,
     }
 
-    async def deliver_event(tenant_id: str, event: dict[str, Any], handler: str) -> None:
+    async def deliver_events(tenant_id: str, events: list[dict[str, Any]], handler: str) -> None:
         last = _last_attempt(settings.event_max_retries)
         await (await runner()).deliver(
             uuid.UUID(tenant_id),
-            event_from_message(tenant_id, event, handler),
+            [event_from_message(tenant_id, event, handler) for event in events],
             handler,
             last_attempt=last,
         )
@@ -132,7 +132,7 @@ def declare_actors(broker: dramatiq.Broker, settings: Settings, runner: RunnerFa
 
     return Actors(
         broker=broker,
-        deliver_event=declare(deliver_event, "tessera_deliver_event", f"{queue}_events"),
+        deliver_events=declare(deliver_events, "tessera_deliver_events", f"{queue}_events"),
         run_job=declare(run_job, "tessera_run_job", f"{queue}_jobs"),
         run_schedule=declare(run_schedule, "tessera_run_schedule", f"{queue}_jobs"),
         deliver_webhook=declare(deliver_webhook, "tessera_deliver_webhook", f"{queue}_webhooks"),

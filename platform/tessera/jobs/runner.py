@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import ARRAY, Uuid, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +25,7 @@ from tessera.db.engine import Database
 from tessera.db.tenant_context import set_tenant
 from tessera.events import service as events
 from tessera.events.models import DeadLetter, EventDelivery
-from tessera.events.types import Event, HandlerContext
+from tessera.events.types import Event, EventHandler, HandlerContext
 from tessera.jobs.catalog import Catalog, Owned
 from tessera.jobs.models import Job, JobRun
 from tessera.jobs.types import JobContext
@@ -37,14 +37,21 @@ from tessera.webhooks.delivery import WebhookSender
 logger = logging.getLogger(__name__)
 
 _DONE_AND_ENABLED = text(
-    "SELECT EXISTS (SELECT 1 FROM event_delivery WHERE event_id = :work AND handler = :name), "
+    "SELECT ARRAY(SELECT event_id FROM event_delivery "
+    "WHERE handler = :name AND event_id = ANY(:ids)), "
     "EXISTS (SELECT 1 FROM tenant_module WHERE module = :module AND enabled)"
-)
+).bindparams(bindparam("ids", type_=ARRAY(Uuid())))
 _RUN_AND_ENABLED = text(
     "SELECT EXISTS (SELECT 1 FROM job_run WHERE schedule = :name AND period = :work), "
     "EXISTS (SELECT 1 FROM tenant_module WHERE module = :module AND enabled)"
 )
 DEAD_LETTERED = "tessera.event.dead_lettered"
+
+
+class DeliveryFailed(Exception):
+    """Some events of a message failed; the message is retried (done events are skipped)."""
+
+
 #: Error texts kept with a dead letter or a failed job are cut to this length.
 MAX_ERROR = 2000
 
@@ -72,45 +79,103 @@ class Runner:
     # --- events ------------------------------------------------------------------------
 
     async def deliver(
-        self, tenant_id: uuid.UUID, event: Event, handler_key: str, *, last_attempt: bool
+        self,
+        tenant_id: uuid.UUID,
+        events: Sequence[Event],
+        handler_key: str,
+        *,
+        last_attempt: bool,
     ) -> None:
-        """Hand ``event`` to one handler, once; on the last attempt a failure is dead-lettered."""
-        try:
-            await self._deliver(tenant_id, event, handler_key)
-        except Exception as exc:
-            if not last_attempt:
-                raise
-            logger.exception(
-                "event delivery failed for good",
-                extra={"event_id": str(event.id), "handler": handler_key},
-            )
-            await self._dead_letter(tenant_id, event, handler_key, exc)
+        """Hand ``events`` (of one tenant) to one handler, each once.
 
-    async def _deliver(self, tenant_id: uuid.UUID, event: Event, handler_key: str) -> None:
+        A batch runs in one transaction; if that fails, each event gets a transaction of its
+        own, so one bad event neither blocks nor repeats the others. Events still failing are
+        retried with the message (the done ones are then skipped), or dead-lettered on the last
+        attempt.
+        """
         owned = self.catalog.handlers.get(handler_key)
-        if owned is None:
-            raise LookupError(f"no handler {handler_key!r} is installed in this worker")
         try:
-            async with self.tenant_transaction(tenant_id, event.delivery_key) as db:
-                if await self._already_done_or_off(
-                    db, _DONE_AND_ENABLED, owned, event.id, handler_key
-                ):
-                    return
-                await owned.item.handle(event, HandlerContext(db=db, tenant_id=tenant_id))
-                db.add(EventDelivery(tenant_id=tenant_id, event_id=event.id, handler=handler_key))
+            if owned is None:
+                raise LookupError(f"no handler {handler_key!r} is installed in this worker")
+            await self._deliver_together(tenant_id, events, handler_key, owned)
+            return
+        except Exception as exc:
+            if owned is None or len(events) == 1:
+                failures = [(event, exc) for event in events]
+            else:
+                failures = await self._deliver_each(tenant_id, events, handler_key, owned)
+        if not failures:
+            return
+        if not last_attempt:
+            first = failures[0][1]
+            raise DeliveryFailed(f"{len(failures)} event(s) failed, first: {first!r}") from first
+        for failed, error in failures:
+            logger.error(
+                "event delivery failed for good",
+                extra={"event_id": str(failed.id), "handler": handler_key, "error": repr(error)},
+            )
+            await self._dead_letter(tenant_id, failed, handler_key, error)
+
+    async def _deliver_each(
+        self,
+        tenant_id: uuid.UUID,
+        events: Sequence[Event],
+        handler_key: str,
+        owned: Owned[EventHandler],
+    ) -> list[tuple[Event, Exception]]:
+        failures: list[tuple[Event, Exception]] = []
+        for event in events:
+            try:
+                await self._deliver_together(tenant_id, [event], handler_key, owned)
+            except Exception as exc:
+                failures.append((event, exc))
+        return failures
+
+    async def _deliver_together(
+        self,
+        tenant_id: uuid.UUID,
+        events: Sequence[Event],
+        handler_key: str,
+        owned: Owned[EventHandler],
+    ) -> None:
+        mail = MailQueue()
+        try:
+            async with self.tenant_transaction(tenant_id, events[0].delivery_key) as db:
+                pending = await self._not_done(db, events, handler_key, owned)
+                context = HandlerContext(db, tenant_id, mail)
+                for event in pending:
+                    await owned.item.handle(event, context)
+                    db.add(
+                        EventDelivery(tenant_id=tenant_id, event_id=event.id, handler=handler_key)
+                    )
         except IntegrityError as exc:
             # A concurrent delivery of the same event committed first: it did the work.
             if "uq_event_delivery" not in str(exc.orig):
                 raise
-            logger.info("duplicate delivery skipped", extra={"event_id": str(event.id)})
+            if len(events) > 1:
+                raise  # sort it out event by event
+            logger.info("duplicate delivery skipped", extra={"event_id": str(events[0].id)})
+            return
+        await deliver_mail(self.mailer, mail)
 
-    async def _already_done_or_off(
-        self, db: AsyncSession, query: Any, owned: Owned[Any], work: object, name: str
-    ) -> bool:
+    async def _not_done(
+        self,
+        db: AsyncSession,
+        events: Sequence[Event],
+        handler_key: str,
+        owned: Owned[EventHandler],
+    ) -> list[Event]:
+        """The events this handler has not finished, if its module is on; none otherwise."""
         done, enabled = (
-            await db.execute(query, {"work": work, "name": name, "module": owned.owner})
+            await db.execute(
+                _DONE_AND_ENABLED,
+                {"ids": [e.id for e in events], "name": handler_key, "module": owned.owner},
+            )
         ).one()
-        return bool(done) or not (enabled or owned.always_on)
+        if not (enabled or owned.always_on):
+            return []
+        finished = set(done or ())
+        return [e for e in events if e.id not in finished]
 
     async def _dead_letter(
         self, tenant_id: uuid.UUID, event: Event, handler_key: str, exc: BaseException
@@ -172,7 +237,12 @@ class Runner:
         mail = MailQueue()
         try:
             async with self.tenant_transaction(tenant_id, f"schedule:{name}:{period}") as db:
-                if await self._already_done_or_off(db, _RUN_AND_ENABLED, owned, period, name):
+                done, enabled = (
+                    await db.execute(
+                        _RUN_AND_ENABLED, {"name": name, "work": period, "module": owned.owner}
+                    )
+                ).one()
+                if done or not (enabled or owned.always_on):
                     return
                 await owned.item.run(HandlerContext(db, tenant_id, mail))
                 db.add(JobRun(tenant_id=tenant_id, schedule=name, period=period))

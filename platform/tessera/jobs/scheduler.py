@@ -17,8 +17,9 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from tessera.jobs.actors import Actors, send_all
+from tessera.jobs.actors import Actors
 from tessera.jobs.catalog import Catalog, Owned
+from tessera.jobs.sending import sender_for
 from tessera.jobs.types import Schedule
 from tessera.jobs.waiting import pause
 
@@ -52,6 +53,7 @@ class Scheduler:
         self._catalog = catalog
         self._tick_seconds = tick_seconds
         self._clock = clock
+        self._sender = sender_for(actors.broker)
 
     async def run(self, stop: asyncio.Event) -> None:
         conn: asyncpg.Connection | None = None
@@ -82,7 +84,7 @@ class Scheduler:
                 messages = [
                     self._actors.schedule_message(tenant_id, name, period) for tenant_id in tenants
                 ]
-                await asyncio.to_thread(send_all, self._actors.broker, messages)
+                await self._sender.send(conn, messages)
                 dispatched += len(messages)
                 logger.info(
                     "schedule dispatched",
