@@ -32,6 +32,7 @@ from tessera.web.context import (
 from tessera.web.health import dev_mail, live, ready
 from tessera.web.middleware import RequestContextMiddleware
 from tessera.web.problems import EXCEPTION_HANDLERS
+from tessera.workflow.routes import ROUTE_HANDLERS as WORKFLOW_ROUTES
 
 
 def runtime_database_url(settings: Settings) -> str:
@@ -73,6 +74,7 @@ def create_app(
         AuditController,
         *MODULE_ROUTES,
         *RECYCLE_ROUTES,
+        *WORKFLOW_ROUTES,
         *services.registry.route_handlers(),
     ]
     api = Router(path="/api/v1", route_handlers=api_handlers)

@@ -16,7 +16,8 @@ def load_metadata() -> MetaData:
     import tessera.jobs.models
     import tessera.modules.models
     import tessera.recycle.models
-    import tessera.tenants.models  # noqa: F401
+    import tessera.tenants.models
+    import tessera.workflow.models  # noqa: F401
     from tessera.modules.registry import installed_plugins
 
     # Loading the plugins imports their models onto the same metadata.

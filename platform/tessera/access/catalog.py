@@ -37,6 +37,11 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
         "recycle.item.restore", "Restore deleted records that name no permission of their own"
     ),
     Permission("recycle.item.purge", "Purge records from the recycle bin before their time"),
+    Permission(
+        "workflow.definition.manage",
+        "Define, version and switch approval workflows; run overdue escalations",
+    ),
+    Permission("workflow.instance.read", "Read the approval history of every record"),
 )
 CORE_MODULES = frozenset(p.module for p in CORE_PERMISSIONS)
 

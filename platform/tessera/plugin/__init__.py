@@ -38,6 +38,7 @@ from tessera.plugin.manifest import (
     Permission,
     Resource,
 )
+from tessera.workflow.types import Approvable, Step, WorkflowTemplate
 
 if TYPE_CHECKING:
     from tessera.identity.record_rules import visible_to
@@ -88,6 +89,7 @@ __all__ = [
     "FULL_ACCESS",
     "UI",
     "Actor",
+    "Approvable",
     "Conflict",
     "CursorQuery",
     "DomainError",
@@ -110,10 +112,12 @@ __all__ = [
     "Permission",
     "Resource",
     "SignedIn",
+    "Step",
     "TenantModel",
     "Timestamps",
     "UnitOfWork",
     "Uow",
+    "WorkflowTemplate",
     "check_limit",
     "decode_cursor",
     "emit",
