@@ -241,7 +241,7 @@ async def list_definitions(
     )
     if after is not None:
         query = query.where(Definition.id > after)
-    return [(d, v) for d, v in (await db.execute(query)).tuples()]
+    return [(row[0], row[1]) for row in (await db.execute(query)).all()]
 
 
 async def versions(

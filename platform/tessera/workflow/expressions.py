@@ -21,7 +21,7 @@ Grammar::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -223,7 +223,7 @@ class _Parser:
     def conjunction(self) -> Node:
         return self._chain("and", self.negation)
 
-    def _chain(self, word: str, operand: Any) -> Node:
+    def _chain(self, word: str, operand: Callable[[], Node]) -> Node:
         first = operand()
         items = [first]
         while self._keyword(word):
@@ -363,12 +363,12 @@ def _type(node: Node, field_types: Mapping[str, Type]) -> Type:
         for item in node.items:
             _check_comparable("=", needle, type_of_value(item.value), item.position)
         return "boolean"
-    items = (node.item,) if isinstance(node, Not) else node.items
-    for item in items:
-        found = _type(item, field_types)
+    operands: tuple[Node, ...] = (node.item,) if isinstance(node, Not) else node.items
+    for operand in operands:
+        found = _type(operand, field_types)
         if found not in ("boolean", "other"):
             word = "not" if isinstance(node, Not) else node.op
-            raise ExpressionError(f"'{word}' needs true or false, not a {found}", item.position)
+            raise ExpressionError(f"'{word}' needs true or false, not a {found}", operand.position)
     return "boolean"
 
 
@@ -434,7 +434,7 @@ def _compare(op: str, left: Any, right: Any, position: int) -> bool:
     if op in ("=", "!="):
         if left_type != right_type and "null" not in (left_type, right_type):
             raise ExpressionError(f"cannot compare a {left_type} with a {right_type}", position)
-        return (left == right) == (op == "=")
+        return bool(left == right) == (op == "=")
     if "null" in (left_type, right_type):
         return False  # an empty value is neither above nor below anything
     if left_type != right_type or left_type not in ("number", "string"):

@@ -43,11 +43,11 @@ def _touched(session: Session) -> tuple[Touched, set[tuple[str, str]]]:
     for obj in session.dirty:
         approvable = approvables.get(type(obj))
         if approvable is not None and (changed := _changed_fields(obj, approvable)):
-            touched[(approvable.record_type, str(obj.id))] = changed  # type: ignore[attr-defined]
+            touched[(approvable.record_type, str(obj.id))] = changed
     for obj in session.deleted:
         approvable = approvables.get(type(obj))
         if approvable is not None:
-            key = (approvable.record_type, str(obj.id))  # type: ignore[attr-defined]
+            key = (approvable.record_type, str(obj.id))
             touched[key] = set(approvable.fields)
             deleted.add(key)
     return touched, deleted

@@ -545,7 +545,7 @@ async def inbox(
     )
     if after is not None:
         query = query.where(Task.id > after)
-    return [(t, i) for t, i in (await db.execute(query)).tuples()]
+    return [(row[0], row[1]) for row in (await db.execute(query)).all()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,15 +577,12 @@ async def history(
     actions = (
         await db.scalars(select(Action).where(Action.instance_id.in_(ids)).order_by(Action.id))
     ).all()
-    versions = dict(
-        (
-            await db.execute(
-                select(DefinitionVersion.id, DefinitionVersion.version).where(
-                    DefinitionVersion.id.in_([i.version_id for i in instances])
-                )
-            )
-        ).tuples()
+    version_rows = await db.execute(
+        select(DefinitionVersion.id, DefinitionVersion.version).where(
+            DefinitionVersion.id.in_([i.version_id for i in instances])
+        )
     )
+    versions = {row[0]: row[1] for row in version_rows}
     found = []
     for instance in instances:
         own_tasks = [t for t in tasks if t.instance_id == instance.id]
