@@ -559,8 +559,11 @@ class History:
 async def history(
     db: AsyncSession, registry: PluginRegistry, actor: Actor, record_type: str, record_id: str
 ) -> list[History]:
-    """The record's approvals, oldest first, that the caller took part in or may read all of."""
-    _approvable(registry, actor, record_type)
+    """The record's approvals, oldest first, that the caller took part in or may read all of.
+
+    Approvers need no permission on the record itself, so only its existence is checked.
+    """
+    await _record(db, _approvable(registry, actor, record_type), record_id)
     instances = list(
         (
             await db.scalars(
