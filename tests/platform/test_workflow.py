@@ -8,8 +8,10 @@ workflow: the manager approves; finance (admins) too when the amount is over 10 
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -382,6 +384,49 @@ async def test_escalation_after_the_time_limit(
         assert [t["status"] for t in record["instance"]["tasks"]] == ["escalated", "approved"]
         types = [t for t, _ in await events(owner_db, co.owner.tenant_id)]
         assert "tessera.approval.escalated" in types
+
+
+async def test_the_scheduler_escalates_with_its_own_clock(live_server: LiveServer) -> None:
+    """The service function the scheduler calls, on a runtime-role session, with ``now`` ahead."""
+    from tessera.app import runtime_database_url
+    from tessera.db.engine import Database
+    from tessera.db.tenant_context import set_tenant
+    from tessera.recycle.capture import PlatformSession
+    from tessera.workflow.service import escalate_overdue
+
+    async with company(live_server) as co:
+        # The manager's own manager is the owner: "manager" escalation goes up the line.
+        manager = await membership(co.owner, co.manager)
+        await _patch(
+            co.owner,
+            f"/api/v1/members/{manager}",
+            {"manager_id": await membership(co.owner, co.owner)},
+        )
+        step = {
+            "name": "Manager",
+            "approvers": "manager",
+            "time_limit_hours": 4,
+            "escalate_to": "manager",
+        }
+        await replace_default(co.owner, [step])
+        await submit(co.requester, await new_claim(co.requester, "90"))
+        overdue = await only_task(co.manager)
+
+        database = Database(
+            runtime_database_url(live_server.settings), pool_size=1, session_class=PlatformSession
+        )
+        tenant = uuid.UUID(co.owner.tenant_id)
+        try:
+            for hours, expected in ((3, 0), (5, 1), (6, 0)):
+                async with database.transaction() as db:
+                    await set_tenant(db, tenant)
+                    later = datetime.now(UTC) + timedelta(hours=hours)
+                    assert await escalate_overdue(db, tenant, later) == expected, hours
+        finally:
+            await database.dispose()
+        [item] = await inbox(co.owner)
+        assert item["task"]["replaces_id"] == overdue
+        assert item["task"]["due_at"] is None
 
 
 async def test_a_changed_definition_keeps_running_instances_on_their_version(

@@ -13,6 +13,7 @@ from sqlalchemy import event, inspect, select, tuple_
 from sqlalchemy.orm import Session, UOWTransaction
 
 from tessera.errors import Conflict
+from tessera.modules.registry import installed_plugins
 from tessera.recycle.capture import PlatformSession
 from tessera.workflow.models import DefinitionVersion, Instance
 from tessera.workflow.types import Approvable
@@ -22,10 +23,6 @@ Touched = dict[tuple[str, str], set[str]]
 
 
 def _approvables_by_model() -> dict[type[Any], Approvable]:
-    # Imported here: the registry loads plugins, which import the plugin API, which is built on
-    # the core modules that import this one.
-    from tessera.modules.registry import installed_plugins
-
     return {a.model: a for a in installed_plugins().approvables().values()}
 
 

@@ -26,7 +26,7 @@ from tessera.events.service import emit
 from tessera.identity import directory
 from tessera.identity.record_rules import visible_to
 from tessera.identity.service import Actor
-from tessera.modules.registry import PluginRegistry
+from tessera.modules.registry import PluginRegistry, installed_plugins
 from tessera.workflow import locking  # noqa: F401  (registers the guarded-field lock)
 from tessera.workflow.definitions import enabled_approvable
 from tessera.workflow.expressions import ExpressionError, evaluate, parse
@@ -368,10 +368,11 @@ async def finish(
     outcome: str,
 ) -> Instance:
     """Reject the instance, or return it to the requester for changes (``outcome``)."""
-    task_status = {"rejected": "rejected", "returned": "returned"}[outcome]
+    if outcome not in ("rejected", "returned"):
+        raise ValueError(f"not an outcome a task can end an approval with: {outcome!r}")
     task, flow = await _assigned(db, registry, actor, task_id)
     instance, now = flow.instance, datetime.now(UTC)
-    _close(task, task_status, comment, now)
+    _close(task, outcome, comment, now)
     await _withdraw_open(db, instance, now)
     instance.status, instance.finished_at = outcome, now
     _act(db, instance, outcome, actor_user_id=actor.user_id, task=task, comment=comment)
@@ -465,8 +466,6 @@ async def escalate_overdue(
     no time limit of its own, so a task escalates once. A task whose target cannot be found
     (no manager) keeps waiting, its time limit cleared, and the history says why.
     """
-    from tessera.modules.registry import installed_plugins
-
     registry = registry or installed_plugins()
     query = (
         select(Task)
