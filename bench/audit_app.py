@@ -11,9 +11,10 @@ import os
 from litestar import Litestar
 from sqlalchemy.orm import Session
 
-from tessera.app import create_app, runtime_database_url
+from tessera.app import create_app
 from tessera.db.engine import Database
 from tessera.recycle.capture import PlatformSession
+from tessera.runtime import runtime_database_url
 from tessera.settings import Settings
 
 

@@ -19,6 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
+from tests.events_support import TEMPLATE_DB_VAR
 from tests.support import (
     ADMIN_URL_VAR,
     OWNER_URL_VAR,
@@ -60,8 +61,20 @@ def pytest_configure(config: pytest.Config) -> None:
         app_role=settings.app_db_role,
         plugin_version_dirs=installed_plugins().migration_dirs(),
     )
+    # Tests that kill workers or cut brokers off get a copy of this database of their own.
+    template = f"{_database_name}_tpl"
+    asyncio.run(_copy_database(admin_url, _database_name, template))
     os.environ[ADMIN_URL_VAR] = admin_url
     os.environ[OWNER_URL_VAR] = owner_url
+    os.environ[TEMPLATE_DB_VAR] = template
+
+
+async def _copy_database(admin_url: str, source: str, copy: str) -> None:
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{source}" OWNER tessera')
+    finally:
+        await conn.close()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -71,6 +84,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     from tessera.db.roles import drop_database
 
     asyncio.run(drop_database(os.environ[ADMIN_URL_VAR], _database_name))
+    asyncio.run(drop_database(os.environ[ADMIN_URL_VAR], os.environ[TEMPLATE_DB_VAR]))
     if _embedded is not None:
         _embedded.stop()
 
@@ -113,8 +127,8 @@ async def owner_db(owner_url: str) -> AsyncIterator[asyncpg.Connection]:
 @pytest.fixture
 async def app_db(live_server: LiveServer) -> AsyncIterator[asyncpg.Connection]:
     """A raw connection as the runtime app role: what the application itself can do."""
-    from tessera.app import runtime_database_url
     from tessera.db.engine import plain_url
+    from tessera.runtime import runtime_database_url
 
     conn = await asyncpg.connect(plain_url(runtime_database_url(live_server.settings)))
     yield conn

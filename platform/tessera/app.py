@@ -13,15 +13,18 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from tessera import __version__
 from tessera.access.routes import ROUTE_HANDLERS as ACCESS_ROUTES
 from tessera.audit.routes import AuditController
-from tessera.db.engine import Database, app_role_url
+from tessera.db.engine import Database
+from tessera.events.routes import ROUTE_HANDLERS as EVENT_ROUTES
 from tessera.identity.routes import ROUTE_HANDLERS as IDENTITY_ROUTES
-from tessera.mail.service import DevMailer, Mailer, SmtpMailer
+from tessera.jobs.routes import ROUTE_HANDLERS as JOB_ROUTES
+from tessera.mail.service import Mailer
 from tessera.modules.registry import PluginRegistry, installed_plugins
 from tessera.modules.routes import ROUTE_HANDLERS as MODULE_ROUTES
 from tessera.recycle.capture import PlatformSession
 from tessera.recycle.routes import ROUTE_HANDLERS as RECYCLE_ROUTES
+from tessera.runtime import default_mailer, runtime_database_url
 from tessera.security.signed import SignedTokens
-from tessera.settings import Settings, SettingsError
+from tessera.settings import Settings
 from tessera.web.context import (
     Services,
     check_request,
@@ -33,20 +36,6 @@ from tessera.web.health import dev_mail, live, ready
 from tessera.web.middleware import RequestContextMiddleware
 from tessera.web.problems import EXCEPTION_HANDLERS
 from tessera.workflow.routes import ROUTE_HANDLERS as WORKFLOW_ROUTES
-
-
-def runtime_database_url(settings: Settings) -> str:
-    if settings.app_database_url:
-        return settings.app_database_url
-    if not settings.database_url:
-        raise SettingsError("TESSERA_DATABASE_URL is not set (and no embedded server was started)")
-    return app_role_url(settings.database_url, settings.app_db_role, settings.app_db_password)
-
-
-def default_mailer(settings: Settings) -> Mailer:
-    if settings.smtp_url:
-        return SmtpMailer(settings.smtp_url, settings.mail_from)
-    return DevMailer(settings.data_dir / "mail")
 
 
 def create_app(
@@ -74,6 +63,8 @@ def create_app(
         AuditController,
         *MODULE_ROUTES,
         *RECYCLE_ROUTES,
+        *EVENT_ROUTES,
+        *JOB_ROUTES,
         *WORKFLOW_ROUTES,
         *services.registry.route_handlers(),
     ]

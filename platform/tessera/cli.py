@@ -13,7 +13,6 @@ from typing import Any
 import click
 
 from tessera import __version__
-from tessera.app import runtime_database_url
 from tessera.db.engine import Database
 from tessera.db.migrations import upgrade
 from tessera.errors import DomainError, Invalid
@@ -21,6 +20,7 @@ from tessera.logs import configure_logging
 from tessera.mail.service import deliver
 from tessera.modules.registry import installed_plugins
 from tessera.recycle.capture import PlatformSession, set_retention
+from tessera.runtime import runtime_database_url
 from tessera.security.signed import SignedTokens
 from tessera.settings import Settings, SettingsError
 from tessera.unit_of_work import UnitOfWork
@@ -99,7 +99,7 @@ def main() -> None:
 @click.option("--host", help="Address to listen on.  [default: 127.0.0.1]")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port.  [default: 8000]")
 def dev(host: str | None, port: int | None) -> None:
-    """Run Tessera for development: database, migrations and the web server, in one go."""
+    """Run Tessera for development: database, migrations, web server, worker and scheduler."""
     settings = load_settings(host=host, port=port)
     configure_logging(settings.log_level, json_lines=settings.log_json)
     with owner_database(settings) as settings:
@@ -118,10 +118,74 @@ def dev(host: str | None, port: int | None) -> None:
             err=True,
         )
         # A second Ctrl-C while shutting down must still let the database stop cleanly.
-        with contextlib.suppress(KeyboardInterrupt):
+        with background_processes(settings), contextlib.suppress(KeyboardInterrupt):
             uvicorn.run(
                 app, host=settings.host, port=settings.port, log_config=None, access_log=False
             )
+
+
+@main.command()
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Worker processes.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 256),
+    default=8,
+    show_default=True,
+    help="Messages each process works on at once.",
+)
+def worker(processes: int, threads: int) -> None:
+    """Run background workers: event handlers, long jobs and scheduled runs."""
+    settings = load_settings()
+    if not settings.database_url and not settings.app_database_url:
+        raise click.ClickException("TESSERA_DATABASE_URL is required (tessera dev starts one)")
+    # dramatiq's own command runs the processes: restarts, signals and graceful shutdown.
+    arguments = ["-m", "dramatiq", "tessera.jobs.worker"]
+    arguments += ["--processes", str(processes), "--threads", str(threads)]
+    os.execv(sys.executable, [sys.executable, *arguments])  # noqa: S606
+
+
+@main.command()
+def scheduler() -> None:
+    """Run the dispatcher: relays events to the workers and dispatches periodic jobs.
+
+    Several may run at once (they share the outbox and each period is claimed once).
+    """
+    settings = load_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    if not settings.database_url and not settings.dispatch_database_url:
+        raise click.ClickException("TESSERA_DATABASE_URL is required (tessera dev starts one)")
+    from tessera.jobs.dispatcher import run_dispatcher
+
+    asyncio.run(run_dispatcher(settings))
+
+
+@contextmanager
+def background_processes(settings: Settings) -> Iterator[None]:
+    """The dispatcher and one worker beside the development server, stopped with it."""
+    import subprocess
+
+    environment = {**os.environ, "TESSERA_DATABASE_URL": settings.database_url or ""}
+    commands = (["scheduler"], ["worker", "--processes", "1", "--threads", "4"])
+    children = [
+        subprocess.Popen([sys.executable, "-m", "tessera", *command], env=environment)  # noqa: S603
+        for command in commands
+    ]
+    try:
+        yield
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 @main.command()
@@ -173,7 +237,7 @@ def migrate() -> None:
 @asynccontextmanager
 async def unit_of_work(settings: Settings) -> AsyncIterator[UnitOfWork]:
     """A transaction for a CLI command, as the runtime role (RLS applies as in requests)."""
-    from tessera.app import default_mailer
+    from tessera.runtime import default_mailer
 
     database = Database(runtime_database_url(settings), pool_size=1, session_class=PlatformSession)
     try:

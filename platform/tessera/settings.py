@@ -61,6 +61,21 @@ class Settings:
     password_reset_ttl_minutes: int = 60
     #: Days a deleted record stays restorable in the recycle bin.
     recycle_days: int = 30
+    #: The dispatcher's connection (event relay, scheduler). Unset: ``database_url`` with the
+    #: app role's name + ``_dispatch`` as user.
+    dispatch_database_url: str | None = None
+    #: Where background work is queued. Unset: PostgreSQL (the app database); or amqp://…, redis://….
+    broker_url: str | None = None
+    #: Queue names start with it, so several deployments can share one RabbitMQ or Redis.
+    queue_prefix: str = "tessera"
+    #: Retries of a failing event delivery before it lands in the dead-letter list.
+    event_max_retries: int = 10
+    event_min_backoff_ms: int = 1000
+    event_max_backoff_ms: int = 300_000
+    #: A worker silent for this long is presumed dead and its messages are handed to others.
+    worker_heartbeat_seconds: int = 60
+    #: Relayed events and completed-delivery records are kept this many days.
+    event_retention_days: int = 7
 
     @property
     def is_dev(self) -> bool:
@@ -118,6 +133,20 @@ class Settings:
             ),
             email_token_ttl_hours=reader.get("EMAIL_TOKEN_TTL_HOURS", _int_between(1, 24 * 30), 24),
             recycle_days=reader.get("RECYCLE_DAYS", _int_between(1, 3650), 30),
+            dispatch_database_url=reader.get("DISPATCH_DATABASE_URL", _database_url, None),
+            broker_url=reader.get("BROKER_URL", _broker_url, None),
+            queue_prefix=reader.get("QUEUE_PREFIX", _identifier, "tessera"),
+            event_max_retries=reader.get("EVENT_MAX_RETRIES", _int_between(0, 100), 10),
+            event_min_backoff_ms=reader.get(
+                "EVENT_MIN_BACKOFF_MS", _int_between(10, 3_600_000), 1000
+            ),
+            event_max_backoff_ms=reader.get(
+                "EVENT_MAX_BACKOFF_MS", _int_between(10, 86_400_000), 300_000
+            ),
+            worker_heartbeat_seconds=reader.get(
+                "WORKER_HEARTBEAT_SECONDS", _int_between(2, 3600), 60
+            ),
+            event_retention_days=reader.get("EVENT_RETENTION_DAYS", _int_between(1, 3650), 7),
             password_reset_ttl_minutes=reader.get(
                 "PASSWORD_RESET_TTL_MINUTES", _int_between(5, 24 * 60), 60
             ),
@@ -178,6 +207,14 @@ def _bool(raw: str) -> bool:
 def _database_url(raw: str) -> str:
     if not raw.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
         raise ValueError("expected a postgresql:// URL")
+    return raw
+
+
+def _broker_url(raw: str) -> str:
+    if not raw.startswith(
+        ("postgresql://", "postgres://", "amqp://", "amqps://", "redis://", "rediss://")
+    ):
+        raise ValueError("expected a postgresql://, amqp:// or redis:// URL")
     return raw
 
 

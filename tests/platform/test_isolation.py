@@ -203,7 +203,7 @@ async def test_app_role_is_unprivileged_and_owns_nothing(app_db: asyncpg.Connect
 async def test_pooled_connection_serves_two_tenants_in_turn(live_server: LiveServer) -> None:
     """The tenant setting dies with its transaction, so one pooled connection can be shared."""
     tenant_a, tenant_b = await _two_tenants(live_server)
-    from tessera.app import runtime_database_url
+    from tessera.runtime import runtime_database_url
 
     database = Database(runtime_database_url(live_server.settings), pool_size=1)
     count = text("SELECT count(*) FROM identity_membership")

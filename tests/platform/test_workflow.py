@@ -17,6 +17,11 @@ from typing import Any
 import asyncpg
 import httpx
 
+from tessera.db.engine import Database
+from tessera.db.tenant_context import set_tenant
+from tessera.recycle.capture import PlatformSession
+from tessera.runtime import runtime_database_url
+from tessera.workflow.service import escalate_overdue
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up
 
 API = "/api/v1/workflow"
@@ -388,12 +393,6 @@ async def test_escalation_after_the_time_limit(
 
 async def test_the_scheduler_escalates_with_its_own_clock(live_server: LiveServer) -> None:
     """The service function the scheduler calls, on a runtime-role session, with ``now`` ahead."""
-    from tessera.app import runtime_database_url
-    from tessera.db.engine import Database
-    from tessera.db.tenant_context import set_tenant
-    from tessera.recycle.capture import PlatformSession
-    from tessera.workflow.service import escalate_overdue
-
     async with company(live_server) as co:
         # The manager's own manager is the owner: "manager" escalation goes up the line.
         manager = await membership(co.owner, co.manager)

@@ -38,6 +38,10 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     ),
     Permission("recycle.item.purge", "Purge records from the recycle bin before their time"),
     Permission(
+        "events.dead_letter.manage", "See event deliveries that failed; retry or discard them"
+    ),
+    Permission("jobs.job.read", "See every member's background jobs and their progress"),
+    Permission(
         "workflow.definition.manage",
         "Define, version and switch approval workflows; run overdue escalations",
     ),

@@ -78,9 +78,7 @@ def _reached(
     config = alembic_config(migrations_dir, owner_url="", plugin_version_dirs=plugin_version_dirs)
     script = ScriptDirectory.from_config(config)
     # One walk per row: alembic refuses a walk from revisions that are ancestors of each other.
-    return frozenset(
-        r.revision for head in applied for r in script.iterate_revisions(head, "base")
-    )
+    return frozenset(r.revision for head in applied for r in script.iterate_revisions(head, "base"))
 
 
 def is_at_heads(

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.audit import capture as audit
@@ -67,4 +68,31 @@ async def get_dead_letter(
 
 async def discard(db: AsyncSession, letter: DeadLetter) -> None:
     """Give up on the delivery for good (audited by the table's trigger)."""
+    await db.execute(delete(DeadLetter).where(DeadLetter.id == letter.id))
+
+
+async def retry(db: AsyncSession, letter: DeadLetter) -> None:
+    """Deliver the event again, to the failed handler only.
+
+    The event goes back to the outbox (it may have been purged since) marked for that handler;
+    the relay sends it like any other. Its other handlers, done already, hear nothing.
+    """
+    values = {
+        "tenant_id": letter.tenant_id,
+        "id": letter.event_id,
+        "type": letter.event_type,
+        "payload": letter.payload,
+        "occurred_at": letter.occurred_at,
+        "actor_user_id": None,
+        "request_id": audit.get_context(db.sync_session).request_id,
+        "relayed_at": None,
+        "retry_handler": letter.handler,
+    }
+    statement = insert(OutboxEvent).values(values)
+    await db.execute(
+        statement.on_conflict_do_update(
+            index_elements=["tenant_id", "id"],
+            set_={"relayed_at": None, "retry_handler": letter.handler},
+        )
+    )
     await db.execute(delete(DeadLetter).where(DeadLetter.id == letter.id))

@@ -60,6 +60,11 @@ class Actor:
             raise Forbidden("Choose a tenant first (POST /api/v1/me/tenant).")
         return self.tenant_id, self.membership_id
 
+    @property
+    def tenant(self) -> uuid.UUID:
+        """The current tenant; refused (403) for a user who has not chosen one."""
+        return self.require_member()[0]
+
     def can(self, permission: str) -> bool:
         return permission in self.grants
 

@@ -24,6 +24,8 @@ from litestar.routes import HTTPRoute
 from sqlalchemy import Table
 
 from tessera.errors import Invalid, PluginFailed
+from tessera.events.types import EventHandler
+from tessera.jobs.types import BackgroundJob, Schedule
 from tessera.plugin import hookspecs
 from tessera.plugin.context import ModuleContext
 from tessera.plugin.manifest import (
@@ -74,6 +76,9 @@ class LoadedPlugin:
     permissions: list[Permission] = field(default_factory=list)
     ui: UI = field(default_factory=UI)
     cli: list[Any] = field(default_factory=list)
+    handlers: list[EventHandler] = field(default_factory=list)
+    jobs: list[BackgroundJob] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
     workflows: list[Approvable | WorkflowTemplate] = field(default_factory=list)
 
     @property
@@ -211,6 +216,17 @@ class PluginRegistry:
                         "does not declare"
                     )
         plugin.cli = list(self._declared(plugin, "tessera_cli", []))
+        plugin.handlers = [
+            handler.check(plugin.name)
+            for handler in self._declared(plugin, "tessera_event_handlers", [])
+        ]
+        for declared_job in self._declared(plugin, "tessera_jobs", []):
+            if isinstance(declared_job, Schedule):
+                plugin.schedules.append(declared_job.check(plugin.name))
+            elif isinstance(declared_job, BackgroundJob):
+                plugin.jobs.append(declared_job.check(plugin.name))
+            else:
+                raise ManifestError(f"tessera_jobs returned {declared_job!r}")
         routes = list(self._declared(plugin, "tessera_routes", []))
         if routes:
             router = Router(

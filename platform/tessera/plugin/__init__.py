@@ -25,6 +25,7 @@ from tessera.db.rls import FULL_ACCESS, enable_tenant_rls, grant_runtime
 from tessera.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
 from tessera.events.service import emit
 from tessera.events.types import Event, EventHandler, HandlerContext
+from tessera.jobs.types import BackgroundJob, JobContext, Schedule
 from tessera.plugin.context import ModuleContext
 from tessera.plugin.hookspecs import hookimpl
 from tessera.plugin.manifest import (
@@ -43,6 +44,7 @@ from tessera.workflow.types import Approvable, Step, WorkflowTemplate
 if TYPE_CHECKING:
     from tessera.identity.record_rules import visible_to
     from tessera.identity.service import Actor
+    from tessera.jobs.service import start_job
     from tessera.unit_of_work import UnitOfWork
     from tessera.web.context import Member, SignedIn, Uow, requires
     from tessera.web.pagination import (
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
 # modules import parts of this package while those layers are still loading.
 _LAZY = {
     "Actor": "tessera.identity.service",
+    "start_job": "tessera.jobs.service",
     "UnitOfWork": "tessera.unit_of_work",
     "Member": "tessera.web.context",
     "SignedIn": "tessera.web.context",
@@ -90,6 +93,7 @@ __all__ = [
     "UI",
     "Actor",
     "Approvable",
+    "BackgroundJob",
     "Conflict",
     "CursorQuery",
     "DomainError",
@@ -101,6 +105,7 @@ __all__ = [
     "HandlerContext",
     "Input",
     "Invalid",
+    "JobContext",
     "LimitQuery",
     "Manifest",
     "ManifestError",
@@ -111,6 +116,7 @@ __all__ = [
     "Page",
     "Permission",
     "Resource",
+    "Schedule",
     "SignedIn",
     "Step",
     "TenantModel",
@@ -126,6 +132,7 @@ __all__ = [
     "hookimpl",
     "page_of",
     "requires",
+    "start_job",
     "tenant_fk",
     "tenant_unique",
     "uuid7",

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from tessera.events.types import EventHandler
+from tessera.jobs.types import BackgroundJob, Schedule
 from tessera.plugin.manifest import UI, Manifest, Permission
 
 if TYPE_CHECKING:
@@ -78,10 +80,21 @@ def tessera_permissions() -> Sequence[Permission]:  # type: ignore[empty-body]
 
 
 @hookspec
-def tessera_event_handlers() -> Sequence[Any]:  # type: ignore[empty-body]
-    """Handlers of domain events (wired to the event bus by the events issue).
+def tessera_event_handlers() -> Sequence[EventHandler]:  # type: ignore[empty-body]
+    """Handlers of domain events, called for tenants that enabled the plugin.
 
+    A handler runs in one transaction of the event's tenant, committed together with the
+    record that it is done: redelivery after a crash is a no-op. Failures are retried with
+    backoff, then listed as dead letters for the tenant's admin.
     ``return [EventHandler("crm.deal.won", create_sales_order)]``
+    """
+
+
+@hookspec
+def tessera_jobs() -> Sequence[BackgroundJob | Schedule]:  # type: ignore[empty-body]
+    """Long jobs code can start (with progress the API shows) and periodic schedules.
+
+    ``return [BackgroundJob("notes.reindex", reindex), Schedule("notes.digest", timedelta(hours=1), digest)]``
     """
 
 

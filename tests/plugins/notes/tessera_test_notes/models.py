@@ -32,3 +32,19 @@ class ChecklistItem(TenantModel, Timestamps):
     note_id: Mapped[uuid.UUID]
     text: Mapped[str] = mapped_column(String(200))
     done: Mapped[bool] = mapped_column(default=False)
+
+
+class Effect(TenantModel):
+    """One thing a handler, job or schedule of this plugin did: the tests count them.
+
+    No uniqueness on purpose: if the platform ran a handler twice for one event, two rows
+    would show it.
+    """
+
+    __tablename__ = "notes_effect"
+    __audit__ = False
+    __recycle__ = False
+
+    #: "created" (event handler), "tick" (schedule), "recount" (job step)
+    kind: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(100))

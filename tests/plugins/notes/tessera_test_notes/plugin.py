@@ -11,15 +11,19 @@ import click
 from tessera.plugin import (
     BUILTIN_ROLES,
     UI,
+    BackgroundJob,
+    EventHandler,
     Field,
     Manifest,
     MenuItem,
     ModuleContext,
     Permission,
     Resource,
+    Schedule,
     hookimpl,
 )
-from tessera_test_notes.models import ChecklistItem, Note
+from tessera_test_notes.events import DECLARATIONS
+from tessera_test_notes.models import ChecklistItem, Effect, Note
 from tessera_test_notes.routes import NotesController
 
 WELCOME = "Welcome to notes"
@@ -38,7 +42,7 @@ def tessera_manifest() -> Manifest:
 
 @hookimpl
 def tessera_models() -> Sequence[type[Any]]:
-    return [Note, ChecklistItem]
+    return [Note, ChecklistItem, Effect]
 
 
 @hookimpl
@@ -94,6 +98,16 @@ def tessera_ui() -> UI:
 def hello() -> None:
     """Say hello (shows that plugin commands reach the tessera CLI)."""
     click.echo("hello from notes")
+
+
+@hookimpl
+def tessera_event_handlers() -> Sequence[EventHandler]:
+    return [d for d in DECLARATIONS if isinstance(d, EventHandler)]
+
+
+@hookimpl
+def tessera_jobs() -> Sequence[BackgroundJob | Schedule]:
+    return [d for d in DECLARATIONS if not isinstance(d, EventHandler)]
 
 
 @hookimpl

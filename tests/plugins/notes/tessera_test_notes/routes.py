@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import uuid
 from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select
 
 from tessera.plugin import (
@@ -24,13 +27,17 @@ from tessera.plugin import (
     Uow,
     check_limit,
     decode_cursor,
+    emit,
     page_of,
     requires,
+    start_job,
     visible_to,
 )
+from tessera_test_notes.events import CREATED
 from tessera_test_notes.models import ChecklistItem, Note
 
 READ, WRITE = "notes.note.read", "notes.note.write"
+StepSeconds = Annotated[float, QueryParameter(ge=0, le=5, description="Pause per note counted")]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
@@ -90,6 +97,18 @@ async def _title_free(uow: Uow, title: str) -> None:
         raise Conflict(f"A note is already titled {title!r}.")
 
 
+#: A note titled like this makes the web process die the instant its transaction commits:
+#: the fault tests show that the outbox still delivers the note's event.
+CRASH_AFTER_COMMIT = "crash-after-commit"
+
+
+def _die_after_commit(uow: Uow) -> None:
+    def die(session: object) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    sqlalchemy_event.listen(uow.db.sync_session, "after_commit", die, once=True)
+
+
 class NotesController(Controller):
     path = "/notes"
 
@@ -120,7 +139,18 @@ class NotesController(Controller):
         for text in data.checklist:
             uow.db.add(ChecklistItem(tenant_id=actor.tenant_id, note_id=note.id, text=text))
         await uow.db.flush()
+        await emit(uow.db, actor.tenant, CREATED, {"note_id": note.id, "title": note.title})
+        if data.title.startswith(CRASH_AFTER_COMMIT):
+            _die_after_commit(uow)
         return await _out(uow, note)
+
+    @post("/recount", status_code=HTTP_202_ACCEPTED, opt=requires(READ))
+    async def start_recount(
+        self, actor: Member, uow: Uow, step_seconds: StepSeconds = 0.0
+    ) -> dict[str, uuid.UUID]:
+        """Count the notes in the background; the answer names the job to watch."""
+        job = await start_job(uow.db, actor.tenant, "notes.recount", {"step_seconds": step_seconds})
+        return {"job_id": job.id}
 
     @get("/{note_id:uuid}", opt=requires(READ))
     async def get_note(self, note_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> NoteOut:

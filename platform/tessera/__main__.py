@@ -1,0 +1,5 @@
+"""``python -m tessera`` is the ``tessera`` command (how ``tessera dev`` starts its helpers)."""
+
+from tessera.cli import main
+
+main()
