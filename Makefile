@@ -38,7 +38,7 @@ imports: sync-test
 	$(UV) run lint-imports
 
 pytest: sync-test
-	$(UV) run pytest -n auto
+	$(UV) run pytest -n auto --dist loadgroup
 
 test: lint typecheck imports pytest
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -37,6 +38,7 @@ FAST_BACKGROUND = {
     "TESSERA_EVENT_MIN_BACKOFF_MS": "100",
     "TESSERA_EVENT_MAX_BACKOFF_MS": "400",
     "TESSERA_WORKER_HEARTBEAT_SECONDS": "3",
+    "TESSERA_NOTIFICATION_DIGEST_SECONDS": "2",
 }
 
 
@@ -219,6 +221,11 @@ class Stack:
             return list(await conn.fetch(query, *args))
         finally:
             await conn.close()
+
+    def mail_to(self, address: str) -> list[dict[str, Any]]:
+        """Mail the stack's worker sent to ``address`` (the development mailer keeps files)."""
+        found = [json.loads(p.read_text()) for p in sorted((self.logs / "mail").glob("*.json"))]
+        return [m for m in found if m["to"] == address]
 
     def log_tail(self, lines: int = 60) -> str:
         out = []

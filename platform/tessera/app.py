@@ -20,6 +20,7 @@ from tessera.jobs.routes import ROUTE_HANDLERS as JOB_ROUTES
 from tessera.mail.service import Mailer
 from tessera.modules.registry import PluginRegistry, installed_plugins
 from tessera.modules.routes import ROUTE_HANDLERS as MODULE_ROUTES
+from tessera.notifications.routes import ROUTE_HANDLERS as NOTIFICATION_ROUTES
 from tessera.recycle.capture import PlatformSession
 from tessera.recycle.routes import ROUTE_HANDLERS as RECYCLE_ROUTES
 from tessera.runtime import default_mailer, runtime_database_url
@@ -65,6 +66,7 @@ def create_app(
         *RECYCLE_ROUTES,
         *EVENT_ROUTES,
         *JOB_ROUTES,
+        *NOTIFICATION_ROUTES,
         *WORKFLOW_ROUTES,
         *services.registry.route_handlers(),
     ]

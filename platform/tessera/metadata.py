@@ -15,8 +15,10 @@ def load_metadata() -> MetaData:
     import tessera.identity.models
     import tessera.jobs.models
     import tessera.modules.models
+    import tessera.notifications.models
     import tessera.recycle.models
     import tessera.tenants.models
+    import tessera.webhooks.models
     import tessera.workflow.models  # noqa: F401
     from tessera.modules.registry import installed_plugins
 

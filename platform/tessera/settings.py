@@ -76,6 +76,8 @@ class Settings:
     worker_heartbeat_seconds: int = 60
     #: Relayed events and completed-delivery records are kept this many days.
     event_retention_days: int = 7
+    #: Email notifications are gathered and sent at most once per this many seconds per member.
+    notification_digest_seconds: int = 300
 
     @property
     def is_dev(self) -> bool:
@@ -147,6 +149,9 @@ class Settings:
                 "WORKER_HEARTBEAT_SECONDS", _int_between(2, 3600), 60
             ),
             event_retention_days=reader.get("EVENT_RETENTION_DAYS", _int_between(1, 3650), 7),
+            notification_digest_seconds=reader.get(
+                "NOTIFICATION_DIGEST_SECONDS", _int_between(1, 86_400), 300
+            ),
             password_reset_ttl_minutes=reader.get(
                 "PASSWORD_RESET_TTL_MINUTES", _int_between(5, 24 * 60), 60
             ),

@@ -12,7 +12,7 @@ from tests.events.conftest import BROKER_URLS, StackFactory
 from tests.events_support import Stack, wait_until
 from tests.support import SignedUp, join, make_client, sign_up
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = [pytest.mark.timeout(180), pytest.mark.xdist_group("event-suite")]
 BROKERS = list(BROKER_URLS)
 
 

@@ -10,10 +10,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from litestar.routes import HTTPRoute
 
+from tessera.db.engine import plain_url
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up, unique_email
 
 ACTOR_PARAMETERS = {"actor", "user_actor"}
@@ -157,6 +159,39 @@ async def _restore(s: Scene) -> Request:
 
 async def _purge_item(s: Scene) -> Request:
     return f"/api/v1/recycle-bin/{await _binned_by(s.owner)}", None
+
+
+async def _dead_letter(s: Scene) -> str:
+    """A failed delivery, as a worker records it (no worker runs against this database)."""
+    assert s.server.settings.database_url
+    conn = await asyncpg.connect(plain_url(s.server.settings.database_url))
+    try:
+        await conn.execute("SELECT set_config('tessera.tenant_id', $1, false)", s.owner.tenant_id)
+        letter_id = uuid.uuid4()
+        await conn.execute(
+            "INSERT INTO event_dead_letter (tenant_id, id, event_id, event_type, handler, payload,"
+            " occurred_at, attempts, error) VALUES ($1, $2, $3, 'notes.note.created',"
+            " 'notes:record_creation', '{}', now(), 1, 'RuntimeError: boom')",
+            uuid.UUID(s.owner.tenant_id),
+            letter_id,
+            uuid.uuid4(),
+        )
+    finally:
+        await conn.close()
+    return str(letter_id)
+
+
+async def _letter(s: Scene) -> Request:
+    return f"/api/v1/events/dead-letters/{await _dead_letter(s)}", None
+
+
+async def _letter_retry(s: Scene) -> Request:
+    return f"/api/v1/events/dead-letters/{await _dead_letter(s)}/retry", None
+
+
+async def _job(s: Scene) -> Request:
+    started = await s.actor.post("/api/v1/notes/notes/recount")
+    return f"/api/v1/jobs/{started.json()['job_id']}", None
 
 
 # --- Expenses and workflow ------------------------------------------------------------------
@@ -353,7 +388,14 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/notes/notes/{note_id:uuid}", _note_get),
     ("PATCH", "/api/v1/notes/notes/{note_id:uuid}", _note_patch),
     ("DELETE", "/api/v1/notes/notes/{note_id:uuid}", _note_get),
+    ("POST", "/api/v1/notes/notes/recount", fixed("/api/v1/notes/notes/recount")),
     ("GET", "/api/v1/pins", _pins),
+    ("GET", "/api/v1/events/dead-letters", fixed("/api/v1/events/dead-letters")),
+    ("GET", "/api/v1/events/dead-letters/{letter_id:uuid}", _letter),
+    ("POST", "/api/v1/events/dead-letters/{letter_id:uuid}/retry", _letter_retry),
+    ("DELETE", "/api/v1/events/dead-letters/{letter_id:uuid}", _letter),
+    ("GET", "/api/v1/jobs", fixed("/api/v1/jobs")),
+    ("GET", "/api/v1/jobs/{job_id:uuid}", _job),
     (
         "POST",
         "/api/v1/expenses/claims",

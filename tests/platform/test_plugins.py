@@ -188,7 +188,9 @@ async def test_purging_a_module_deletes_this_tenants_data_only(
 
         purged = await tenant_a.post("/api/v1/modules/notes/purge", json={"confirm": tenant_a.slug})
         assert purged.status_code == 200, purged.text
-        assert purged.json() == {"deleted": {"notes_checklist_item": 1, "notes_note": 2}}
+        assert purged.json() == {
+            "deleted": {"notes_checklist_item": 1, "notes_note": 2, "notes_effect": 0}
+        }
         entry = (await tenant_a.get("/api/v1/audit", params={"action": "module_purged"})).json()
         assert entry["items"][0]["record_id"] == "notes"
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.mail.service import MailQueue
 
 #: ``<module>.<record>.<what happened>``, lowercase: ``crm.deal.won``, ``tessera.member.invited``.
 EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){2,5}$")
@@ -51,6 +53,8 @@ class HandlerContext:
 
     db: AsyncSession
     tenant_id: uuid.UUID
+    #: Mail queued here is sent once the transaction has committed (and never if it did not).
+    mail: MailQueue = field(default_factory=MailQueue)
 
 
 Handle = Callable[[Event, HandlerContext], Awaitable[None]]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.errors import Conflict, Forbidden, Invalid, NotFound
-from tessera.identity.models import Invitation, Membership
+from tessera.identity.models import Invitation, Membership, User
 from tessera.identity.service import Actor, check_role
 from tessera.unit_of_work import UnitOfWork
 
@@ -95,3 +97,25 @@ async def remove_member(uow: UnitOfWork, actor: Actor, membership_id: uuid.UUID)
     await uow.db.flush()
     await uow.db.delete(member)
     await uow.db.flush()
+
+
+async def member_contacts(
+    db: AsyncSession, user_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str]]:
+    """Email and name of those of ``user_ids`` who are members of the current tenant."""
+    if not user_ids:
+        return {}
+    rows = await db.execute(
+        select(User.id, User.email, User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.id.in_(list(user_ids)))
+    )
+    return {user_id: (email, name) for user_id, email, name in rows}
+
+
+async def admin_user_ids(db: AsyncSession) -> list[uuid.UUID]:
+    """The tenant's owners and admins: who is told when something needs an administrator."""
+    rows = await db.scalars(
+        select(Membership.user_id).where(Membership.role.in_(("owner", "admin")))
+    )
+    return list(rows)

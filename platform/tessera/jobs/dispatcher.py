@@ -89,7 +89,7 @@ async def run_dispatcher(settings: Settings) -> None:
 
     broker = make_broker(settings)
     actors = declare_actors(broker, settings, no_runner)
-    catalog = build_catalog(installed_plugins(), core_declarations())
+    catalog = build_catalog(installed_plugins(), core_declarations(settings))
     dispatcher = Dispatcher(settings, actors, catalog, planners=core_planners(settings, actors))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -29,6 +29,8 @@ from tessera.events.types import Event, HandlerContext
 from tessera.jobs.catalog import Catalog, Owned
 from tessera.jobs.models import Job, JobRun
 from tessera.jobs.types import JobContext
+from tessera.mail.service import Mailer, MailQueue
+from tessera.mail.service import deliver as deliver_mail
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +42,16 @@ _RUN_AND_ENABLED = text(
     "SELECT EXISTS (SELECT 1 FROM job_run WHERE schedule = :name AND period = :work), "
     "EXISTS (SELECT 1 FROM tenant_module WHERE module = :module AND enabled)"
 )
+DEAD_LETTERED = "tessera.event.dead_lettered"
 #: Error texts kept with a dead letter or a failed job are cut to this length.
 MAX_ERROR = 2000
 
 
 class Runner:
-    def __init__(self, database: Database, catalog: Catalog) -> None:
+    def __init__(self, database: Database, catalog: Catalog, mailer: Mailer) -> None:
         self.database = database
         self.catalog = catalog
+        self.mailer = mailer
 
     @asynccontextmanager
     async def tenant_transaction(
@@ -130,10 +134,12 @@ class Runner:
                     },
                 )
             )
+            if event.type == DEAD_LETTERED:
+                return  # telling of a failure failed: the letter itself is the record
             await events.emit(
                 db,
                 tenant_id,
-                "tessera.event.dead_lettered",
+                DEAD_LETTERED,
                 {"event_id": event.id, "event_type": event.type, "handler": handler_key},
             )
 
@@ -143,16 +149,19 @@ class Runner:
         owned = self.catalog.schedules.get(name)
         if owned is None:
             raise LookupError(f"no schedule {name!r} is installed in this worker")
+        mail = MailQueue()
         try:
             async with self.tenant_transaction(tenant_id, f"schedule:{name}:{period}") as db:
                 if await self._already_done_or_off(db, _RUN_AND_ENABLED, owned, period, name):
                     return
-                await owned.item.run(HandlerContext(db=db, tenant_id=tenant_id))
+                await owned.item.run(HandlerContext(db, tenant_id, mail))
                 db.add(JobRun(tenant_id=tenant_id, schedule=name, period=period))
         except IntegrityError as exc:
             if "uq_job_run" not in str(exc.orig):
                 raise
             logger.info("scheduled run already done", extra={"schedule": name})
+            return
+        await deliver_mail(self.mailer, mail)
 
     # --- long jobs ---------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from tessera.jobs.runner import Runner
 from tessera.logs import configure_logging
 from tessera.modules.registry import installed_plugins
 from tessera.recycle.capture import PlatformSession
-from tessera.runtime import runtime_database_url
+from tessera.runtime import default_mailer, runtime_database_url
 from tessera.settings import Settings
 
 settings = Settings.from_env()
@@ -26,7 +26,8 @@ configure_logging(settings.log_level, json_lines=settings.log_json)
 
 def _build_runner() -> Runner:
     database = Database(runtime_database_url(settings), pool_size=10, session_class=PlatformSession)
-    return Runner(database, build_catalog(installed_plugins(), core_declarations()))
+    catalog = build_catalog(installed_plugins(), core_declarations(settings))
+    return Runner(database, catalog, default_mailer(settings))
 
 
 broker = make_broker(settings)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from tessera.identity.record_rules import visible_to
     from tessera.identity.service import Actor
     from tessera.jobs.service import start_job
+    from tessera.notifications.service import notify
     from tessera.unit_of_work import UnitOfWork
     from tessera.web.context import Member, SignedIn, Uow, requires
     from tessera.web.pagination import (
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Actor": "tessera.identity.service",
     "start_job": "tessera.jobs.service",
+    "notify": "tessera.notifications.service",
     "UnitOfWork": "tessera.unit_of_work",
     "Member": "tessera.web.context",
     "SignedIn": "tessera.web.context",
@@ -130,6 +132,7 @@ __all__ = [
     "enable_tenant_rls",
     "grant_runtime",
     "hookimpl",
+    "notify",
     "page_of",
     "requires",
     "start_job",

@@ -22,10 +22,12 @@ from tessera.plugin import (
     HandlerContext,
     JobContext,
     Schedule,
+    notify,
 )
 from tessera_test_notes.models import Effect, Note
 
 CREATED = "notes.note.created"
+SHARED = "notes.note.shared"
 
 
 async def record_creation(event: Event, ctx: HandlerContext) -> None:
@@ -37,6 +39,18 @@ async def record_creation(event: Event, ctx: HandlerContext) -> None:
         await ctx.db.execute(text("SELECT pg_sleep(:seconds)"), {"seconds": float(body[6:])})
     if body == "fail":
         raise RuntimeError("the note says fail")
+
+
+async def tell_shared_with(event: Event, ctx: HandlerContext) -> None:
+    """Notify the person a note was shared with (and nobody else)."""
+    await notify(
+        ctx.db,
+        ctx.tenant_id,
+        [uuid.UUID(str(event.payload["user_id"]))],
+        "notes.shared",
+        f"A note was shared with you: {event.payload['title']}",
+        link=f"/notes/{event.payload['note_id']}",
+    )
 
 
 async def tick(ctx: HandlerContext) -> None:
@@ -60,6 +74,7 @@ async def recount(job: JobContext) -> Mapping[str, Any]:
 
 DECLARATIONS = (
     EventHandler(CREATED, record_creation, name="record_creation"),
+    EventHandler(SHARED, tell_shared_with, name="tell_shared_with"),
     BackgroundJob("notes.recount", recount, label="Count the notes"),
     Schedule("notes.tick", timedelta(seconds=2), tick),
 )

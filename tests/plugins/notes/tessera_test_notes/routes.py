@@ -33,7 +33,7 @@ from tessera.plugin import (
     start_job,
     visible_to,
 )
-from tessera_test_notes.events import CREATED
+from tessera_test_notes.events import CREATED, SHARED
 from tessera_test_notes.models import ChecklistItem, Note
 
 READ, WRITE = "notes.note.read", "notes.note.write"
@@ -45,6 +45,10 @@ class NoteIn(Input):
     title: Title
     body: Annotated[str, msgspec.Meta(max_length=10_000)] = ""
     checklist: list[Title] = msgspec.field(default_factory=list)
+
+
+class ShareIn(Input):
+    user_id: uuid.UUID
 
 
 class NotePatch(Input):
@@ -151,6 +155,15 @@ class NotesController(Controller):
         """Count the notes in the background; the answer names the job to watch."""
         job = await start_job(uow.db, actor.tenant, "notes.recount", {"step_seconds": step_seconds})
         return {"job_id": job.id}
+
+    @post("/{note_id:uuid}/share", status_code=HTTP_202_ACCEPTED, opt=requires(READ))
+    async def share(
+        self, note_id: FromPath[uuid.UUID], data: JSONBody[ShareIn], actor: Member, uow: Uow
+    ) -> None:
+        """Tell a member about a note (they are notified in the background)."""
+        note = await _get(uow, actor, note_id, READ)
+        payload = {"note_id": note.id, "title": note.title, "user_id": data.user_id}
+        await emit(uow.db, actor.tenant, SHARED, payload)
 
     @get("/{note_id:uuid}", opt=requires(READ))
     async def get_note(self, note_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> NoteOut:

@@ -1,0 +1,1 @@
+"""Outgoing webhooks: tenant admins' HTTPS endpoints, signed deliveries, a log per endpoint."""
