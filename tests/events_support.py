@@ -18,7 +18,9 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -75,6 +77,7 @@ class Stack:
         broker_url: str | None = None,
         direct_broker_url: str | None = None,
         threads: int = 4,
+        settings: dict[str, object] | None = None,
     ) -> None:
         self.owner_url = owner_url
         #: A superuser's URL of the same database (to watch other sessions' queries).
@@ -97,6 +100,11 @@ class Stack:
         }
         if broker_url:
             self.env["TESSERA_BROKER_URL"] = broker_url
+        #: Settings for every process of the stack (web in-thread, the others by environment).
+        self.settings = settings or {}
+        for name, value in self.settings.items():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            self.env[f"TESSERA_{name.upper()}"] = text
         self.dispatcher: subprocess.Popen[bytes] | None = None
         self.worker: subprocess.Popen[bytes] | None = None
         self.web: LiveServer | None = None
@@ -119,7 +127,7 @@ class Stack:
         return self
 
     def start_web(self) -> LiveServer:
-        settings = test_settings(self.owner_url, self.logs)
+        settings = test_settings(self.owner_url, self.logs, **self.settings)
         self.web = LiveServer(settings)
         self.web.start()
         return self.web
@@ -335,3 +343,42 @@ def proxied(url: str) -> Iterator[tuple[TcpProxy, str]]:
         yield proxy, url.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{proxy.port}")
     finally:
         proxy.close()
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+
+
+class Receiver:
+    """A real HTTP server on loopback that records what it is sent and answers as told:
+    the status codes of ``answers`` in turn, then ``then`` for every later request."""
+
+    def __init__(self, answers: Sequence[int] = (), then: int = 200) -> None:
+        self.received: list[Received] = []
+        self._answers = list(answers)
+        self._then = then
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                receiver.received.append(Received(dict(self.headers.items()), body))
+                status = receiver._answers.pop(0) if receiver._answers else receiver._then
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hooks"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

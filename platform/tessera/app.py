@@ -36,6 +36,7 @@ from tessera.web.context import (
 from tessera.web.health import dev_mail, live, ready
 from tessera.web.middleware import RequestContextMiddleware
 from tessera.web.problems import EXCEPTION_HANDLERS
+from tessera.webhooks.routes import ROUTE_HANDLERS as WEBHOOK_ROUTES
 from tessera.workflow.routes import ROUTE_HANDLERS as WORKFLOW_ROUTES
 
 
@@ -67,6 +68,7 @@ def create_app(
         *EVENT_ROUTES,
         *JOB_ROUTES,
         *NOTIFICATION_ROUTES,
+        *WEBHOOK_ROUTES,
         *WORKFLOW_ROUTES,
         *services.registry.route_handlers(),
     ]

@@ -76,6 +76,13 @@ class Settings:
     worker_heartbeat_seconds: int = 60
     #: Relayed events and completed-delivery records are kept this many days.
     event_retention_days: int = 7
+    #: Webhooks may go to loopback, private and link-local addresses (tests, closed networks).
+    webhooks_allow_private_addresses: bool = False
+    #: Webhooks may go to plain http:// URLs (otherwise https:// only).
+    webhooks_allow_http: bool = False
+    #: An endpoint is paused after this many failed attempts in a row.
+    webhook_pause_after: int = 15
+    webhook_timeout_seconds: int = 10
     #: Email notifications are gathered and sent at most once per this many seconds per member.
     notification_digest_seconds: int = 300
 
@@ -149,6 +156,12 @@ class Settings:
                 "WORKER_HEARTBEAT_SECONDS", _int_between(2, 3600), 60
             ),
             event_retention_days=reader.get("EVENT_RETENTION_DAYS", _int_between(1, 3650), 7),
+            webhooks_allow_private_addresses=reader.get(
+                "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", _bool, False
+            ),
+            webhooks_allow_http=reader.get("WEBHOOKS_ALLOW_HTTP", _bool, False),
+            webhook_pause_after=reader.get("WEBHOOK_PAUSE_AFTER", _int_between(1, 10_000), 15),
+            webhook_timeout_seconds=reader.get("WEBHOOK_TIMEOUT_SECONDS", _int_between(1, 120), 10),
             notification_digest_seconds=reader.get(
                 "NOTIFICATION_DIGEST_SECONDS", _int_between(1, 86_400), 300
             ),

@@ -44,7 +44,12 @@ class StackFactory:
         self.made: list[tuple[Stack, str]] = []
 
     def new(
-        self, broker_url: str | None, *, direct_broker_url: str | None = None, start: bool = True
+        self,
+        broker_url: str | None,
+        *,
+        direct_broker_url: str | None = None,
+        start: bool = True,
+        settings: dict[str, object] | None = None,
     ) -> Stack:
         name = _in_thread(clone_database(self.admin_url, os.environ[TEMPLATE_DB_VAR]))
         logs = self.tmp / name
@@ -55,6 +60,7 @@ class StackFactory:
             admin_url=database_url(self.admin_url, name),
             broker_url=broker_url,
             direct_broker_url=direct_broker_url,
+            settings=settings,
         )
         self.made.append((stack, name))
         return stack.start() if start else stack

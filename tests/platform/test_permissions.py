@@ -137,6 +137,10 @@ async def _note_patch(s: Scene) -> Request:
     return f"/api/v1/notes/notes/{await _note(s)}", {"body": "edited"}
 
 
+async def _note_share(s: Scene) -> Request:
+    return f"/api/v1/notes/notes/{await _note(s)}/share", {"user_id": s.owner.user_id}
+
+
 async def _new_note(s: Scene) -> Request:
     return "/api/v1/notes/notes", {"title": f"N {uuid.uuid4().hex[:8]}"}
 
@@ -192,6 +196,51 @@ async def _letter_retry(s: Scene) -> Request:
 async def _job(s: Scene) -> Request:
     started = await s.actor.post("/api/v1/notes/notes/recount")
     return f"/api/v1/jobs/{started.json()['job_id']}", None
+
+
+#: A public address (no DNS in tests); nothing is sent to it while registering.
+HOOK_URL = "https://93.184.215.14/hook"
+
+
+async def _endpoint(s: Scene) -> str:
+    made = await s.owner.post("/api/v1/webhooks", json={"url": HOOK_URL, "event_types": ["*"]})
+    assert made.status_code == 201, made.text
+    return str(made.json()["endpoint"]["id"])
+
+
+async def _webhook(s: Scene) -> Request:
+    return f"/api/v1/webhooks/{await _endpoint(s)}", None
+
+
+async def _webhook_patch(s: Scene) -> Request:
+    return f"/api/v1/webhooks/{await _endpoint(s)}", {"description": "changed"}
+
+
+async def _webhook_rotate(s: Scene) -> Request:
+    return f"/api/v1/webhooks/{await _endpoint(s)}/rotate-secret", None
+
+
+async def _webhook_deliveries(s: Scene) -> Request:
+    return f"/api/v1/webhooks/{await _endpoint(s)}/deliveries", None
+
+
+async def _notification(s: Scene) -> Request:
+    """A notification for the actor, as a handler writes it (no worker runs here)."""
+    assert s.server.settings.database_url
+    conn = await asyncpg.connect(plain_url(s.server.settings.database_url))
+    try:
+        await conn.execute("SELECT set_config('tessera.tenant_id', $1, false)", s.owner.tenant_id)
+        notification_id = uuid.uuid4()
+        await conn.execute(
+            "INSERT INTO notification (tenant_id, id, user_id, type, title, body, in_app,"
+            " email_wanted) VALUES ($1, $2, $3, 'notes.shared', 'Hello', '', true, false)",
+            uuid.UUID(s.owner.tenant_id),
+            notification_id,
+            uuid.UUID(s.actor.user_id),
+        )
+    finally:
+        await conn.close()
+    return f"/api/v1/notifications/{notification_id}/read", None
 
 
 # --- Expenses and workflow ------------------------------------------------------------------
@@ -389,12 +438,34 @@ CASES: list[tuple[str, str, Build]] = [
     ("PATCH", "/api/v1/notes/notes/{note_id:uuid}", _note_patch),
     ("DELETE", "/api/v1/notes/notes/{note_id:uuid}", _note_get),
     ("POST", "/api/v1/notes/notes/recount", fixed("/api/v1/notes/notes/recount")),
+    ("POST", "/api/v1/notes/notes/{note_id:uuid}/share", _note_share),
     ("GET", "/api/v1/pins", _pins),
     ("GET", "/api/v1/events/dead-letters", fixed("/api/v1/events/dead-letters")),
     ("GET", "/api/v1/events/dead-letters/{letter_id:uuid}", _letter),
     ("POST", "/api/v1/events/dead-letters/{letter_id:uuid}/retry", _letter_retry),
     ("DELETE", "/api/v1/events/dead-letters/{letter_id:uuid}", _letter),
     ("GET", "/api/v1/jobs", fixed("/api/v1/jobs")),
+    (
+        "POST",
+        "/api/v1/webhooks",
+        fixed("/api/v1/webhooks", {"url": HOOK_URL, "event_types": ["*"]}),
+    ),
+    ("GET", "/api/v1/webhooks", fixed("/api/v1/webhooks")),
+    ("GET", "/api/v1/webhooks/{endpoint_id:uuid}", _webhook),
+    ("PATCH", "/api/v1/webhooks/{endpoint_id:uuid}", _webhook_patch),
+    ("DELETE", "/api/v1/webhooks/{endpoint_id:uuid}", _webhook),
+    ("POST", "/api/v1/webhooks/{endpoint_id:uuid}/rotate-secret", _webhook_rotate),
+    ("GET", "/api/v1/webhooks/{endpoint_id:uuid}/deliveries", _webhook_deliveries),
+    ("GET", "/api/v1/notifications", fixed("/api/v1/notifications")),
+    ("GET", "/api/v1/notifications/unread-count", fixed("/api/v1/notifications/unread-count")),
+    ("POST", "/api/v1/notifications/{notification_id:uuid}/read", _notification),
+    ("POST", "/api/v1/notifications/read-all", fixed("/api/v1/notifications/read-all")),
+    ("GET", "/api/v1/notifications/preferences", fixed("/api/v1/notifications/preferences")),
+    (
+        "PUT",
+        "/api/v1/notifications/preferences/{kind:str}",
+        fixed("/api/v1/notifications/preferences/notes.shared", {"in_app": True, "email": True}),
+    ),
     ("GET", "/api/v1/jobs/{job_id:uuid}", _job),
     (
         "POST",
@@ -513,8 +584,11 @@ async def test_each_route_answers_as_its_permission_declares(
     assert (refused == 0) == (role == "owner")
 
 
-#: Routes that take an id. Module names are not ids (every tenant may switch every module).
-ID_ROUTES = [(m, p) for m, p, _ in CASES if "{" in p and "/modules/" not in p]
+#: Routes that take an id. Module names and notification types are not ids (every tenant may
+#: switch every module; every member chooses how to hear of every type).
+ID_ROUTES = [
+    (m, p) for m, p, _ in CASES if "{" in p and "/modules/" not in p and "/preferences/" not in p
+]
 
 
 @pytest.mark.parametrize(("method", "path"), ID_ROUTES)

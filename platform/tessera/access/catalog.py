@@ -40,6 +40,9 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     Permission(
         "events.dead_letter.manage", "See event deliveries that failed; retry or discard them"
     ),
+    Permission(
+        "webhooks.endpoint.manage", "Register webhook endpoints; see their secrets and logs"
+    ),
     Permission("jobs.job.read", "See every member's background jobs and their progress"),
     Permission(
         "workflow.definition.manage",

@@ -30,6 +30,7 @@ class Actors:
     deliver_event: dramatiq.Actor[Any, Any]
     run_job: dramatiq.Actor[Any, Any]
     run_schedule: dramatiq.Actor[Any, Any]
+    deliver_webhook: dramatiq.Actor[Any, Any]
 
     def event_message(
         self, tenant_id: uuid.UUID, event: Mapping[str, Any], handler: str
@@ -38,6 +39,11 @@ class Actors:
 
     def job_message(self, tenant_id: uuid.UUID, job_id: uuid.UUID) -> dramatiq.Message[Any]:
         return self.run_job.message(str(tenant_id), str(job_id))
+
+    def webhook_message(
+        self, tenant_id: uuid.UUID, endpoint_id: uuid.UUID, event: Mapping[str, Any]
+    ) -> dramatiq.Message[Any]:
+        return self.deliver_webhook.message(str(tenant_id), str(endpoint_id), dict(event))
 
     def schedule_message(
         self, tenant_id: uuid.UUID, schedule: str, period: int
@@ -107,6 +113,17 @@ def declare_actors(broker: dramatiq.Broker, settings: Settings, runner: RunnerFa
     async def run_schedule(tenant_id: str, schedule: str, period: int) -> None:
         await (await runner()).run_schedule(uuid.UUID(tenant_id), schedule, period)
 
+    async def deliver_webhook(tenant_id: str, endpoint_id: str, event: dict[str, Any]) -> None:
+        message = CurrentMessage.get_current_message()
+        attempt = 1 + (int(message.options.get("retries", 0)) if message is not None else 0)
+        await (await runner()).deliver_webhook(
+            uuid.UUID(tenant_id),
+            uuid.UUID(endpoint_id),
+            event,
+            attempt=attempt,
+            last_attempt=_last_attempt(settings.event_max_retries),
+        )
+
     def declare(fn: Callable[..., Awaitable[None]], name: str, queue_name: str) -> Any:
         decorate = dramatiq.actor(
             broker=broker, actor_name=name, queue_name=queue_name, **retry_options
@@ -118,6 +135,7 @@ def declare_actors(broker: dramatiq.Broker, settings: Settings, runner: RunnerFa
         deliver_event=declare(deliver_event, "tessera_deliver_event", f"{queue}_events"),
         run_job=declare(run_job, "tessera_run_job", f"{queue}_jobs"),
         run_schedule=declare(run_schedule, "tessera_run_schedule", f"{queue}_jobs"),
+        deliver_webhook=declare(deliver_webhook, "tessera_deliver_webhook", f"{queue}_webhooks"),
     )
 
 

@@ -14,11 +14,13 @@ from tessera.jobs.runner import DEAD_LETTERED
 from tessera.jobs.types import BackgroundJob, Schedule
 from tessera.notifications import service as notifications
 from tessera.settings import Settings
+from tessera.webhooks.delivery import PAUSED as WEBHOOK_PAUSED
+from tessera.webhooks.planner import WebhookPlanner
 
 
 def core_planners(settings: Settings, actors: Actors) -> tuple[Planner, ...]:
     """What the relay sends besides handler messages (webhook deliveries)."""
-    return ()
+    return (WebhookPlanner(actors),)
 
 
 def core_declarations(settings: Settings) -> Sequence[EventHandler | BackgroundJob | Schedule]:
@@ -29,6 +31,9 @@ def core_declarations(settings: Settings) -> Sequence[EventHandler | BackgroundJ
             partial(notification_digest, public_url=settings.public_url),
         ),
         EventHandler(DEAD_LETTERED, tell_admins_of_dead_letter, name="tell_admins_of_dead_letter"),
+        EventHandler(
+            WEBHOOK_PAUSED, tell_admins_of_paused_webhook, name="tell_admins_of_paused_webhook"
+        ),
     ]
 
 
@@ -46,4 +51,17 @@ async def tell_admins_of_dead_letter(event: Event, ctx: HandlerContext) -> None:
         f"A background step failed: {payload['handler']}",
         body=f"Event {payload['event_type']} could not be handled after every retry.",
         link="/admin/events/dead-letters",
+    )
+
+
+async def tell_admins_of_paused_webhook(event: Event, ctx: HandlerContext) -> None:
+    payload = event.payload
+    await notifications.notify(
+        ctx.db,
+        ctx.tenant_id,
+        await admin_user_ids(ctx.db),
+        "tessera.webhook_paused",
+        f"Webhook paused: {payload['url']}",
+        body=f"{payload['reason']}. Deliveries resume when you switch the endpoint on again.",
+        link=f"/admin/webhooks/{payload['endpoint_id']}",
     )

@@ -31,6 +31,8 @@ from tessera.jobs.models import Job, JobRun
 from tessera.jobs.types import JobContext
 from tessera.mail.service import Mailer, MailQueue
 from tessera.mail.service import deliver as deliver_mail
+from tessera.settings import Settings
+from tessera.webhooks.delivery import WebhookSender
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +50,13 @@ MAX_ERROR = 2000
 
 
 class Runner:
-    def __init__(self, database: Database, catalog: Catalog, mailer: Mailer) -> None:
+    def __init__(
+        self, database: Database, catalog: Catalog, mailer: Mailer, settings: Settings
+    ) -> None:
         self.database = database
         self.catalog = catalog
         self.mailer = mailer
+        self.webhooks = WebhookSender(self.tenant_transaction, settings)
 
     @asynccontextmanager
     async def tenant_transaction(
@@ -142,6 +147,21 @@ class Runner:
                 DEAD_LETTERED,
                 {"event_id": event.id, "event_type": event.type, "handler": handler_key},
             )
+
+    # --- webhooks ----------------------------------------------------------------------
+
+    async def deliver_webhook(
+        self,
+        tenant_id: uuid.UUID,
+        endpoint_id: uuid.UUID,
+        event: Mapping[str, Any],
+        *,
+        attempt: int,
+        last_attempt: bool,
+    ) -> None:
+        await self.webhooks.deliver(
+            tenant_id, endpoint_id, event, attempt=attempt, last_attempt=last_attempt
+        )
 
     # --- scheduled runs ----------------------------------------------------------------
 

@@ -27,7 +27,7 @@ configure_logging(settings.log_level, json_lines=settings.log_json)
 def _build_runner() -> Runner:
     database = Database(runtime_database_url(settings), pool_size=10, session_class=PlatformSession)
     catalog = build_catalog(installed_plugins(), core_declarations(settings))
-    return Runner(database, catalog, default_mailer(settings))
+    return Runner(database, catalog, default_mailer(settings), settings)
 
 
 broker = make_broker(settings)
