@@ -37,6 +37,10 @@ from tessera.plugin.manifest import (
     Permission,
     Resource,
 )
+
+# Imported for its effect: approvable records are locked while pending in every process that
+# loads plugins (web, worker, CLI), not only where the workflow routes are mounted.
+from tessera.workflow import locking  # noqa: F401
 from tessera.workflow.types import (
     BUILTIN_ROLE_NAMES,
     MANAGER,

@@ -3,6 +3,8 @@
 Enforced for every approvable model at once, before any flush of a platform session: plugins
 write no code for it, and no route of theirs can forget it. The check costs nothing unless a
 flush changes a declared field of an approvable model; then it is one indexed query.
+
+The plugin registry imports this module, so wherever plugins are loaded the lock is on.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from sqlalchemy import event, inspect, select, tuple_
 from sqlalchemy.orm import Session, UOWTransaction
 
 from tessera.errors import Conflict
-from tessera.modules.registry import installed_plugins
 from tessera.recycle.capture import PlatformSession
 from tessera.workflow.models import DefinitionVersion, Instance
 from tessera.workflow.types import Approvable
@@ -23,6 +24,10 @@ Touched = dict[tuple[str, str], set[str]]
 
 
 def _approvables_by_model() -> dict[type[Any], Approvable]:
+    # Imported here: the registry imports this module (so that every process that loads
+    # plugins — web, worker, CLI — has the lock), and this module needs the registry.
+    from tessera.modules.registry import installed_plugins
+
     return {a.model: a for a in installed_plugins().approvables().values()}
 
 

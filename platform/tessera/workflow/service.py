@@ -27,7 +27,6 @@ from tessera.identity import directory
 from tessera.identity.record_rules import visible_to
 from tessera.identity.service import Actor
 from tessera.modules.registry import PluginRegistry, installed_plugins
-from tessera.workflow import locking  # noqa: F401  (registers the guarded-field lock)
 from tessera.workflow.definitions import enabled_approvable
 from tessera.workflow.expressions import ExpressionError, evaluate, parse
 from tessera.workflow.models import Action, Definition, DefinitionVersion, Instance, Task
