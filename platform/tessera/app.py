@@ -37,6 +37,7 @@ from tessera.web.health import dev_mail, live, ready
 from tessera.web.middleware import RequestContextMiddleware
 from tessera.web.problems import EXCEPTION_HANDLERS
 from tessera.webhooks.routes import ROUTE_HANDLERS as WEBHOOK_ROUTES
+from tessera.workflow.routes import ROUTE_HANDLERS as WORKFLOW_ROUTES
 
 
 def create_app(
@@ -68,6 +69,7 @@ def create_app(
         *JOB_ROUTES,
         *NOTIFICATION_ROUTES,
         *WEBHOOK_ROUTES,
+        *WORKFLOW_ROUTES,
         *services.registry.route_handlers(),
     ]
     api = Router(path="/api/v1", route_handlers=api_handlers)

@@ -18,7 +18,8 @@ def load_metadata() -> MetaData:
     import tessera.notifications.models
     import tessera.recycle.models
     import tessera.tenants.models
-    import tessera.webhooks.models  # noqa: F401
+    import tessera.webhooks.models
+    import tessera.workflow.models  # noqa: F401
     from tessera.modules.registry import installed_plugins
 
     # Loading the plugins imports their models onto the same metadata.

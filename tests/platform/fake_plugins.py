@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from tessera.plugin import UI, Field, Manifest, Permission, Resource, hookimpl
+from tessera_test_expenses.models import Claim
+
+from tessera.plugin import (
+    UI,
+    Approvable,
+    Field,
+    Manifest,
+    Permission,
+    Resource,
+    Step,
+    WorkflowTemplate,
+    hookimpl,
+)
 
 
 class _Plugin:
@@ -63,6 +77,45 @@ def _resource(module: str, **changes: Any) -> Resource:
     return Resource(**(base | changes))
 
 
+class _WithWorkflows(_Plugin):
+    """Declares the expenses plugin's model as its own approvable (no table of its own)."""
+
+    def __init__(self, name: str, **changes: Any) -> None:
+        super().__init__(name)
+        self.changes = changes
+
+    @hookimpl
+    def tessera_models(self) -> Sequence[type[Any]]:
+        return [Claim]
+
+    @hookimpl
+    def tessera_permissions(self) -> Sequence[Permission]:
+        return [Permission(f"{self.name}.claim.write", "write claims")]
+
+    @hookimpl
+    def tessera_workflows(self) -> Sequence[Approvable | WorkflowTemplate]:
+        approvable = Approvable(
+            record_type=f"{self.name}.claim",
+            model=Claim,
+            label="Claim",
+            fields=("amount", "department"),
+            submit_permission=f"{self.name}.claim.write",
+        )
+        template = WorkflowTemplate(
+            key=f"{self.name}.default",
+            record_type=f"{self.name}.claim",
+            name="Default",
+            steps=(Step("Boss", approvers="manager", condition="amount > 10"),),
+        )
+        approvable = _replace(approvable, self.changes.get("approvable", {}))
+        template = _replace(template, self.changes.get("template", {}))
+        return [approvable, template]
+
+
+def _replace(item: Any, changes: dict[str, Any]) -> Any:
+    return replace(item, **changes)
+
+
 class _NoManifest:
     @hookimpl
     def tessera_permissions(self) -> Sequence[Any]:
@@ -90,3 +143,20 @@ undeclared_permission = _WithResource(
     "undeclared_permission",
     _resource("undeclared_permission", write_permission="undeclared_permission.thing.write"),
 )
+good_workflows = _WithWorkflows("good_workflows")
+foreign_record_type = _WithWorkflows(
+    "foreign_record_type", approvable={"record_type": "other.claim"}
+)
+unknown_field = _WithWorkflows("unknown_field", approvable={"fields": ("amount", "colour")})
+undeclared_submit = _WithWorkflows(
+    "undeclared_submit", approvable={"submit_permission": "undeclared_submit.claim.approve"}
+)
+bad_condition = _WithWorkflows(
+    "bad_condition",
+    template={"steps": (Step("Boss", approvers="manager", condition="amount > 'x'"),)},
+)
+template_names_users = _WithWorkflows(
+    "template_names_users",
+    template={"steps": (Step("Her", approvers="users", users=(uuid.uuid4(),)),)},
+)
+unguardable = _WithWorkflows("unguardable", template={"guarded_fields": ("title",)})

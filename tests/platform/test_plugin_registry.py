@@ -98,3 +98,27 @@ def test_ui_resources_are_checked_and_kept() -> None:
     assert module == "good_ui"
     assert resource.calendar_by == "due"
     assert registry.resources([]) == []
+
+
+def test_approvables_and_templates_are_checked_at_start() -> None:
+    registry = _load(
+        "good_workflows",
+        "foreign_record_type",
+        "unknown_field",
+        "undeclared_submit",
+        "bad_condition",
+        "template_names_users",
+        "unguardable",
+    )
+    assert list(registry.plugins) == ["good_workflows"]
+    assert set(registry.approvables()) >= {"good_workflows.claim"}
+    assert [t.key for t in registry.templates_of("good_workflows")] == ["good_workflows.default"]
+    reasons = {name: reason for name, (stage, reason) in _failures(registry).items()}
+    assert "must start with 'foreign_record_type'" in reasons["foreign_record_type"]
+    assert "colour" in reasons["unknown_field"]
+    assert "undeclared_submit.claim.approve" in reasons["undeclared_submit"]
+    assert "steps[0].condition" in reasons["bad_condition"]
+    assert "cannot order a number and a string" in reasons["bad_condition"]
+    assert "name no users" in reasons["template_names_users"]
+    assert "guarded_fields[0]" in reasons["unguardable"]
+    assert {stage for stage, _ in _failures(registry).values()} == {"start"}

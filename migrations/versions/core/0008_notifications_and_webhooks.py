@@ -1,7 +1,7 @@
 """Notifications (inbox, preferences, digests) and webhooks (endpoints, delivery log).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-25 19:10:23.262021
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from tessera.db.rls import enable_tenant_rls, grant_dispatch, grant_runtime
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

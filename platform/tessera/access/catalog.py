@@ -44,6 +44,11 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
         "webhooks.endpoint.manage", "Register webhook endpoints; see their secrets and logs"
     ),
     Permission("jobs.job.read", "See every member's background jobs and their progress"),
+    Permission(
+        "workflow.definition.manage",
+        "Define, version and switch approval workflows; run overdue escalations",
+    ),
+    Permission("workflow.instance.read", "Read the approval history of every record"),
 )
 CORE_MODULES = frozenset(p.module for p in CORE_PERMISSIONS)
 

@@ -219,3 +219,13 @@ async def set_member_roles(
         db.add(MemberRole(tenant_id=tenant_id, membership_id=membership_id, role_id=role_id))
     await db.flush()
     return await roles_of(db, membership_id)
+
+
+async def role_exists(db: AsyncSession, role_id: uuid.UUID) -> bool:
+    return (await db.execute(select(Role.id).where(Role.id == role_id))).first() is not None
+
+
+async def holders(db: AsyncSession, role_id: uuid.UUID) -> list[uuid.UUID]:
+    """Membership ids of the members who hold the custom role."""
+    query = select(MemberRole.membership_id).where(MemberRole.role_id == role_id)
+    return list((await db.scalars(query.order_by(MemberRole.membership_id))).all())

@@ -70,6 +70,33 @@ def script_heads(
     return frozenset(script.get_heads())
 
 
+@lru_cache(maxsize=64)
+def _reached(
+    migrations_dir: Path, plugin_version_dirs: tuple[Path, ...], applied: frozenset[str]
+) -> frozenset[str]:
+    """Every revision that ``applied`` (version-table rows) includes, dependencies too."""
+    config = alembic_config(migrations_dir, owner_url="", plugin_version_dirs=plugin_version_dirs)
+    script = ScriptDirectory.from_config(config)
+    # One walk per row: alembic refuses a walk from revisions that are ancestors of each other.
+    return frozenset(r.revision for head in applied for r in script.iterate_revisions(head, "base"))
+
+
+def is_at_heads(
+    migrations_dir: Path, applied: set[str], plugin_version_dirs: tuple[Path, ...] = ()
+) -> bool:
+    """Whether a database whose version table holds ``applied`` has every revision of the code.
+
+    Not simply ``applied == heads``: a plugin revision that depends on a core head (``0007``)
+    absorbs it, so alembic keeps only the plugin's revision in the version table.
+    """
+    heads = script_heads(migrations_dir, plugin_version_dirs)
+    try:
+        reached = _reached(migrations_dir, plugin_version_dirs, frozenset(applied))
+    except Exception:  # a revision the code does not know: not at this code's heads
+        return False
+    return heads <= reached
+
+
 async def database_heads(conn: AsyncConnection) -> set[str]:
     """The revisions applied to the database (empty before the first migration)."""
     exists = await conn.scalar(text("SELECT to_regclass('alembic_version') IS NOT NULL"))

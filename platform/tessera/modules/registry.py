@@ -23,7 +23,7 @@ from litestar import Router
 from litestar.routes import HTTPRoute
 from sqlalchemy import Table
 
-from tessera.errors import PluginFailed
+from tessera.errors import Invalid, PluginFailed
 from tessera.events.types import EventHandler
 from tessera.jobs.types import BackgroundJob, Schedule
 from tessera.plugin import hookspecs
@@ -36,6 +36,18 @@ from tessera.plugin.manifest import (
     MenuItem,
     Permission,
     Resource,
+)
+
+# Imported for its effect: approvable records are locked while pending in every process that
+# loads plugins (web, worker, CLI), not only where the workflow routes are mounted.
+from tessera.workflow import locking  # noqa: F401
+from tessera.workflow.types import (
+    BUILTIN_ROLE_NAMES,
+    MANAGER,
+    Approvable,
+    WorkflowTemplate,
+    check_guarded,
+    check_steps,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,6 +83,7 @@ class LoadedPlugin:
     handlers: list[EventHandler] = field(default_factory=list)
     jobs: list[BackgroundJob] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
+    workflows: list[Approvable | WorkflowTemplate] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -225,6 +238,9 @@ class PluginRegistry:
             )
             _check_routes(router, {p.name for p in plugin.permissions})
             plugin.routes = [router]
+        plugin.workflows = _checked_workflows(
+            plugin, list(self._declared(plugin, "tessera_workflows", []))
+        )
 
     def _declared(self, plugin: LoadedPlugin, hook: str, default: Any) -> Any:
         for impl in getattr(self._pm.hook, hook).get_hookimpls():
@@ -270,6 +286,24 @@ class PluginRegistry:
             for resource in p.ui.resources
         ]
 
+    def approvables(self) -> dict[str, Approvable]:
+        """Every loaded plugin's approvable record types, by record type."""
+        return {
+            item.record_type: item
+            for plugin in self.plugins.values()
+            for item in plugin.workflows
+            if isinstance(item, Approvable)
+        }
+
+    def approvable_of_model(self, model: type[Any]) -> Approvable | None:
+        return next((a for a in self.approvables().values() if a.model is model), None)
+
+    def templates_of(self, name: str) -> list[WorkflowTemplate]:
+        plugin = self.plugins.get(name)
+        if plugin is None:
+            return []
+        return [item for item in plugin.workflows if isinstance(item, WorkflowTemplate)]
+
     def dependents(self, name: str) -> list[str]:
         """Loaded plugins that depend on ``name``."""
         return sorted(p.name for p in self.plugins.values() if name in p.manifest.depends)
@@ -300,6 +334,62 @@ class PluginRegistry:
                     f"The {plugin.manifest.label!r} module failed in {hook} "
                     f"({type(exc).__name__}); nothing was changed."
                 ) from exc
+
+
+def _checked_workflows(
+    plugin: LoadedPlugin, declared: list[Approvable | WorkflowTemplate]
+) -> list[Approvable | WorkflowTemplate]:
+    """Approvables name the plugin's own models, fields and permissions; templates are valid."""
+    approvables: dict[str, Approvable] = {}
+    for item in declared:
+        if isinstance(item, Approvable):
+            _check_approvable(plugin, item)
+            approvables[item.record_type] = item
+        elif not isinstance(item, WorkflowTemplate):
+            raise ManifestError("tessera_workflows returns Approvable and WorkflowTemplate objects")
+    for item in declared:
+        if isinstance(item, WorkflowTemplate):
+            _check_template(plugin, item, approvables)
+    return declared
+
+
+def _check_approvable(plugin: LoadedPlugin, item: Approvable) -> None:
+    if not item.record_type.startswith(f"{plugin.name}.") or len(item.record_type) > 100:
+        raise ManifestError(f"record type {item.record_type!r} must start with {plugin.name!r}.")
+    if item.model not in plugin.models:
+        raise ManifestError(f"{item.record_type!r}: the model is not one of the plugin's models")
+    columns = set(item.model.__table__.columns.keys())
+    unknown = [f for f in (*item.fields, item.owner_field) if f is not None and f not in columns]
+    if unknown:
+        raise ManifestError(f"{item.record_type!r}: no such fields on the model: {unknown}")
+    if item.submit_permission not in {p.name for p in plugin.permissions}:
+        raise ManifestError(
+            f"{item.record_type!r} names {item.submit_permission!r}, which the plugin does not "
+            "declare"
+        )
+
+
+def _check_template(
+    plugin: LoadedPlugin, template: WorkflowTemplate, approvables: dict[str, Approvable]
+) -> None:
+    approvable = approvables.get(template.record_type)
+    if approvable is None:
+        raise ManifestError(
+            f"template {template.key!r} names {template.record_type!r}, which the plugin does "
+            "not declare Approvable"
+        )
+    if not template.key.startswith(f"{plugin.name}."):
+        raise ManifestError(f"template key {template.key!r} must start with {plugin.name!r}.")
+    try:
+        steps = check_steps(template.steps, approvable.field_types())
+        check_guarded(template.guarded_fields, approvable.fields)
+    except Invalid as exc:
+        raise ManifestError(f"template {template.key!r}: {exc.detail}") from None
+    for step in steps:
+        if step.users or step.escalate_to not in (None, MANAGER):
+            raise ManifestError(f"template {template.key!r}: templates name no users")
+        if step.role is not None and step.role not in BUILTIN_ROLE_NAMES:
+            raise ManifestError(f"template {template.key!r}: templates name built-in roles only")
 
 
 def _check_routes(router: Router, permissions: set[str]) -> None:

@@ -15,6 +15,7 @@ from tessera.modules.models import TenantModule
 from tessera.modules.registry import LoadedPlugin, PluginRegistry
 from tessera.plugin.context import ModuleContext
 from tessera.unit_of_work import UnitOfWork
+from tessera.workflow.templates import install_templates
 
 
 def enabled_array() -> ScalarSelect[Any]:
@@ -101,6 +102,9 @@ async def enable(
         row.enabled, row.switched_at = True, now
     await uow.db.flush()
     await registry.on_enable(ModuleContext(uow.db, tenant_id, name, first_time, actor_user_id))
+    await install_templates(
+        uow.db, tenant_id, registry.templates_of(name), actor_user_id=actor_user_id
+    )
     await uow.db.flush()
     audit.record(
         uow.db.sync_session, tenant_id, "module_enabled", record_type="module", record_id=name

@@ -39,6 +39,7 @@ from tessera.plugin.manifest import (
     Permission,
     Resource,
 )
+from tessera.workflow.types import Approvable, Step, WorkflowTemplate
 
 if TYPE_CHECKING:
     from tessera.identity.record_rules import visible_to
@@ -93,6 +94,7 @@ __all__ = [
     "FULL_ACCESS",
     "UI",
     "Actor",
+    "Approvable",
     "BackgroundJob",
     "Conflict",
     "CursorQuery",
@@ -118,10 +120,12 @@ __all__ = [
     "Resource",
     "Schedule",
     "SignedIn",
+    "Step",
     "TenantModel",
     "Timestamps",
     "UnitOfWork",
     "Uow",
+    "WorkflowTemplate",
     "check_limit",
     "decode_cursor",
     "emit",

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import click
 
     from tessera.plugin.context import ModuleContext
+    from tessera.workflow.types import Approvable, WorkflowTemplate
 
 hookspec = pluggy.HookspecMarker("tessera")
 hookimpl = pluggy.HookimplMarker("tessera")
@@ -129,4 +130,17 @@ async def tessera_on_disable(module: ModuleContext) -> None:
     """The tenant disabled the module. Its data stays; stop anything tenant-specific here.
 
     ``await cancel_pending_reminders(module.db, module.tenant_id)``
+    """
+
+
+# --- Workflow: called once per process, after the plugin's models and permissions ---------
+
+
+@hookspec
+def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:  # type: ignore[empty-body]
+    """Record types approval workflows attach to, and default workflows for them.
+
+    A tenant enabling the module gets each template it has no definition of (by key); while an
+    approval is pending, the record's guarded fields refuse changes with 409, for free.
+    ``return [Approvable("notes.note", Note, "Note", ("title",), "notes.note.write"), TEMPLATE]``
     """

@@ -8,7 +8,7 @@ from litestar import MediaType, Response, get
 from litestar.datastructures import State
 from sqlalchemy import text
 
-from tessera.db.migrations import database_heads, script_heads
+from tessera.db.migrations import database_heads, is_at_heads, script_heads
 from tessera.errors import NotFound
 from tessera.mail.service import DevMailer
 from tessera.web.context import services_of
@@ -33,10 +33,10 @@ async def ready(state: State) -> Response[dict[str, Any]]:
             {"status": "unavailable", "database": f"unreachable: {type(exc).__name__}"},
             status_code=503,
         )
-    expected = script_heads(
-        services.settings.migrations_dir, tuple(services.registry.migration_dirs())
-    )
-    if applied != expected:
+    migrations_dir = services.settings.migrations_dir
+    plugin_dirs = tuple(services.registry.migration_dirs())
+    expected = script_heads(migrations_dir, plugin_dirs)
+    if not is_at_heads(migrations_dir, applied, plugin_dirs):
         return Response(
             {
                 "status": "unavailable",

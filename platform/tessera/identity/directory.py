@@ -1,0 +1,58 @@
+"""Looking members up by user, role and reporting line, for other domains (the workflow engine).
+
+Read-only and scoped by row-level security to the current tenant, like every tenant query.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.identity.models import Membership
+
+
+async def user_ids_of(db: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """Each id that names a member of the tenant, by user id or membership id -> its user id."""
+    if not ids:
+        return {}
+    rows = await db.execute(
+        select(Membership.id, Membership.user_id).where(
+            or_(Membership.user_id.in_(ids), Membership.id.in_(ids))
+        )
+    )
+    found: dict[uuid.UUID, uuid.UUID] = {}
+    for membership_id, user_id in rows:
+        found[membership_id] = user_id
+        found[user_id] = user_id
+    return {i: found[i] for i in ids if i in found}
+
+
+async def is_member(db: AsyncSession, user_id: uuid.UUID) -> bool:
+    return user_id in await user_ids_of(db, [user_id])
+
+
+async def user_ids_with_role(db: AsyncSession, role: str) -> list[uuid.UUID]:
+    """Members whose built-in role is ``role``, oldest membership first."""
+    query = select(Membership.user_id).where(Membership.role == role).order_by(Membership.id)
+    return list((await db.scalars(query)).all())
+
+
+async def user_ids_of_memberships(
+    db: AsyncSession, membership_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    if not membership_ids:
+        return []
+    query = (
+        select(Membership.user_id).where(Membership.id.in_(membership_ids)).order_by(Membership.id)
+    )
+    return list((await db.scalars(query)).all())
+
+
+async def manager_user_id(db: AsyncSession, user_id: uuid.UUID) -> uuid.UUID | None:
+    """The user id of ``user_id``'s manager in this tenant, if they have one."""
+    manager = select(Membership.manager_id).where(Membership.user_id == user_id).scalar_subquery()
+    query = select(Membership.user_id).where(Membership.id == manager)
+    return (await db.scalars(query)).first()

@@ -1,0 +1,1 @@
+"""The approval engine: versioned workflows attached to plugins' record types."""

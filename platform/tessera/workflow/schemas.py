@@ -1,0 +1,147 @@
+"""Request and response shapes of the workflow API.
+
+Enumerations (approvers, mode) are plain strings here and checked by the service, so an
+unknown value is a 422 naming its field, the same whether it came over HTTP or from a template.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from tessera.web.schemas import Input
+
+Key = Annotated[str, msgspec.Meta(min_length=3, max_length=80)]
+RecordType = Annotated[str, msgspec.Meta(min_length=3, max_length=100)]
+RecordId = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+StepName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+DefinitionName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+Condition = Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+ShortText = Annotated[str, msgspec.Meta(max_length=80)]
+FieldName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Comment = Annotated[str, msgspec.Meta(max_length=4000)]
+
+
+class StepIO(Input):
+    name: StepName
+    approvers: ShortText
+    users: Annotated[list[uuid.UUID], msgspec.Meta(max_length=50)] = msgspec.field(
+        default_factory=list
+    )
+    role: ShortText | None = None
+    mode: ShortText = "any"
+    condition: Condition | None = None
+    time_limit_hours: int | None = None
+    time_limit_minutes: int | None = None
+    escalate_to: ShortText | None = None
+
+
+class DefinitionIn(Input):
+    key: Key
+    record_type: RecordType
+    name: DefinitionName
+    steps: Annotated[list[StepIO], msgspec.Meta(max_length=20)]
+    guarded_fields: Annotated[list[FieldName], msgspec.Meta(max_length=100)] = msgspec.field(
+        default_factory=list
+    )
+
+
+class DefinitionUpdate(Input):
+    """A new version: the whole definition as it should now be."""
+
+    name: DefinitionName
+    steps: Annotated[list[StepIO], msgspec.Meta(max_length=20)]
+    guarded_fields: Annotated[list[FieldName], msgspec.Meta(max_length=100)] = msgspec.field(
+        default_factory=list
+    )
+
+
+class VersionOut(msgspec.Struct):
+    id: uuid.UUID
+    version: int
+    steps: list[StepIO]
+    guarded_fields: list[str]
+    created_by: uuid.UUID | None
+    created_at: datetime
+
+
+class DefinitionOut(msgspec.Struct):
+    id: uuid.UUID
+    key: str
+    record_type: str
+    name: str
+    active: bool
+    version: int
+    steps: list[StepIO]
+    guarded_fields: list[str]
+
+
+class SubmissionIn(Input):
+    record_type: RecordType
+    record_id: RecordId
+
+
+class ActionIn(Input):
+    comment: Comment | None = None
+
+
+class DelegateIn(Input):
+    user_id: uuid.UUID
+    comment: Comment | None = None
+
+
+class TaskOut(msgspec.Struct):
+    id: uuid.UUID
+    instance_id: uuid.UUID
+    step_index: int
+    step_name: str
+    assignee_user_id: uuid.UUID
+    status: str
+    due_at: datetime | None
+    acted_at: datetime | None
+    comment: str | None
+    replaces_id: uuid.UUID | None
+    created_at: datetime
+
+
+class InboxItemOut(msgspec.Struct):
+    task: TaskOut
+    record_type: str
+    record_id: str
+    requester_user_id: uuid.UUID
+
+
+class InstanceOut(msgspec.Struct):
+    id: uuid.UUID
+    definition_id: uuid.UUID
+    version: int
+    record_type: str
+    record_id: str
+    requester_user_id: uuid.UUID
+    status: str
+    current_step: int
+    created_at: datetime
+    finished_at: datetime | None
+    tasks: list[TaskOut]
+
+
+class ActionOut(msgspec.Struct):
+    id: uuid.UUID
+    action: str
+    actor_user_id: uuid.UUID | None
+    task_id: uuid.UUID | None
+    step_index: int | None
+    comment: str | None
+    created_at: datetime
+
+
+class HistoryOut(msgspec.Struct):
+    instance: InstanceOut
+    actions: list[ActionOut]
+
+
+class EscalationsOut(msgspec.Struct):
+    escalated: int

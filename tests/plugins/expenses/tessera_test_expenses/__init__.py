@@ -1,0 +1,1 @@
+"""Expenses: claims that go through approval (imports only tessera.plugin)."""
