@@ -83,6 +83,8 @@ class Settings:
     #: An endpoint is paused after this many failed attempts in a row.
     webhook_pause_after: int = 15
     webhook_timeout_seconds: int = 10
+    #: How often overdue approval steps are looked for (and escalated).
+    workflow_escalation_seconds: int = 60
     #: Email notifications are gathered and sent at most once per this many seconds per member.
     notification_digest_seconds: int = 300
 
@@ -162,6 +164,9 @@ class Settings:
             webhooks_allow_http=reader.get("WEBHOOKS_ALLOW_HTTP", _bool, False),
             webhook_pause_after=reader.get("WEBHOOK_PAUSE_AFTER", _int_between(1, 10_000), 15),
             webhook_timeout_seconds=reader.get("WEBHOOK_TIMEOUT_SECONDS", _int_between(1, 120), 10),
+            workflow_escalation_seconds=reader.get(
+                "WORKFLOW_ESCALATION_SECONDS", _int_between(1, 86_400), 60
+            ),
             notification_digest_seconds=reader.get(
                 "NOTIFICATION_DIGEST_SECONDS", _int_between(1, 86_400), 300
             ),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from tessera.events.relay import Planner
@@ -16,6 +17,7 @@ from tessera.notifications import service as notifications
 from tessera.settings import Settings
 from tessera.webhooks.delivery import PAUSED as WEBHOOK_PAUSED
 from tessera.webhooks.planner import WebhookPlanner
+from tessera.workflow import service as workflow
 
 
 def core_planners(settings: Settings, actors: Actors) -> tuple[Planner, ...]:
@@ -31,6 +33,18 @@ def core_declarations(settings: Settings) -> Sequence[EventHandler | BackgroundJ
             partial(notification_digest, public_url=settings.public_url),
         ),
         EventHandler(DEAD_LETTERED, tell_admins_of_dead_letter, name="tell_admins_of_dead_letter"),
+        Schedule(
+            "tessera.workflow.escalations",
+            timedelta(seconds=settings.workflow_escalation_seconds),
+            escalate_overdue_tasks,
+        ),
+        EventHandler(APPROVAL_REQUESTED, tell_approver, name="tell_approver"),
+        *(
+            EventHandler(
+                f"tessera.approval.{outcome}", tell_requester, name=f"tell_requester_{outcome}"
+            )
+            for outcome in APPROVAL_OUTCOMES
+        ),
         EventHandler(
             WEBHOOK_PAUSED, tell_admins_of_paused_webhook, name="tell_admins_of_paused_webhook"
         ),
@@ -64,4 +78,39 @@ async def tell_admins_of_paused_webhook(event: Event, ctx: HandlerContext) -> No
         f"Webhook paused: {payload['url']}",
         body=f"{payload['reason']}. Deliveries resume when you switch the endpoint on again.",
         link=f"/admin/webhooks/{payload['endpoint_id']}",
+    )
+
+
+APPROVAL_REQUESTED = "tessera.approval.requested"
+#: What the requester of an approval is told about.
+APPROVAL_OUTCOMES = ("approved", "rejected", "returned")
+
+
+async def escalate_overdue_tasks(ctx: HandlerContext) -> None:
+    await workflow.escalate_overdue(ctx.db, ctx.tenant_id, datetime.now(UTC))
+
+
+async def tell_approver(event: Event, ctx: HandlerContext) -> None:
+    payload = event.payload
+    await notifications.notify(
+        ctx.db,
+        ctx.tenant_id,
+        [uuid.UUID(str(payload["assignee_user_id"]))],
+        "tessera.approval_requested",
+        f"Approval requested: {payload['record_type']} ({payload['step_name']})",
+        link=f"/approvals/{payload['instance_id']}",
+    )
+
+
+async def tell_requester(event: Event, ctx: HandlerContext) -> None:
+    payload = event.payload
+    outcome = event.type.rsplit(".", 1)[1]
+    await notifications.notify(
+        ctx.db,
+        ctx.tenant_id,
+        [uuid.UUID(str(payload["requester_user_id"]))],
+        "tessera.approval_decided",
+        f"Your {payload['record_type']} request was {outcome}",
+        body=str(payload.get("comment") or ""),
+        link=f"/approvals/{payload['instance_id']}",
     )
