@@ -102,7 +102,11 @@ async def seed(owner_url: str) -> list[tuple[uuid.UUID, uuid.UUID]]:
     return seeded
 
 
-async def emit(conn: asyncpg.Connection, tenant: tuple[uuid.UUID, uuid.UUID], count: int) -> None:
+async def emit(
+    conn: asyncpg.Connection | asyncpg.pool.PoolConnectionProxy,
+    tenant: tuple[uuid.UUID, uuid.UUID],
+    count: int,
+) -> None:
     """``count`` events of one tenant, committed in one transaction (as a request would)."""
     tenant_id, note_id = tenant
     payload = f'{{"note_id": "{note_id}", "title": "n"}}'
@@ -116,6 +120,11 @@ async def emit(conn: asyncpg.Connection, tenant: tuple[uuid.UUID, uuid.UUID], co
             payload,
             count,
         )
+
+
+async def produce(pool: asyncpg.Pool, tenant: tuple[uuid.UUID, uuid.UUID], count: int) -> None:
+    async with pool.acquire() as conn:
+        await emit(conn, tenant, count)
 
 
 class Processes:
@@ -209,28 +218,27 @@ async def steady(
 ) -> tuple[float, float, float, int]:
     observer = await observe(owner_url, admin_url)
     tenants = await seed(owner_url)
-    producers = [await asyncpg.connect(plain_url(owner_url)) for _ in range(4)]
+    producers = await asyncpg.create_pool(plain_url(owner_url), min_size=8, max_size=8)
     try:
         processes = Processes(owner_url, broker_url, args.processes, args.threads)
         processes.start()
         try:
             await asyncio.sleep(4)  # the processes boot; their start-up is not the latency
-            tick, per_transaction = 0.02, 5
-            transactions_per_tick = max(1, round(args.rate * tick / per_transaction))
-            sent, started = 0, time.monotonic()
-            while time.monotonic() - started < args.seconds:
-                begun = time.monotonic()
-                batch = [
-                    emit(
-                        producers[i % len(producers)],
-                        tenants[(sent // per_transaction + i) % len(tenants)],
-                        per_transaction,
+            tick, per_transaction = 0.01, 5
+            sent, started, turn = 0, time.monotonic(), 0
+            while (elapsed := time.monotonic() - started) < args.seconds:
+                # Keep up with the rate by the clock (a token bucket), not by counting ticks.
+                due = int(args.rate * elapsed) - sent
+                transactions = due // per_transaction
+                await asyncio.gather(
+                    *(
+                        produce(producers, tenants[(turn + i) % len(tenants)], per_transaction)
+                        for i in range(transactions)
                     )
-                    for i in range(transactions_per_tick)
-                ]
-                await asyncio.gather(*batch)
-                sent += transactions_per_tick * per_transaction
-                await asyncio.sleep(max(0.0, tick - (time.monotonic() - begun)))
+                )
+                turn += transactions
+                sent += transactions * per_transaction
+                await asyncio.sleep(tick)
             offered = sent / (time.monotonic() - started)
             await wait_for(observer, sent, limit=300)
         finally:
@@ -244,8 +252,7 @@ async def steady(
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
         return offered, p50, p99, sent
     finally:
-        for producer in producers:
-            await producer.close()
+        await producers.close()
         await observer.close()
 
 

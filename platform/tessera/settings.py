@@ -74,6 +74,9 @@ class Settings:
     event_max_backoff_ms: int = 300_000
     #: A worker silent for this long is presumed dead and its messages are handed to others.
     worker_heartbeat_seconds: int = 60
+    #: The relay lets a burst of events gather this long before sending: bigger batches, far
+    #: fewer transactions in the workers, for a little latency.
+    relay_linger_ms: int = 100
     #: Relayed events and completed-delivery records are kept this many days.
     event_retention_days: int = 7
     #: Webhooks may go to loopback, private and link-local addresses (tests, closed networks).
@@ -157,6 +160,7 @@ class Settings:
             worker_heartbeat_seconds=reader.get(
                 "WORKER_HEARTBEAT_SECONDS", _int_between(2, 3600), 60
             ),
+            relay_linger_ms=reader.get("RELAY_LINGER_MS", _int_between(0, 5000), 100),
             event_retention_days=reader.get("EVENT_RETENTION_DAYS", _int_between(1, 3650), 7),
             webhooks_allow_private_addresses=reader.get(
                 "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", _bool, False

@@ -64,6 +64,7 @@ class Relay:
         planners: Sequence[Planner] = (),
         batch_size: int = 500,
         sweep_seconds: float = 2.0,
+        linger_seconds: float = 0.1,
     ) -> None:
         self._connect = connect
         self._actors = actors
@@ -71,6 +72,7 @@ class Relay:
         self._planners = planners
         self._batch_size = batch_size
         self._sweep_seconds = sweep_seconds
+        self._linger_seconds = linger_seconds
         self._wake = asyncio.Event()
         self._sender = sender_for(actors.broker)
 
@@ -102,6 +104,10 @@ class Relay:
                 continue
             if relayed < self._batch_size:
                 await pause(stop, self._sweep_seconds, self._wake)
+                # Let a burst gather for a moment: bigger batches make far fewer transactions
+                # in the workers (see TESSERA_RELAY_LINGER_MS).
+                if self._linger_seconds:
+                    await pause(stop, self._linger_seconds)
         for c in (conn, listener):
             if c is not None and not c.is_closed():
                 await c.close()
@@ -127,9 +133,9 @@ class Relay:
         tenants = list({row["tenant_id"] for row in rows})
         enabled = {(r["tenant_id"], r["module"]) for r in await conn.fetch(_ENABLED, tenants)}
         messages: list[dramatiq.Message[Any]] = []
-        # One message per (tenant, handler) carries up to a batch of events, in outbox order:
-        # under load a worker handles many in one transaction; alone, an event goes at once.
-        batches: dict[tuple[uuid.UUID, str], list[dict[str, Any]]] = defaultdict(list)
+        # One message per handler carries up to a batch of events, in outbox order: under load
+        # a worker handles many at once (a transaction per tenant); alone, an event goes at once.
+        batches: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
             tenant_id: uuid.UUID = row["tenant_id"]
             if row["type"] == JOB_REQUESTED and row["retry_handler"] is None:
@@ -147,9 +153,12 @@ class Relay:
                     owned.always_on or (tenant_id, owned.owner) in enabled
                 ):
                     continue  # the module is off for this tenant: its handlers never hear of it
-                batches[(tenant_id, key)].append(event_as_message(dict(row)))
-        for (tenant_id, key), events in batches.items():
+                batches[key].append(event_as_message(dict(row)))
+        for key, events in batches.items():
+            # Grouped by tenant (each tenant's events stay in order): a chunk then spans few
+            # tenants, and the worker opens a transaction per tenant in it.
+            events.sort(key=lambda event: event["tenant_id"])
             for start in range(0, len(events), EVENTS_PER_MESSAGE):
                 chunk = events[start : start + EVENTS_PER_MESSAGE]
-                messages.append(self._actors.events_message(tenant_id, chunk, key))
+                messages.append(self._actors.events_message(chunk, key))
         return messages

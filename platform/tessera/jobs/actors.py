@@ -33,9 +33,10 @@ class Actors:
     deliver_webhook: dramatiq.Actor[Any, Any]
 
     def events_message(
-        self, tenant_id: uuid.UUID, events: Sequence[Mapping[str, Any]], handler: str
+        self, events: Sequence[Mapping[str, Any]], handler: str
     ) -> dramatiq.Message[Any]:
-        return self.deliver_events.message(str(tenant_id), [dict(e) for e in events], handler)
+        """Events (of any tenants) for one handler: each tenant's in a transaction of its own."""
+        return self.deliver_events.message(handler, [dict(e) for e in events])
 
     def job_message(self, tenant_id: uuid.UUID, job_id: uuid.UUID) -> dramatiq.Message[Any]:
         return self.run_job.message(str(tenant_id), str(job_id))
@@ -54,6 +55,7 @@ class Actors:
 def event_as_message(row: Mapping[str, Any]) -> dict[str, Any]:
     """An outbox row as the message carries it."""
     return {
+        "tenant_id": str(row["tenant_id"]),
         "id": str(row["id"]),
         "type": row["type"],
         "payload": row["payload"],
@@ -62,11 +64,11 @@ def event_as_message(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def event_from_message(tenant_id: str, data: Mapping[str, Any], handler: str) -> Event:
+def event_from_message(data: Mapping[str, Any], handler: str) -> Event:
     return Event(
         id=uuid.UUID(data["id"]),
         type=data["type"],
-        tenant_id=uuid.UUID(tenant_id),
+        tenant_id=uuid.UUID(data["tenant_id"]),
         payload=data["payload"],
         occurred_at=datetime.fromisoformat(data["occurred_at"]),
         actor_user_id=uuid.UUID(data["actor_user_id"]) if data["actor_user_id"] else None,
@@ -97,13 +99,10 @@ def declare_actors(broker: dramatiq.Broker, settings: Settings, runner: RunnerFa
         "time_limit": 6 * 3600 * 1000,
     }
 
-    async def deliver_events(tenant_id: str, events: list[dict[str, Any]], handler: str) -> None:
+    async def deliver_events(handler: str, events: list[dict[str, Any]]) -> None:
         last = _last_attempt(settings.event_max_retries)
         await (await runner()).deliver(
-            uuid.UUID(tenant_id),
-            [event_from_message(tenant_id, event, handler) for event in events],
-            handler,
-            last_attempt=last,
+            [event_from_message(event, handler) for event in events], handler, last_attempt=last
         )
 
     async def run_job(tenant_id: str, job_id: str) -> None:

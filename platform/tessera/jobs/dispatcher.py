@@ -44,7 +44,13 @@ class Dispatcher:
     ) -> None:
         self.settings = settings
         self._url = plain_url(dispatch_database_url(settings))
-        self.relay = Relay(self.connect, actors, catalog, planners=planners)
+        self.relay = Relay(
+            self.connect,
+            actors,
+            catalog,
+            planners=planners,
+            linger_seconds=settings.relay_linger_ms / 1000,
+        )
         self.scheduler = Scheduler(self.connect, actors, catalog)
 
     async def connect(self) -> asyncpg.Connection:

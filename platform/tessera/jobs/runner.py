@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -79,31 +80,30 @@ class Runner:
     # --- events ------------------------------------------------------------------------
 
     async def deliver(
-        self,
-        tenant_id: uuid.UUID,
-        events: Sequence[Event],
-        handler_key: str,
-        *,
-        last_attempt: bool,
+        self, events: Sequence[Event], handler_key: str, *, last_attempt: bool
     ) -> None:
-        """Hand ``events`` (of one tenant) to one handler, each once.
+        """Hand ``events`` to one handler, each once.
 
-        A batch runs in one transaction; if that fails, each event gets a transaction of its
-        own, so one bad event neither blocks nor repeats the others. Events still failing are
-        retried with the message (the done ones are then skipped), or dead-lettered on the last
-        attempt.
+        Each tenant's events run in one transaction of that tenant; if it fails, each event
+        gets a transaction of its own, so one bad event neither blocks nor repeats the others.
+        Events still failing are retried with the message (the done ones are then skipped), or
+        dead-lettered on the last attempt.
         """
         owned = self.catalog.handlers.get(handler_key)
-        try:
-            if owned is None:
-                raise LookupError(f"no handler {handler_key!r} is installed in this worker")
-            await self._deliver_together(tenant_id, events, handler_key, owned)
-            return
-        except Exception as exc:
-            if owned is None or len(events) == 1:
-                failures = [(event, exc) for event in events]
-            else:
-                failures = await self._deliver_each(tenant_id, events, handler_key, owned)
+        by_tenant: dict[uuid.UUID, list[Event]] = defaultdict(list)
+        for event in events:
+            by_tenant[event.tenant_id].append(event)
+        failures: list[tuple[Event, Exception]] = []
+        for tenant_id, batch in by_tenant.items():
+            try:
+                if owned is None:
+                    raise LookupError(f"no handler {handler_key!r} is installed in this worker")
+                await self._deliver_together(tenant_id, batch, handler_key, owned)
+            except Exception as exc:
+                if owned is None or len(batch) == 1:
+                    failures.extend((event, exc) for event in batch)
+                else:
+                    failures.extend(await self._deliver_each(tenant_id, batch, handler_key, owned))
         if not failures:
             return
         if not last_attempt:
@@ -114,7 +114,7 @@ class Runner:
                 "event delivery failed for good",
                 extra={"event_id": str(failed.id), "handler": handler_key, "error": repr(error)},
             )
-            await self._dead_letter(tenant_id, failed, handler_key, error)
+            await self._dead_letter(failed.tenant_id, failed, handler_key, error)
 
     async def _deliver_each(
         self,
