@@ -65,6 +65,21 @@ class DevServer:
         self._log.close()
 
 
+def processes_using(data_dir: Path) -> list[int]:
+    """Processes still running with ``data_dir`` as their Tessera data directory."""
+    marker = f"TESSERA_DATA_DIR={data_dir}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
 @pytest.fixture
 def dev_servers(tmp_path: Path) -> Iterator[list[DevServer]]:
     started: list[DevServer] = []
@@ -121,13 +136,27 @@ def test_dev_server_signup_login_token_logout(dev_servers: list[DevServer], tmp_
         me = script.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
         assert me.status_code == 200, me.text
         assert me.json()["auth"] == "token" and me.json()["tenant"]["slug"] == slug
+        # The worker and the scheduler run beside the server: a background job finishes.
+        bearer = {"Authorization": f"Bearer {secret}"}
+        enabled = script.post("/api/v1/modules/notes/enable", headers=bearer)
+        assert enabled.status_code == 200, enabled.text
+        started = script.post("/api/v1/notes/notes/recount", headers=bearer)
+        assert started.status_code == 202, started.text
+        job_url = f"/api/v1/jobs/{started.json()['job_id']}"
+        deadline = time.monotonic() + 60
+        while (job := script.get(job_url, headers=bearer).json())["status"] != "succeeded":
+            assert time.monotonic() < deadline, f"the job did not run: {job}"
+            time.sleep(0.2)
+        assert job["result"] == {"notes": 1}
 
     # The verification mail was kept for the developer to click.
     mail = httpx.get(f"{url}/api/v1/dev/mail").json()
     assert any(m["to"] == email and "verify-email?token=" in m["link"] for m in mail)
 
-    # Ctrl-C stops the server and the embedded PostgreSQL with it; the data stays.
+    # Ctrl-C stops the server, its worker and scheduler, and the embedded PostgreSQL; the data
+    # stays.
     assert first.interrupt() == 0
+    assert processes_using(data_dir) == []
     assert (data_dir / "pg" / "PG_VERSION").exists()
     assert not (data_dir / "pg" / "postmaster.pid").exists()
 

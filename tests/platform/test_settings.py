@@ -57,6 +57,11 @@ def test_values_are_read_and_typed(tmp_path: Path) -> None:
         ({"TESSERA_COOKIE_SECURE": "maybe"}, "TESSERA_COOKIE_SECURE is malformed"),
         ({"TESSERA_SECRET_KEY": "short"}, "TESSERA_SECRET_KEY is malformed: expected at least 32"),
         ({"TESSERA_APP_DB_ROLE": "x; drop"}, "TESSERA_APP_DB_ROLE is malformed"),
+        ({"TESSERA_BROKER_URL": "kafka://x"}, "TESSERA_BROKER_URL is malformed: expected a"),
+        ({"TESSERA_QUEUE_PREFIX": "a b"}, "TESSERA_QUEUE_PREFIX is malformed"),
+        ({"TESSERA_EVENT_MAX_RETRIES": "-1"}, "TESSERA_EVENT_MAX_RETRIES is malformed"),
+        ({"TESSERA_WEBHOOKS_ALLOW_HTTP": "sure"}, "TESSERA_WEBHOOKS_ALLOW_HTTP is malformed"),
+        ({"TESSERA_RELAY_LINGER_MS": "9999"}, "TESSERA_RELAY_LINGER_MS is malformed"),
         (
             {"TESSERA_ENV": "production", "TESSERA_DATABASE_URL": "postgresql://a@b/c"},
             "TESSERA_SECRET_KEY is required when TESSERA_ENV=production",
