@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import msgspec
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
@@ -26,17 +27,7 @@ MANAGE = "events.dead_letter.manage"
 
 
 def letter_out(letter: DeadLetter) -> DeadLetterOut:
-    return DeadLetterOut(
-        id=letter.id,
-        event_id=letter.event_id,
-        event_type=letter.event_type,
-        handler=letter.handler,
-        payload=letter.payload,
-        occurred_at=letter.occurred_at,
-        failed_at=letter.failed_at,
-        attempts=letter.attempts,
-        error=letter.error,
-    )
+    return msgspec.convert(letter, DeadLetterOut, from_attributes=True)
 
 
 class DeadLetterController(Controller):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
@@ -33,15 +34,7 @@ UnreadOnly = Annotated[bool, QueryParameter(description="Only notifications not 
 
 
 def notification_out(item: Notification) -> NotificationOut:
-    return NotificationOut(
-        id=item.id,
-        type=item.type,
-        title=item.title,
-        body=item.body,
-        link=item.link,
-        created_at=item.created_at,
-        read_at=item.read_at,
-    )
+    return msgspec.convert(item, NotificationOut, from_attributes=True)
 
 
 class NotificationController(Controller):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import msgspec
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -33,31 +34,11 @@ MANAGE = "webhooks.endpoint.manage"
 
 
 def endpoint_out(endpoint: WebhookEndpoint) -> EndpointOut:
-    return EndpointOut(
-        id=endpoint.id,
-        url=endpoint.url,
-        event_types=list(endpoint.event_types),
-        description=endpoint.description,
-        active=endpoint.active,
-        paused_at=endpoint.paused_at,
-        pause_reason=endpoint.pause_reason,
-        consecutive_failures=endpoint.consecutive_failures,
-        created_at=endpoint.created_at,
-    )
+    return msgspec.convert(endpoint, EndpointOut, from_attributes=True)
 
 
 def delivery_out(item: WebhookDelivery) -> DeliveryOut:
-    return DeliveryOut(
-        id=item.id,
-        event_id=item.event_id,
-        event_type=item.event_type,
-        attempt=item.attempt,
-        status=item.status,
-        response_code=item.response_code,
-        latency_ms=item.latency_ms,
-        error=item.error,
-        created_at=item.created_at,
-    )
+    return msgspec.convert(item, DeliveryOut, from_attributes=True)
 
 
 class WebhookController(Controller):
