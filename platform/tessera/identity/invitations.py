@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, select
 
 from tessera.db.tenant_context import set_tenant
 from tessera.errors import Conflict, Forbidden, Gone, Invalid, NotFound, Unauthenticated
+from tessera.events import service as events
 from tessera.identity.models import Invitation, Membership, User
 from tessera.identity.service import (
     Actor,
@@ -66,6 +67,12 @@ async def invite(uow: UnitOfWork, actor: Actor, *, email: str, role: str) -> Inv
     )
     uow.db.add(invitation)
     await uow.db.flush()
+    await events.emit(
+        uow.db,
+        tenant_id,
+        "tessera.member.invited",
+        {"invitation_id": invitation.id, "email": email, "role": role},
+    )
     tenant = await tenants.get(uow.db, tenant_id)
     assert tenant is not None
     token = uow.signer.issue(
@@ -151,6 +158,12 @@ async def accept(
     act_as(uow, user.id)
     membership = await add_membership(uow.db, tenant_id, user.id, check_role(invitation.role))
     invitation.accepted_at = datetime.now(UTC)
+    await events.emit(
+        uow.db,
+        tenant_id,
+        "tessera.member.joined",
+        {"membership_id": membership.id, "user_id": user.id, "role": membership.role},
+    )
     grant = await start_session(uow, user.id, tenant_id)
     tenant = await tenants.get(uow.db, tenant_id)
     assert tenant is not None

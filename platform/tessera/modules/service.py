@@ -11,6 +11,7 @@ from sqlalchemy import ScalarSelect, Table, func, select, text
 
 from tessera.audit import capture as audit
 from tessera.errors import Conflict, Invalid, NotFound
+from tessera.events import service as events
 from tessera.modules.models import TenantModule
 from tessera.modules.registry import LoadedPlugin, PluginRegistry
 from tessera.plugin.context import ModuleContext
@@ -109,6 +110,7 @@ async def enable(
     audit.record(
         uow.db.sync_session, tenant_id, "module_enabled", record_type="module", record_id=name
     )
+    await events.emit(uow.db, tenant_id, "tessera.module.enabled", {"module": name})
     return [*newly, name]
 
 
@@ -141,6 +143,7 @@ async def disable(
     audit.record(
         uow.db.sync_session, tenant_id, "module_disabled", record_type="module", record_id=name
     )
+    await events.emit(uow.db, tenant_id, "tessera.module.disabled", {"module": name})
 
 
 async def purge(
