@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.audit import capture as audit
 from tessera.db.engine import Database
+from tessera.db.ids import uuid7
 from tessera.db.tenant_context import set_tenant
 from tessera.events import service as events
 from tessera.events.models import DeadLetter, EventDelivery
@@ -49,10 +50,16 @@ _RUN_AND_ENABLED = text(
 DEAD_LETTERED = "tessera.event.dead_lettered"
 
 
+class JobBusy(Exception):
+    """The job is held by another worker; its message is retried later."""
+
+
 class DeliveryFailed(Exception):
     """Some events of a message failed; the message is retried (done events are skipped)."""
 
 
+_TAKE_JOB = text("SELECT pg_try_advisory_lock(hashtext('tessera.job'), hashtext(:job))")
+_RELEASE_JOB = text("SELECT pg_advisory_unlock(hashtext('tessera.job'), hashtext(:job))")
 #: Error texts kept with a dead letter or a failed job are cut to this length.
 MAX_ERROR = 2000
 
@@ -184,7 +191,7 @@ class Runner:
         async with self.tenant_transaction(tenant_id, event.delivery_key) as db:
             values = {
                 "tenant_id": tenant_id,
-                "id": uuid.uuid4(),
+                "id": uuid7(),
                 "event_id": event.id,
                 "event_type": event.type,
                 "handler": handler_key,
@@ -256,13 +263,35 @@ class Runner:
     # --- long jobs ---------------------------------------------------------------------
 
     async def run_job(self, tenant_id: uuid.UUID, job_id: uuid.UUID, *, last_attempt: bool) -> None:
+        """Run a job, unless another worker is running it right now.
+
+        A session advisory lock on a connection of its own marks the job as taken for as long
+        as it runs; if the worker dies, PostgreSQL drops the lock with the connection and the
+        redelivered message runs the job again from the start.
+        """
+        async with self.database.engine.connect() as lock:
+            taken = await lock.scalar(_TAKE_JOB, {"job": str(job_id)})
+            await lock.commit()
+            if not taken:
+                # Most likely a duplicate message of a job running elsewhere: look again later
+                # (by then it is finished, and this message ends quietly).
+                if last_attempt:
+                    return
+                raise JobBusy(f"job {job_id} is running in another worker")
+            try:
+                await self._run_job(tenant_id, job_id, last_attempt=last_attempt)
+            finally:
+                await lock.execute(_RELEASE_JOB, {"job": str(job_id)})
+                await lock.commit()
+
+    async def _run_job(
+        self, tenant_id: uuid.UUID, job_id: uuid.UUID, *, last_attempt: bool
+    ) -> None:
         acting_as = f"job:{job_id}"
         async with self.tenant_transaction(tenant_id, acting_as) as db:
-            job = await db.scalar(
-                select(Job).where(Job.id == job_id).with_for_update(skip_locked=True)
-            )
+            job = await db.scalar(select(Job).where(Job.id == job_id).with_for_update())
             if job is None or job.status in ("succeeded", "failed"):
-                return  # finished already, or another worker holds it right now
+                return  # finished already
             owned = self.catalog.jobs.get(job.kind)
             job.status, job.attempts, job.started_at = (
                 "running",

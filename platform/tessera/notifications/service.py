@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.db.ids import uuid7
 from tessera.errors import Invalid, NotFound
 from tessera.identity.members import member_contacts
 from tessera.mail.service import MailQueue, Message
@@ -157,7 +158,7 @@ async def set_preference(
 ) -> None:
     check_type(kind)
     statement = insert(NotificationPreference).values(
-        tenant_id=tenant_id, id=uuid.uuid4(), user_id=user_id, type=kind, in_app=in_app, email=email
+        tenant_id=tenant_id, id=uuid7(), user_id=user_id, type=kind, in_app=in_app, email=email
     )
     await db.execute(
         statement.on_conflict_do_update(
