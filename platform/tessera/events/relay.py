@@ -1,4 +1,7 @@
-"""The relay: hands committed outbox rows to the broker, one message per (event, handler).
+"""The relay: hands committed outbox rows to the broker, as delivery messages per handler.
+
+A message carries up to a batch of events for one handler, grouped by tenant (each tenant's in
+outbox order); the worker handles each tenant's share in one transaction of that tenant.
 
 It claims pending rows with ``FOR UPDATE SKIP LOCKED`` (so several relays share the work),
 sends their messages, and commits the claim only after the broker has them all. If the broker
