@@ -62,7 +62,8 @@ class Session(PlatformModel):
     )
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
+    #: Indexed for the dispatcher's hourly purge of expired sessions.
+    expires_at: Mapped[datetime] = mapped_column(index=True)
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(400))
 

@@ -30,7 +30,32 @@ _PURGE_DELIVERIES = (
     "DELETE FROM event_delivery WHERE completed_at < now() - make_interval(days => $1)"
 )
 _PURGE_RUNS = "DELETE FROM job_run WHERE completed_at < now() - make_interval(days => $1)"
+_PURGE_SESSIONS = "DELETE FROM identity_session WHERE expires_at < now()"
+# A spent link token only needs remembering until the token itself expires.
+_PURGE_USED_TOKENS = "DELETE FROM identity_used_token WHERE expires_at < now()"
+_PURGE_THROTTLES = (
+    "DELETE FROM identity_login_throttle"
+    " WHERE window_started_at < now() - make_interval(secs => $1)"
+)
 UPKEEP_SECONDS = 3600.0
+
+
+async def purge_expired(conn: asyncpg.Connection, settings: Settings) -> dict[str, int]:
+    """Delete what nobody needs any more; how many rows, per table."""
+    days = settings.event_retention_days
+    statements: dict[str, tuple[str, *tuple[object, ...]]] = {
+        "event_outbox": (_PURGE_OUTBOX, days),
+        "event_delivery": (_PURGE_DELIVERIES, days),
+        "job_run": (_PURGE_RUNS, days),
+        "identity_session": (_PURGE_SESSIONS,),
+        "identity_used_token": (_PURGE_USED_TOKENS,),
+        "identity_login_throttle": (_PURGE_THROTTLES, float(settings.login_window_seconds)),
+    }
+    removed = {}
+    for table, (statement, *arguments) in statements.items():
+        status = await conn.execute(statement, *arguments)
+        removed[table] = int(status.rsplit(" ", 1)[1])
+    return removed
 
 
 class Dispatcher:
@@ -68,18 +93,18 @@ class Dispatcher:
         logger.info("dispatcher stopped")
 
     async def _upkeep(self, stop: asyncio.Event) -> None:
-        """Forget relayed events and done-records past the retention (the dedup window)."""
+        """Hourly: relayed events and done-records past the retention (the dedup window),
+        expired sessions, spent link tokens and stale log-in counters."""
         while not stop.is_set():
             try:
                 conn = await self.connect()
                 try:
-                    days = self.settings.event_retention_days
-                    for statement in (_PURGE_OUTBOX, _PURGE_DELIVERIES, _PURGE_RUNS):
-                        await conn.execute(statement, days)
+                    removed = await purge_expired(conn, self.settings)
                 finally:
                     await conn.close()
+                logger.info("upkeep done", extra={"removed": removed})
             except Exception:
-                logger.exception("event upkeep failed; will try again")
+                logger.exception("upkeep failed; will try again")
             await pause(stop, UPKEEP_SECONDS)
 
 
