@@ -115,7 +115,7 @@ def declare_actors(broker: dramatiq.Broker, settings: Settings, runner: RunnerFa
     async def deliver_webhook(tenant_id: str, endpoint_id: str, event: dict[str, Any]) -> None:
         message = CurrentMessage.get_current_message()
         attempt = 1 + (int(message.options.get("retries", 0)) if message is not None else 0)
-        await (await runner()).deliver_webhook(
+        await (await runner()).webhooks.deliver(
             uuid.UUID(tenant_id),
             uuid.UUID(endpoint_id),
             event,

@@ -220,21 +220,6 @@ class Runner:
                 {"event_id": event.id, "event_type": event.type, "handler": handler_key},
             )
 
-    # --- webhooks ----------------------------------------------------------------------
-
-    async def deliver_webhook(
-        self,
-        tenant_id: uuid.UUID,
-        endpoint_id: uuid.UUID,
-        event: Mapping[str, Any],
-        *,
-        attempt: int,
-        last_attempt: bool,
-    ) -> None:
-        await self.webhooks.deliver(
-            tenant_id, endpoint_id, event, attempt=attempt, last_attempt=last_attempt
-        )
-
     # --- scheduled runs ----------------------------------------------------------------
 
     async def run_schedule(self, tenant_id: uuid.UUID, name: str, period: int) -> None:
