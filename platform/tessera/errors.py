@@ -7,6 +7,7 @@ Each carries a stable ``code`` (part of the problem ``type``), a human ``detail`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,10 +21,18 @@ class DomainError(Exception):
     code: str = "bad-request"
     title: str = "Bad request"
 
-    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.headers = headers or {}
+        #: Extra members of the problem document (RFC 9457 §3.2), e.g. the records in conflict.
+        self.extensions = extensions or {}
 
 
 class Invalid(DomainError):

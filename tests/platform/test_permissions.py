@@ -396,6 +396,30 @@ RECORD_TYPE_PERMISSIONS = {
 }
 
 
+async def _crm(s: Scene, kind: str, body: dict[str, Any]) -> str:
+    made = await s.actor.post(f"/api/v1/crm/{kind}", json={**body, "allow_duplicate": True})
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+async def _account(s: Scene) -> Request:
+    return f"/api/v1/crm/accounts/{await _crm(s, 'accounts', {'name': 'Acme'})}", None
+
+
+async def _account_patch(s: Scene) -> Request:
+    path, _ = await _account(s)
+    return path, {"notes": "changed"}
+
+
+async def _contact(s: Scene) -> Request:
+    return f"/api/v1/crm/contacts/{await _crm(s, 'contacts', {'last_name': 'Lovelace'})}", None
+
+
+async def _contact_patch(s: Scene) -> Request:
+    path, _ = await _contact(s)
+    return path, {"title": "Countess"}
+
+
 async def _switch(s: Scene) -> Request:
     return "/api/v1/me/tenant", {"tenant": s.owner.slug}
 
@@ -440,6 +464,24 @@ CASES: list[tuple[str, str, Build]] = [
     ("POST", "/api/v1/notes/notes/recount", fixed("/api/v1/notes/notes/recount")),
     ("POST", "/api/v1/notes/notes/{note_id:uuid}/share", _note_share),
     ("GET", "/api/v1/pins", _pins),
+    ("GET", "/api/v1/crm/accounts", fixed("/api/v1/crm/accounts")),
+    (
+        "POST",
+        "/api/v1/crm/accounts",
+        fixed("/api/v1/crm/accounts", {"name": "Matrix", "allow_duplicate": True}),
+    ),
+    ("GET", "/api/v1/crm/accounts/{account_id:uuid}", _account),
+    ("PATCH", "/api/v1/crm/accounts/{account_id:uuid}", _account_patch),
+    ("DELETE", "/api/v1/crm/accounts/{account_id:uuid}", _account),
+    ("GET", "/api/v1/crm/contacts", fixed("/api/v1/crm/contacts")),
+    (
+        "POST",
+        "/api/v1/crm/contacts",
+        fixed("/api/v1/crm/contacts", {"last_name": "Matrix", "allow_duplicate": True}),
+    ),
+    ("GET", "/api/v1/crm/contacts/{contact_id:uuid}", _contact),
+    ("PATCH", "/api/v1/crm/contacts/{contact_id:uuid}", _contact_patch),
+    ("DELETE", "/api/v1/crm/contacts/{contact_id:uuid}", _contact),
     ("GET", "/api/v1/events/dead-letters", fixed("/api/v1/events/dead-letters")),
     ("GET", "/api/v1/events/dead-letters/{letter_id:uuid}", _letter),
     ("POST", "/api/v1/events/dead-letters/{letter_id:uuid}/retry", _letter_retry),
@@ -535,6 +577,8 @@ async def _scene(
     owner = await sign_up(owner_client)
     await owner.post("/api/v1/modules/notes/enable")
     await owner.post("/api/v1/modules/expenses/enable")
+    crm = await owner.post("/api/v1/modules/crm/enable")
+    assert crm.status_code == 200, crm.text
     if role == "owner":
         actor = owner
     else:
@@ -603,6 +647,7 @@ async def test_another_tenants_ids_are_not_found(
         owner_a = await sign_up(client_a)
         await owner_a.post("/api/v1/modules/notes/enable")
         await owner_a.post("/api/v1/modules/expenses/enable")
+        await owner_a.post("/api/v1/modules/crm/enable")
         scene_b = await _scene(live_server, "owner", client_b, client_b2)
         build = next(b for m, p, b in CASES if (m, p) == (method, path))
         url, body = await build(scene_b)

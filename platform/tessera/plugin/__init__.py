@@ -42,6 +42,7 @@ from tessera.plugin.manifest import (
 from tessera.workflow.types import Approvable, Step, WorkflowTemplate
 
 if TYPE_CHECKING:
+    from tessera.identity.directory import is_member
     from tessera.identity.record_rules import visible_to
     from tessera.identity.service import Actor
     from tessera.jobs.service import start_job
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Actor": "tessera.identity.service",
     "start_job": "tessera.jobs.service",
+    "is_member": "tessera.identity.directory",
     "notify": "tessera.notifications.service",
     "UnitOfWork": "tessera.unit_of_work",
     "Member": "tessera.web.context",
@@ -132,6 +134,7 @@ __all__ = [
     "enable_tenant_rls",
     "grant_runtime",
     "hookimpl",
+    "is_member",
     "notify",
     "page_of",
     "requires",

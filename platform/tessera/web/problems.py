@@ -58,8 +58,10 @@ def problem(
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
     instance: str | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {
+        **(extensions or {}),
         "type": _TYPE_BASE + (code or _CODES.get(status, "error")),
         "title": title or _TITLES.get(status, "Error"),
         "status": status,
@@ -86,6 +88,7 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
         errors=errors,
         headers=exc.headers,
         instance=request.url.path,
+        extensions=exc.extensions,
     )
 
 

@@ -1,0 +1,186 @@
+"""Accounts: companies the sales team works with. Mounted under /api/v1/crm/accounts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from sqlalchemy import or_, select
+
+from tessera.plugin import (
+    DEFAULT_LIMIT,
+    Actor,
+    CursorQuery,
+    LimitQuery,
+    Member,
+    NotFound,
+    Page,
+    Uow,
+    check_limit,
+    decode_cursor,
+    emit,
+    page_of,
+    requires,
+    visible_to,
+)
+from tessera_crm.models import Account
+from tessera_crm.normalize import company_key, email_key, phone_key
+from tessera_crm.records import (
+    checked_owner,
+    clean_tags,
+    owner_filter,
+    refuse_duplicates,
+    search_filter,
+)
+from tessera_crm.schemas import AccountIn, AccountOut, AccountPatch, Duplicate
+
+READ, WRITE = "crm.account.read", "crm.account.write"
+Search = Annotated[
+    str | None, QueryParameter(max_length=200, description="Part of the name, email or website")
+]
+TagFilter = Annotated[str | None, QueryParameter(max_length=50)]
+OwnerFilter = Annotated[str | None, QueryParameter(max_length=40, description="'me' or a user id")]
+
+
+def account_out(account: Account) -> AccountOut:
+    return msgspec.convert(account, AccountOut, from_attributes=True)
+
+
+async def get_account(uow: Uow, actor: Actor, account_id: uuid.UUID, permission: str) -> Account:
+    """The account, if the record rule of ``permission`` lets the actor reach it; else 404."""
+    query = select(Account).where(
+        Account.id == account_id, visible_to(actor, permission, Account.owner_id)
+    )
+    account = (await uow.db.execute(query)).scalar_one_or_none()
+    if account is None:
+        raise NotFound("No such account.")
+    return account
+
+
+async def account_duplicates(
+    uow: Uow, name: str, email: str | None, phone: str | None, *, excluding: uuid.UUID | None = None
+) -> list[Duplicate]:
+    """Accounts (of the whole tenant, whoever owns them) with the same name, email or phone."""
+    keys = {"name": company_key(name), "email": email_key(email), "phone": phone_key(phone)}
+    matches = [Account.name_key == keys["name"]]
+    if keys["email"]:
+        matches.append(Account.email_key == keys["email"])
+    if keys["phone"]:
+        matches.append(Account.phone_key == keys["phone"])
+    query = select(Account).where(or_(*matches)).order_by(Account.id).limit(20)
+    if excluding is not None:
+        query = query.where(Account.id != excluding)
+    found = []
+    for account in (await uow.db.execute(query)).scalars():
+        matched = [
+            field
+            for field, key in keys.items()
+            if key
+            and key
+            == {"name": account.name_key, "email": account.email_key, "phone": account.phone_key}[
+                field
+            ]
+        ]
+        found.append(Duplicate(account.id, account.name, matched))
+    return found
+
+
+def _set_keys(account: Account) -> None:
+    account.name_key = company_key(account.name)
+    account.email_key = email_key(account.email)
+    account.phone_key = phone_key(account.phone)
+
+
+class AccountsController(Controller):
+    path = "/accounts"
+    tags = ["crm"]
+
+    @get("/", summary="Accounts you may see", opt=requires(READ))
+    async def list_accounts(
+        self,
+        actor: Member,
+        uow: Uow,
+        q: Search = None,
+        tag: TagFilter = None,
+        owner: OwnerFilter = None,
+        limit: LimitQuery = DEFAULT_LIMIT,
+        cursor: CursorQuery = None,
+    ) -> Page[AccountOut]:
+        query = (
+            select(Account)
+            .where(visible_to(actor, READ, Account.owner_id))
+            .order_by(Account.id)
+            .limit(check_limit(limit) + 1)
+        )
+        if q:
+            query = query.where(search_filter(q, Account.name, Account.email, Account.website))
+        if tag:
+            query = query.where(Account.tags.contains([tag]))
+        query = owner_filter(query, actor, owner, Account.owner_id)
+        if (after := decode_cursor(cursor)) is not None:
+            query = query.where(Account.id > after)
+        rows = list((await uow.db.execute(query)).scalars())
+        return page_of(rows, limit, key=lambda a: a.id, render=account_out)
+
+    @post("/", status_code=HTTP_201_CREATED, summary="Create an account", opt=requires(WRITE))
+    async def create(self, data: JSONBody[AccountIn], actor: Member, uow: Uow) -> AccountOut:
+        if not data.allow_duplicate:
+            refuse_duplicates(
+                await account_duplicates(uow, data.name, data.email, data.phone), "account"
+            )
+        account = Account(
+            tenant_id=actor.tenant,
+            name=data.name.strip(),
+            website=data.website,
+            email=data.email,
+            phone=data.phone,
+            industry=data.industry,
+            address=msgspec.to_builtins(data.address) if data.address else {},
+            tags=clean_tags(data.tags),
+            notes=data.notes,
+            owner_id=await checked_owner(uow, actor, data.owner_id),
+        )
+        _set_keys(account)
+        uow.db.add(account)
+        await uow.db.flush()
+        await uow.db.refresh(account)
+        await emit(uow.db, actor.tenant, "crm.account.created", {"account_id": account.id})
+        return account_out(account)
+
+    @get("/{account_id:uuid}", summary="One account", opt=requires(READ))
+    async def get_one(self, account_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> AccountOut:
+        return account_out(await get_account(uow, actor, account_id, READ))
+
+    @patch("/{account_id:uuid}", summary="Change an account", opt=requires(WRITE))
+    async def change(
+        self, account_id: FromPath[uuid.UUID], data: JSONBody[AccountPatch], actor: Member, uow: Uow
+    ) -> AccountOut:
+        account = await get_account(uow, actor, account_id, WRITE)
+        for field in ("name", "website", "email", "phone", "industry", "notes"):
+            value = getattr(data, field)
+            if value is not None:
+                setattr(account, field, value.strip() if field == "name" else value)
+        if data.address is not None:
+            account.address = msgspec.to_builtins(data.address)
+        if data.tags is not None:
+            account.tags = clean_tags(data.tags)
+        if data.owner_id is not None:
+            account.owner_id = await checked_owner(uow, actor, data.owner_id)
+        _set_keys(account)
+        await uow.db.flush()
+        await uow.db.refresh(account)
+        return account_out(account)
+
+    @delete(
+        "/{account_id:uuid}",
+        status_code=HTTP_200_OK,
+        summary="Delete an account and its contacts (to the recycle bin)",
+        opt=requires(WRITE),
+    )
+    async def remove(self, account_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> None:
+        await uow.db.delete(await get_account(uow, actor, account_id, WRITE))
+        await uow.db.flush()

@@ -1,0 +1,187 @@
+"""Contacts: people, usually at an account. Mounted under /api/v1/crm/contacts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from sqlalchemy import or_, select
+
+from tessera.plugin import (
+    DEFAULT_LIMIT,
+    Actor,
+    CursorQuery,
+    Invalid,
+    LimitQuery,
+    Member,
+    NotFound,
+    Page,
+    Uow,
+    check_limit,
+    decode_cursor,
+    page_of,
+    requires,
+    visible_to,
+)
+from tessera_crm.accounts import READ as ACCOUNT_READ
+from tessera_crm.accounts import OwnerFilter, Search, TagFilter
+from tessera_crm.models import Account, Contact
+from tessera_crm.normalize import email_key, phone_key
+from tessera_crm.records import (
+    checked_owner,
+    clean_tags,
+    owner_filter,
+    refuse_duplicates,
+    search_filter,
+)
+from tessera_crm.schemas import ContactIn, ContactOut, ContactPatch, Duplicate
+
+READ, WRITE = "crm.contact.read", "crm.contact.write"
+AccountFilter = Annotated[uuid.UUID | None, QueryParameter(description="Contacts of this account")]
+
+
+def contact_out(contact: Contact) -> ContactOut:
+    return msgspec.convert(contact, ContactOut, from_attributes=True)
+
+
+async def get_contact(uow: Uow, actor: Actor, contact_id: uuid.UUID, permission: str) -> Contact:
+    query = select(Contact).where(
+        Contact.id == contact_id, visible_to(actor, permission, Contact.owner_id)
+    )
+    contact = (await uow.db.execute(query)).scalar_one_or_none()
+    if contact is None:
+        raise NotFound("No such contact.")
+    return contact
+
+
+async def checked_account(uow: Uow, actor: Actor, account_id: uuid.UUID | None) -> uuid.UUID | None:
+    """An account the actor can see (another tenant's, or another rep's, is not there)."""
+    if account_id is None:
+        return None
+    query = select(Account.id).where(
+        Account.id == account_id, visible_to(actor, ACCOUNT_READ, Account.owner_id)
+    )
+    if (await uow.db.execute(query)).first() is None:
+        raise Invalid("account_id", "no such account")
+    return account_id
+
+
+async def contact_duplicates(
+    uow: Uow, email: str | None, phone: str | None, *, excluding: uuid.UUID | None = None
+) -> list[Duplicate]:
+    keys = {"email": email_key(email), "phone": phone_key(phone)}
+    matches = [getattr(Contact, f"{field}_key") == key for field, key in keys.items() if key]
+    if not matches:
+        return []
+    query = select(Contact).where(or_(*matches)).order_by(Contact.id).limit(20)
+    if excluding is not None:
+        query = query.where(Contact.id != excluding)
+    found = []
+    for contact in (await uow.db.execute(query)).scalars():
+        own = {"email": contact.email_key, "phone": contact.phone_key}
+        matched = [field for field, key in keys.items() if key and key == own[field]]
+        label = f"{contact.first_name} {contact.last_name}".strip()
+        found.append(Duplicate(contact.id, label, matched))
+    return found
+
+
+def _set_keys(contact: Contact) -> None:
+    contact.email_key = email_key(contact.email)
+    contact.phone_key = phone_key(contact.phone)
+
+
+class ContactsController(Controller):
+    path = "/contacts"
+    tags = ["crm"]
+
+    @get("/", summary="Contacts you may see", opt=requires(READ))
+    async def list_contacts(
+        self,
+        actor: Member,
+        uow: Uow,
+        q: Search = None,
+        tag: TagFilter = None,
+        owner: OwnerFilter = None,
+        account_id: AccountFilter = None,
+        limit: LimitQuery = DEFAULT_LIMIT,
+        cursor: CursorQuery = None,
+    ) -> Page[ContactOut]:
+        query = (
+            select(Contact)
+            .where(visible_to(actor, READ, Contact.owner_id))
+            .order_by(Contact.id)
+            .limit(check_limit(limit) + 1)
+        )
+        if q:
+            query = query.where(
+                search_filter(q, Contact.first_name, Contact.last_name, Contact.email)
+            )
+        if tag:
+            query = query.where(Contact.tags.contains([tag]))
+        if account_id is not None:
+            query = query.where(Contact.account_id == account_id)
+        query = owner_filter(query, actor, owner, Contact.owner_id)
+        if (after := decode_cursor(cursor)) is not None:
+            query = query.where(Contact.id > after)
+        rows = list((await uow.db.execute(query)).scalars())
+        return page_of(rows, limit, key=lambda c: c.id, render=contact_out)
+
+    @post("/", status_code=HTTP_201_CREATED, summary="Create a contact", opt=requires(WRITE))
+    async def create(self, data: JSONBody[ContactIn], actor: Member, uow: Uow) -> ContactOut:
+        if not data.allow_duplicate:
+            refuse_duplicates(await contact_duplicates(uow, data.email, data.phone), "contact")
+        contact = Contact(
+            tenant_id=actor.tenant,
+            account_id=await checked_account(uow, actor, data.account_id),
+            first_name=data.first_name.strip(),
+            last_name=data.last_name.strip(),
+            title=data.title,
+            email=data.email,
+            phone=data.phone,
+            tags=clean_tags(data.tags),
+            notes=data.notes,
+            owner_id=await checked_owner(uow, actor, data.owner_id),
+        )
+        _set_keys(contact)
+        uow.db.add(contact)
+        await uow.db.flush()
+        await uow.db.refresh(contact)
+        return contact_out(contact)
+
+    @get("/{contact_id:uuid}", summary="One contact", opt=requires(READ))
+    async def get_one(self, contact_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> ContactOut:
+        return contact_out(await get_contact(uow, actor, contact_id, READ))
+
+    @patch("/{contact_id:uuid}", summary="Change a contact", opt=requires(WRITE))
+    async def change(
+        self, contact_id: FromPath[uuid.UUID], data: JSONBody[ContactPatch], actor: Member, uow: Uow
+    ) -> ContactOut:
+        contact = await get_contact(uow, actor, contact_id, WRITE)
+        for field in ("first_name", "last_name", "title", "email", "phone", "notes"):
+            value = getattr(data, field)
+            if value is not None:
+                setattr(contact, field, value)
+        if data.account_id is not None:
+            contact.account_id = await checked_account(uow, actor, data.account_id)
+        if data.tags is not None:
+            contact.tags = clean_tags(data.tags)
+        if data.owner_id is not None:
+            contact.owner_id = await checked_owner(uow, actor, data.owner_id)
+        _set_keys(contact)
+        await uow.db.flush()
+        await uow.db.refresh(contact)
+        return contact_out(contact)
+
+    @delete(
+        "/{contact_id:uuid}",
+        status_code=HTTP_200_OK,
+        summary="Delete a contact (to the recycle bin)",
+        opt=requires(WRITE),
+    )
+    async def remove(self, contact_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> None:
+        await uow.db.delete(await get_contact(uow, actor, contact_id, WRITE))
+        await uow.db.flush()
