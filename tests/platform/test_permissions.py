@@ -420,6 +420,36 @@ async def _contact_patch(s: Scene) -> Request:
     return path, {"title": "Countess"}
 
 
+async def _deal(s: Scene) -> str:
+    made = await s.actor.post(
+        "/api/v1/crm/deals", json={"name": "Deal", "amount": "10", "currency": "EUR"}
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+async def _deal_get(s: Scene) -> Request:
+    return f"/api/v1/crm/deals/{await _deal(s)}", None
+
+
+async def _deal_patch(s: Scene) -> Request:
+    return f"/api/v1/crm/deals/{await _deal(s)}", {"amount": "20"}
+
+
+async def _deal_won(s: Scene) -> Request:
+    return f"/api/v1/crm/deals/{await _deal(s)}/won", None
+
+
+async def _deal_lost(s: Scene) -> Request:
+    return f"/api/v1/crm/deals/{await _deal(s)}/lost", {"reason": "Price"}
+
+
+async def _pipeline(s: Scene) -> Request:
+    pipelines = (await s.owner.get("/api/v1/crm/pipelines")).json()
+    default = next(p for p in pipelines if p["is_default"])
+    return f"/api/v1/crm/pipelines/{default['id']}", None
+
+
 async def _switch(s: Scene) -> Request:
     return "/api/v1/me/tenant", {"tenant": s.owner.slug}
 
@@ -473,6 +503,25 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/accounts/{account_id:uuid}", _account),
     ("PATCH", "/api/v1/crm/accounts/{account_id:uuid}", _account_patch),
     ("DELETE", "/api/v1/crm/accounts/{account_id:uuid}", _account),
+    ("GET", "/api/v1/crm/pipelines", fixed("/api/v1/crm/pipelines")),
+    (
+        "POST",
+        "/api/v1/crm/pipelines",
+        fixed(
+            "/api/v1/crm/pipelines", {"name": "Matrix", "stages": [{"name": "A", "probability": 5}]}
+        ),
+    ),
+    ("GET", "/api/v1/crm/pipelines/{pipeline_id:uuid}", _pipeline),
+    ("GET", "/api/v1/crm/deals", fixed("/api/v1/crm/deals")),
+    (
+        "POST",
+        "/api/v1/crm/deals",
+        fixed("/api/v1/crm/deals", {"name": "Matrix", "amount": "1", "currency": "USD"}),
+    ),
+    ("GET", "/api/v1/crm/deals/{deal_id:uuid}", _deal_get),
+    ("PATCH", "/api/v1/crm/deals/{deal_id:uuid}", _deal_patch),
+    ("POST", "/api/v1/crm/deals/{deal_id:uuid}/won", _deal_won),
+    ("POST", "/api/v1/crm/deals/{deal_id:uuid}/lost", _deal_lost),
     ("GET", "/api/v1/crm/contacts", fixed("/api/v1/crm/contacts")),
     (
         "POST",

@@ -1,15 +1,17 @@
-"""Accounts (companies) and contacts (people), each owned by a member."""
+"""Accounts (companies), contacts (people), pipelines with their stages, and deals."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import CheckConstraint, Index, Integer, Numeric, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tessera.plugin import TenantModel, Timestamps, tenant_fk
+from tessera.plugin import TenantModel, Timestamps, tenant_fk, tenant_unique
 
 
 class Account(TenantModel, Timestamps):
@@ -60,4 +62,59 @@ class Contact(TenantModel, Timestamps):
     phone_key: Mapped[str | None] = mapped_column(String(40))
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(50)), default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[uuid.UUID | None]
+
+
+class Pipeline(TenantModel, Timestamps):
+    """A sales process: its stages in order. A tenant may run several."""
+
+    __tablename__ = "crm_pipeline"
+    __recycle_permission__ = "crm.pipeline.manage"
+    __table_args__ = (tenant_unique("name"),)
+
+    name: Mapped[str] = mapped_column(String(100))
+    #: New deals go here unless they name another.
+    is_default: Mapped[bool] = mapped_column(default=False)
+
+
+class Stage(TenantModel):
+    __tablename__ = "crm_stage"
+    __table_args__ = (
+        tenant_fk("pipeline_id", "crm_pipeline", ondelete="CASCADE"),
+        tenant_unique("pipeline_id", "name"),
+        CheckConstraint("probability BETWEEN 0 AND 100", name="probability"),
+    )
+
+    pipeline_id: Mapped[uuid.UUID]
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    #: The chance, in percent, that a deal in this stage is won (for the weighted forecast).
+    probability: Mapped[int] = mapped_column(Integer)
+
+
+class Deal(TenantModel, Timestamps):
+    __tablename__ = "crm_deal"
+    __recycle_permission__ = "crm.deal.write"
+    __table_args__ = (
+        tenant_fk("account_id", "crm_account", ondelete="CASCADE"),
+        tenant_fk("stage_id", "crm_stage", ondelete="RESTRICT"),
+        tenant_fk("pipeline_id", "crm_pipeline", ondelete="RESTRICT"),
+        CheckConstraint("amount >= 0", name="amount"),
+        CheckConstraint("status IN ('open', 'won', 'lost')", name="status"),
+        Index("ix_crm_deal_owner", "tenant_id", "owner_id"),
+        Index("ix_crm_deal_stage", "tenant_id", "stage_id"),
+        Index("ix_crm_deal_account", "tenant_id", "account_id"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    account_id: Mapped[uuid.UUID | None]
+    pipeline_id: Mapped[uuid.UUID]
+    stage_id: Mapped[uuid.UUID]
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    expected_close: Mapped[date | None]
+    #: open, won or lost
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    lost_reason: Mapped[str | None] = mapped_column(String(500))
+    closed_at: Mapped[datetime | None]
     owner_id: Mapped[uuid.UUID | None]

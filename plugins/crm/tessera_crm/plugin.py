@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tessera.plugin import BUILTIN_ROLES, Manifest, Permission, hookimpl
+from tessera.plugin import BUILTIN_ROLES, Manifest, ModuleContext, Permission, hookimpl
 from tessera_crm.accounts import AccountsController
 from tessera_crm.contacts import ContactsController
-from tessera_crm.models import Account, Contact
+from tessera_crm.deals import DealsController
+from tessera_crm.models import Account, Contact, Deal, Pipeline, Stage
+from tessera_crm.pipelines import PipelinesController, seed_default_pipeline
 
 
 @hookimpl
@@ -25,7 +27,7 @@ def tessera_manifest() -> Manifest:
 
 @hookimpl
 def tessera_models() -> Sequence[type[Any]]:
-    return [Account, Contact]
+    return [Account, Contact, Pipeline, Stage, Deal]
 
 
 @hookimpl
@@ -35,7 +37,7 @@ def tessera_migrations() -> Path:
 
 @hookimpl
 def tessera_routes() -> Sequence[Any]:
-    return [AccountsController, ContactsController]
+    return [AccountsController, ContactsController, PipelinesController, DealsController]
 
 
 @hookimpl
@@ -53,4 +55,16 @@ def tessera_permissions() -> Sequence[Permission]:
             "crm.contact.write", "Create, change and delete contacts",
             default_roles=BUILTIN_ROLES, scoped=True,
         ),
+        Permission("crm.deal.read", "See deals and pipelines", default_roles=BUILTIN_ROLES, scoped=True),
+        Permission(
+            "crm.deal.write", "Create and change deals; mark them won or lost",
+            default_roles=BUILTIN_ROLES, scoped=True,
+        ),
+        Permission("crm.pipeline.manage", "Create pipelines and their stages"),
     ]  # fmt: skip
+
+
+@hookimpl
+async def tessera_on_enable(module: ModuleContext) -> None:
+    if module.first_time:
+        await seed_default_pipeline(module.db, module.tenant_id)

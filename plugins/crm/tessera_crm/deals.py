@@ -1,0 +1,264 @@
+"""Deals on pipelines: moved through stages, then won or lost. Mounted under /api/v1/crm/deals."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from sqlalchemy import select
+
+from tessera.plugin import (
+    DEFAULT_LIMIT,
+    Actor,
+    Conflict,
+    CursorQuery,
+    Input,
+    Invalid,
+    LimitQuery,
+    Member,
+    NotFound,
+    Page,
+    Uow,
+    check_limit,
+    decode_cursor,
+    emit,
+    page_of,
+    requires,
+    visible_to,
+)
+from tessera_crm.accounts import OwnerFilter, Search
+from tessera_crm.contacts import checked_account
+from tessera_crm.models import Deal, Pipeline, Stage
+from tessera_crm.records import checked_owner, owner_filter, search_filter
+
+READ, WRITE = "crm.deal.read", "crm.deal.write"
+#: Up to a trillion, in cents: what a NUMERIC(18, 2) column holds with room to spare.
+MAX_AMOUNT = Decimal("9999999999999999.99")
+Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
+StageFilter = Annotated[uuid.UUID | None, QueryParameter(description="Deals in this stage")]
+StatusFilter = Annotated[str | None, QueryParameter(pattern=r"^(open|won|lost)$")]
+
+
+class DealIn(Input):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    amount: Decimal
+    currency: Currency
+    account_id: uuid.UUID | None = None
+    #: Default: the tenant's default pipeline.
+    pipeline_id: uuid.UUID | None = None
+    #: Default: the pipeline's first stage.
+    stage_id: uuid.UUID | None = None
+    expected_close: date | None = None
+    owner_id: uuid.UUID | None = None
+
+
+class DealPatch(Input):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+    amount: Decimal | None = None
+    currency: Currency | None = None
+    stage_id: uuid.UUID | None = None
+    expected_close: date | None = None
+    owner_id: uuid.UUID | None = None
+
+
+class LostIn(Input):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class DealOut(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    account_id: uuid.UUID | None
+    pipeline_id: uuid.UUID
+    stage_id: uuid.UUID
+    amount: Decimal
+    currency: str
+    expected_close: date | None
+    status: str
+    lost_reason: str | None
+    closed_at: datetime | None
+    owner_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def deal_out(deal: Deal) -> DealOut:
+    return msgspec.convert(deal, DealOut, from_attributes=True)
+
+
+def checked_amount(amount: Decimal) -> Decimal:
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
+        raise Invalid("amount", f"must be from 0 to {MAX_AMOUNT}")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise Invalid("amount", "has at most two decimal places")
+    return amount
+
+
+async def get_deal(uow: Uow, actor: Actor, deal_id: uuid.UUID, permission: str) -> Deal:
+    query = select(Deal).where(Deal.id == deal_id, visible_to(actor, permission, Deal.owner_id))
+    deal = (await uow.db.execute(query)).scalar_one_or_none()
+    if deal is None:
+        raise NotFound("No such deal.")
+    return deal
+
+
+async def _pipeline(uow: Uow, pipeline_id: uuid.UUID | None) -> Pipeline:
+    query = select(Pipeline)
+    query = (
+        query.where(Pipeline.id == pipeline_id) if pipeline_id else query.where(Pipeline.is_default)
+    )
+    pipeline = (await uow.db.scalars(query.limit(1))).first()
+    if pipeline is None:
+        raise Invalid(
+            "pipeline_id",
+            "no such pipeline" if pipeline_id else "the tenant has no default pipeline",
+        )
+    return pipeline
+
+
+async def _stage(uow: Uow, pipeline: Pipeline, stage_id: uuid.UUID | None) -> Stage:
+    query = select(Stage).where(Stage.pipeline_id == pipeline.id)
+    query = query.where(Stage.id == stage_id) if stage_id else query.order_by(Stage.position)
+    stage = (await uow.db.scalars(query.limit(1))).first()
+    if stage is None:
+        raise Invalid("stage_id", f"no such stage in the pipeline {pipeline.name!r}")
+    return stage
+
+
+def _still_open(deal: Deal) -> None:
+    if deal.status != "open":
+        raise Conflict(f"The deal is {deal.status} already.")
+
+
+class DealsController(Controller):
+    path = "/deals"
+    tags = ["crm"]
+
+    @get("/", summary="Deals you may see", opt=requires(READ))
+    async def list_deals(
+        self,
+        actor: Member,
+        uow: Uow,
+        q: Search = None,
+        owner: OwnerFilter = None,
+        status: StatusFilter = None,
+        stage_id: StageFilter = None,
+        limit: LimitQuery = DEFAULT_LIMIT,
+        cursor: CursorQuery = None,
+    ) -> Page[DealOut]:
+        query = (
+            select(Deal)
+            .where(visible_to(actor, READ, Deal.owner_id))
+            .order_by(Deal.id)
+            .limit(check_limit(limit) + 1)
+        )
+        if q:
+            query = query.where(search_filter(q, Deal.name))
+        if status:
+            query = query.where(Deal.status == status)
+        if stage_id is not None:
+            query = query.where(Deal.stage_id == stage_id)
+        query = owner_filter(query, actor, owner, Deal.owner_id)
+        if (after := decode_cursor(cursor)) is not None:
+            query = query.where(Deal.id > after)
+        rows = list((await uow.db.execute(query)).scalars())
+        return page_of(rows, limit, key=lambda d: d.id, render=deal_out)
+
+    @post("/", status_code=HTTP_201_CREATED, summary="Create a deal", opt=requires(WRITE))
+    async def create(self, data: JSONBody[DealIn], actor: Member, uow: Uow) -> DealOut:
+        pipeline = await _pipeline(uow, data.pipeline_id)
+        deal = Deal(
+            tenant_id=actor.tenant,
+            name=data.name.strip(),
+            account_id=await checked_account(uow, actor, data.account_id),
+            pipeline_id=pipeline.id,
+            stage_id=(await _stage(uow, pipeline, data.stage_id)).id,
+            amount=checked_amount(data.amount),
+            currency=data.currency,
+            expected_close=data.expected_close,
+            status="open",
+            owner_id=await checked_owner(uow, actor, data.owner_id),
+        )
+        uow.db.add(deal)
+        await uow.db.flush()
+        await uow.db.refresh(deal)
+        return deal_out(deal)
+
+    @get("/{deal_id:uuid}", summary="One deal", opt=requires(READ))
+    async def get_one(self, deal_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> DealOut:
+        return deal_out(await get_deal(uow, actor, deal_id, READ))
+
+    @patch(
+        "/{deal_id:uuid}", summary="Change a deal or move it to another stage", opt=requires(WRITE)
+    )
+    async def change(
+        self, deal_id: FromPath[uuid.UUID], data: JSONBody[DealPatch], actor: Member, uow: Uow
+    ) -> DealOut:
+        deal = await get_deal(uow, actor, deal_id, WRITE)
+        _still_open(deal)
+        if data.name is not None:
+            deal.name = data.name.strip()
+        if data.amount is not None:
+            deal.amount = checked_amount(data.amount)
+        if data.currency is not None:
+            deal.currency = data.currency
+        if data.expected_close is not None:
+            deal.expected_close = data.expected_close
+        if data.stage_id is not None:
+            pipeline = await _pipeline(uow, deal.pipeline_id)
+            deal.stage_id = (await _stage(uow, pipeline, data.stage_id)).id
+        if data.owner_id is not None:
+            deal.owner_id = await checked_owner(uow, actor, data.owner_id)
+        await uow.db.flush()
+        await uow.db.refresh(deal)
+        return deal_out(deal)
+
+    @post(
+        "/{deal_id:uuid}/won",
+        status_code=HTTP_200_OK,
+        summary="Mark the deal won",
+        opt=requires(WRITE),
+    )
+    async def won(self, deal_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> DealOut:
+        deal = await get_deal(uow, actor, deal_id, WRITE)
+        _still_open(deal)
+        deal.status, deal.closed_at = "won", datetime.now(UTC)
+        await uow.db.flush()
+        await uow.db.refresh(deal)
+        await emit(uow.db, actor.tenant, "crm.deal.won", _facts(deal))
+        return deal_out(deal)
+
+    @post(
+        "/{deal_id:uuid}/lost",
+        status_code=HTTP_200_OK,
+        summary="Mark the deal lost, with why",
+        opt=requires(WRITE),
+    )
+    async def lost(
+        self, deal_id: FromPath[uuid.UUID], data: JSONBody[LostIn], actor: Member, uow: Uow
+    ) -> DealOut:
+        deal = await get_deal(uow, actor, deal_id, WRITE)
+        _still_open(deal)
+        deal.status, deal.closed_at, deal.lost_reason = "lost", datetime.now(UTC), data.reason
+        await uow.db.flush()
+        await uow.db.refresh(deal)
+        await emit(uow.db, actor.tenant, "crm.deal.lost", {**_facts(deal), "reason": data.reason})
+        return deal_out(deal)
+
+
+def _facts(deal: Deal) -> dict[str, object]:
+    """What other modules need to act on a closed deal (ERP makes a sales order of a won one)."""
+    return {
+        "deal_id": deal.id,
+        "name": deal.name,
+        "account_id": deal.account_id,
+        "amount": deal.amount,
+        "currency": deal.currency,
+        "owner_id": deal.owner_id,
+    }
