@@ -17,22 +17,19 @@ from tessera.plugin import (
     CursorQuery,
     LimitQuery,
     Member,
-    NotFound,
     Page,
     Uow,
-    check_limit,
-    decode_cursor,
     emit,
     page_of,
     requires,
-    visible_to,
 )
 from tessera_crm.models import Account
 from tessera_crm.normalize import company_key, email_key, phone_key
 from tessera_crm.records import (
     checked_owner,
     clean_tags,
-    owner_filter,
+    get_visible,
+    page_query,
     refuse_duplicates,
     search_filter,
 )
@@ -51,14 +48,7 @@ def account_out(account: Account) -> AccountOut:
 
 
 async def get_account(uow: Uow, actor: Actor, account_id: uuid.UUID, permission: str) -> Account:
-    """The account, if the record rule of ``permission`` lets the actor reach it; else 404."""
-    query = select(Account).where(
-        Account.id == account_id, visible_to(actor, permission, Account.owner_id)
-    )
-    account = (await uow.db.execute(query)).scalar_one_or_none()
-    if account is None:
-        raise NotFound("No such account.")
-    return account
+    return await get_visible(uow, actor, Account, account_id, permission)
 
 
 async def account_duplicates(
@@ -110,19 +100,11 @@ class AccountsController(Controller):
         limit: LimitQuery = DEFAULT_LIMIT,
         cursor: CursorQuery = None,
     ) -> Page[AccountOut]:
-        query = (
-            select(Account)
-            .where(visible_to(actor, READ, Account.owner_id))
-            .order_by(Account.id)
-            .limit(check_limit(limit) + 1)
-        )
+        query = page_query(Account, actor, READ, owner=owner, limit=limit, cursor=cursor)
         if q:
             query = query.where(search_filter(q, Account.name, Account.email, Account.website))
         if tag:
             query = query.where(Account.tags.contains([tag]))
-        query = owner_filter(query, actor, owner, Account.owner_id)
-        if (after := decode_cursor(cursor)) is not None:
-            query = query.where(Account.id > after)
         rows = list((await uow.db.execute(query)).scalars())
         return page_of(rows, limit, key=lambda a: a.id, render=account_out)
 

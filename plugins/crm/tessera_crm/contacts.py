@@ -18,11 +18,8 @@ from tessera.plugin import (
     Invalid,
     LimitQuery,
     Member,
-    NotFound,
     Page,
     Uow,
-    check_limit,
-    decode_cursor,
     page_of,
     requires,
     visible_to,
@@ -34,7 +31,8 @@ from tessera_crm.normalize import email_key, phone_key
 from tessera_crm.records import (
     checked_owner,
     clean_tags,
-    owner_filter,
+    get_visible,
+    page_query,
     refuse_duplicates,
     search_filter,
 )
@@ -49,13 +47,7 @@ def contact_out(contact: Contact) -> ContactOut:
 
 
 async def get_contact(uow: Uow, actor: Actor, contact_id: uuid.UUID, permission: str) -> Contact:
-    query = select(Contact).where(
-        Contact.id == contact_id, visible_to(actor, permission, Contact.owner_id)
-    )
-    contact = (await uow.db.execute(query)).scalar_one_or_none()
-    if contact is None:
-        raise NotFound("No such contact.")
-    return contact
+    return await get_visible(uow, actor, Contact, contact_id, permission)
 
 
 async def checked_account(uow: Uow, actor: Actor, account_id: uuid.UUID | None) -> uuid.UUID | None:
@@ -110,12 +102,7 @@ class ContactsController(Controller):
         limit: LimitQuery = DEFAULT_LIMIT,
         cursor: CursorQuery = None,
     ) -> Page[ContactOut]:
-        query = (
-            select(Contact)
-            .where(visible_to(actor, READ, Contact.owner_id))
-            .order_by(Contact.id)
-            .limit(check_limit(limit) + 1)
-        )
+        query = page_query(Contact, actor, READ, owner=owner, limit=limit, cursor=cursor)
         if q:
             query = query.where(
                 search_filter(q, Contact.first_name, Contact.last_name, Contact.email)
@@ -124,9 +111,6 @@ class ContactsController(Controller):
             query = query.where(Contact.tags.contains([tag]))
         if account_id is not None:
             query = query.where(Contact.account_id == account_id)
-        query = owner_filter(query, actor, owner, Contact.owner_id)
-        if (after := decode_cursor(cursor)) is not None:
-            query = query.where(Contact.id > after)
         rows = list((await uow.db.execute(query)).scalars())
         return page_of(rows, limit, key=lambda c: c.id, render=contact_out)
 

@@ -22,20 +22,16 @@ from tessera.plugin import (
     Invalid,
     LimitQuery,
     Member,
-    NotFound,
     Page,
     Uow,
-    check_limit,
-    decode_cursor,
     emit,
     page_of,
     requires,
-    visible_to,
 )
 from tessera_crm.accounts import OwnerFilter, Search
 from tessera_crm.contacts import checked_account
 from tessera_crm.models import Deal, Pipeline, Stage
-from tessera_crm.records import checked_owner, owner_filter, search_filter
+from tessera_crm.records import checked_owner, get_visible, page_query, search_filter
 
 READ, WRITE = "crm.deal.read", "crm.deal.write"
 #: Up to a trillion, in cents: what a NUMERIC(18, 2) column holds with room to spare.
@@ -101,11 +97,7 @@ def checked_amount(amount: Decimal) -> Decimal:
 
 
 async def get_deal(uow: Uow, actor: Actor, deal_id: uuid.UUID, permission: str) -> Deal:
-    query = select(Deal).where(Deal.id == deal_id, visible_to(actor, permission, Deal.owner_id))
-    deal = (await uow.db.execute(query)).scalar_one_or_none()
-    if deal is None:
-        raise NotFound("No such deal.")
-    return deal
+    return await get_visible(uow, actor, Deal, deal_id, permission)
 
 
 async def _pipeline(uow: Uow, pipeline_id: uuid.UUID | None) -> Pipeline:
@@ -152,21 +144,13 @@ class DealsController(Controller):
         limit: LimitQuery = DEFAULT_LIMIT,
         cursor: CursorQuery = None,
     ) -> Page[DealOut]:
-        query = (
-            select(Deal)
-            .where(visible_to(actor, READ, Deal.owner_id))
-            .order_by(Deal.id)
-            .limit(check_limit(limit) + 1)
-        )
+        query = page_query(Deal, actor, READ, owner=owner, limit=limit, cursor=cursor)
         if q:
             query = query.where(search_filter(q, Deal.name))
         if status:
             query = query.where(Deal.status == status)
         if stage_id is not None:
             query = query.where(Deal.stage_id == stage_id)
-        query = owner_filter(query, actor, owner, Deal.owner_id)
-        if (after := decode_cursor(cursor)) is not None:
-            query = query.where(Deal.id > after)
         rows = list((await uow.db.execute(query)).scalars())
         return page_of(rows, limit, key=lambda d: d.id, render=deal_out)
 
