@@ -24,7 +24,8 @@ def encode(value: Any) -> Any:
 def decode_row(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     decoded: dict[str, Any] = {}
     for column in table.columns:
-        if column.name not in row:
+        # A generated column (a search vector) is PostgreSQL's to fill in again.
+        if column.name not in row or column.computed is not None:
             continue
         value = row[column.name]
         decoded[column.name] = None if value is None else _decode(_python_type(column.type), value)

@@ -14,13 +14,14 @@ from sqlalchemy import or_, select
 from tessera.plugin import (
     DEFAULT_LIMIT,
     Actor,
-    CursorQuery,
     LimitQuery,
     Member,
     Page,
+    SortedCursorQuery,
+    Sorting,
+    SortQuery,
     Uow,
     emit,
-    page_of,
     requires,
 )
 from tessera_crm.models import Account
@@ -31,11 +32,18 @@ from tessera_crm.records import (
     get_visible,
     page_query,
     refuse_duplicates,
-    search_filter,
 )
 from tessera_crm.schemas import AccountIn, AccountOut, AccountPatch, Duplicate
 
 READ, WRITE = "crm.account.read", "crm.account.write"
+SORTING = Sorting(
+    {
+        "name": Account.name,
+        "created_at": Account.created_at,
+        "updated_at": Account.updated_at,
+    },
+    Account.id,
+)
 Search = Annotated[
     str | None, QueryParameter(max_length=200, description="Part of the name, email or website")
 ]
@@ -98,15 +106,25 @@ class AccountsController(Controller):
         tag: TagFilter = None,
         owner: OwnerFilter = None,
         limit: LimitQuery = DEFAULT_LIMIT,
-        cursor: CursorQuery = None,
+        sort: SortQuery = None,
+        cursor: SortedCursorQuery = None,
     ) -> Page[AccountOut]:
-        query = page_query(Account, actor, READ, owner=owner, limit=limit, cursor=cursor)
-        if q:
-            query = query.where(search_filter(q, Account.name, Account.email, Account.website))
+        page = page_query(
+            Account,
+            actor,
+            READ,
+            sorting=SORTING,
+            owner=owner,
+            q=q,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
+        query = page.query
         if tag:
             query = query.where(Account.tags.contains([tag]))
         rows = list((await uow.db.execute(query)).scalars())
-        return page_of(rows, limit, key=lambda a: a.id, render=account_out)
+        return page.of(rows, account_out)
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create an account", opt=requires(WRITE))
     async def create(self, data: JSONBody[AccountIn], actor: Member, uow: Uow) -> AccountOut:

@@ -14,13 +14,14 @@ from sqlalchemy import or_, select
 from tessera.plugin import (
     DEFAULT_LIMIT,
     Actor,
-    CursorQuery,
     Invalid,
     LimitQuery,
     Member,
     Page,
+    SortedCursorQuery,
+    Sorting,
+    SortQuery,
     Uow,
-    page_of,
     requires,
     visible_to,
 )
@@ -34,11 +35,18 @@ from tessera_crm.records import (
     get_visible,
     page_query,
     refuse_duplicates,
-    search_filter,
 )
 from tessera_crm.schemas import ContactIn, ContactOut, ContactPatch, Duplicate
 
 READ, WRITE = "crm.contact.read", "crm.contact.write"
+SORTING = Sorting(
+    {
+        "last_name": Contact.last_name,
+        "created_at": Contact.created_at,
+        "updated_at": Contact.updated_at,
+    },
+    Contact.id,
+)
 AccountFilter = Annotated[uuid.UUID | None, QueryParameter(description="Contacts of this account")]
 
 
@@ -100,19 +108,27 @@ class ContactsController(Controller):
         owner: OwnerFilter = None,
         account_id: AccountFilter = None,
         limit: LimitQuery = DEFAULT_LIMIT,
-        cursor: CursorQuery = None,
+        sort: SortQuery = None,
+        cursor: SortedCursorQuery = None,
     ) -> Page[ContactOut]:
-        query = page_query(Contact, actor, READ, owner=owner, limit=limit, cursor=cursor)
-        if q:
-            query = query.where(
-                search_filter(q, Contact.first_name, Contact.last_name, Contact.email)
-            )
+        page = page_query(
+            Contact,
+            actor,
+            READ,
+            sorting=SORTING,
+            owner=owner,
+            q=q,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
+        query = page.query
         if tag:
             query = query.where(Contact.tags.contains([tag]))
         if account_id is not None:
             query = query.where(Contact.account_id == account_id)
         rows = list((await uow.db.execute(query)).scalars())
-        return page_of(rows, limit, key=lambda c: c.id, render=contact_out)
+        return page.of(rows, contact_out)
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create a contact", opt=requires(WRITE))
     async def create(self, data: JSONBody[ContactIn], actor: Member, uow: Uow) -> ContactOut:

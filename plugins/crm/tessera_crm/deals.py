@@ -17,23 +17,34 @@ from tessera.plugin import (
     DEFAULT_LIMIT,
     Actor,
     Conflict,
-    CursorQuery,
     Input,
     Invalid,
     LimitQuery,
     Member,
     Page,
+    SortedCursorQuery,
+    Sorting,
+    SortQuery,
     Uow,
     emit,
-    page_of,
     requires,
 )
 from tessera_crm.accounts import OwnerFilter, Search
 from tessera_crm.contacts import checked_account
 from tessera_crm.models import Deal, Pipeline, Stage
-from tessera_crm.records import checked_owner, get_visible, page_query, search_filter
+from tessera_crm.records import checked_owner, get_visible, page_query
 
 READ, WRITE = "crm.deal.read", "crm.deal.write"
+SORTING = Sorting(
+    {
+        "name": Deal.name,
+        "amount": Deal.amount,
+        "expected_close": Deal.expected_close,
+        "created_at": Deal.created_at,
+        "updated_at": Deal.updated_at,
+    },
+    Deal.id,
+)
 #: Up to a trillion, in cents: what a NUMERIC(18, 2) column holds with room to spare.
 MAX_AMOUNT = Decimal("9999999999999999.99")
 Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
@@ -142,17 +153,27 @@ class DealsController(Controller):
         status: StatusFilter = None,
         stage_id: StageFilter = None,
         limit: LimitQuery = DEFAULT_LIMIT,
-        cursor: CursorQuery = None,
+        sort: SortQuery = None,
+        cursor: SortedCursorQuery = None,
     ) -> Page[DealOut]:
-        query = page_query(Deal, actor, READ, owner=owner, limit=limit, cursor=cursor)
-        if q:
-            query = query.where(search_filter(q, Deal.name))
+        page = page_query(
+            Deal,
+            actor,
+            READ,
+            sorting=SORTING,
+            owner=owner,
+            q=q,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
+        query = page.query
         if status:
             query = query.where(Deal.status == status)
         if stage_id is not None:
             query = query.where(Deal.stage_id == stage_id)
         rows = list((await uow.db.execute(query)).scalars())
-        return page_of(rows, limit, key=lambda d: d.id, render=deal_out)
+        return page.of(rows, deal_out)
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create a deal", opt=requires(WRITE))
     async def create(self, data: JSONBody[DealIn], actor: Member, uow: Uow) -> DealOut:

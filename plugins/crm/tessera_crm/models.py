@@ -7,11 +7,28 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, Integer, Numeric, String, Text
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy import CheckConstraint, Computed, Index, Integer, Numeric, String, Text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tessera.plugin import TenantModel, Timestamps, tenant_fk, tenant_unique
+
+
+def search_vector(*expressions: str) -> Mapped[Any]:
+    """A full-text vector PostgreSQL keeps up to date from ``expressions`` (SQL, may be NULL).
+
+    The 'simple' configuration: no stemming, since names are not in one language. Emails are
+    indexed whole and split at '@' and '.', so a search for the domain finds them too.
+    """
+    parts = " || ' ' || ".join(f"coalesce({expression}, '')" for expression in expressions)
+    return mapped_column(
+        TSVECTOR, Computed(f"to_tsvector('simple'::regconfig, {parts})", persisted=True),
+        deferred=True, sort_order=95,
+    )  # fmt: skip
+
+
+def email_words(column: str) -> str:
+    return f"translate({column}, '@.', '  ')"
 
 
 class Account(TenantModel, Timestamps):
@@ -23,6 +40,8 @@ class Account(TenantModel, Timestamps):
         Index("ix_crm_account_name_key", "tenant_id", "name_key"),
         Index("ix_crm_account_email_key", "tenant_id", "email_key"),
         Index("ix_crm_account_phone_key", "tenant_id", "phone_key"),
+        Index("ix_crm_account_search", "search_vector", postgresql_using="gin"),
+        Index("ix_crm_account_name", "tenant_id", "name", "id"),
     )
 
     name: Mapped[str] = mapped_column(String(200))
@@ -38,6 +57,7 @@ class Account(TenantModel, Timestamps):
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(50)), default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[uuid.UUID | None]
+    search_vector = search_vector("name", "website", "email", email_words("email"), "phone_key")
 
 
 class Contact(TenantModel, Timestamps):
@@ -50,6 +70,8 @@ class Contact(TenantModel, Timestamps):
         Index("ix_crm_contact_owner", "tenant_id", "owner_id"),
         Index("ix_crm_contact_email_key", "tenant_id", "email_key"),
         Index("ix_crm_contact_phone_key", "tenant_id", "phone_key"),
+        Index("ix_crm_contact_search", "search_vector", postgresql_using="gin"),
+        Index("ix_crm_contact_last_name", "tenant_id", "last_name", "id"),
     )
 
     account_id: Mapped[uuid.UUID | None]
@@ -63,6 +85,9 @@ class Contact(TenantModel, Timestamps):
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(50)), default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[uuid.UUID | None]
+    search_vector = search_vector(
+        "first_name", "last_name", "title", "email", email_words("email"), "phone_key"
+    )
 
 
 class Pipeline(TenantModel, Timestamps):
@@ -104,6 +129,7 @@ class Deal(TenantModel, Timestamps):
         Index("ix_crm_deal_owner", "tenant_id", "owner_id"),
         Index("ix_crm_deal_stage", "tenant_id", "stage_id"),
         Index("ix_crm_deal_account", "tenant_id", "account_id"),
+        Index("ix_crm_deal_search", "search_vector", postgresql_using="gin"),
     )
 
     name: Mapped[str] = mapped_column(String(200))
@@ -118,3 +144,24 @@ class Deal(TenantModel, Timestamps):
     lost_reason: Mapped[str | None] = mapped_column(String(500))
     closed_at: Mapped[datetime | None]
     owner_id: Mapped[uuid.UUID | None]
+    search_vector = search_vector("name")
+
+
+class CrmSettings(TenantModel, Timestamps):
+    """The tenant's CRM rules: one row per tenant, made when the module is first enabled."""
+
+    __tablename__ = "crm_settings"
+    __table_args__ = (
+        tenant_unique(),
+        CheckConstraint("lead_pool_days BETWEEN 0 AND 3650", name="lead_pool_days"),
+        CheckConstraint(
+            "discount_threshold >= 0 AND discount_threshold <= 100", name="discount_threshold"
+        ),
+    )
+
+    #: Leads nobody touched for this many days go back to the pool; 0 turns the rule off.
+    lead_pool_days: Mapped[int] = mapped_column(Integer, default=30)
+    #: A deal discounted by more than this (percent) needs approval before it is won.
+    discount_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(15))
+    #: New deals are in this currency unless they say otherwise.
+    default_currency: Mapped[str] = mapped_column(String(3), default="USD")

@@ -10,8 +10,9 @@ from tessera.plugin import BUILTIN_ROLES, Manifest, ModuleContext, Permission, h
 from tessera_crm.accounts import AccountsController
 from tessera_crm.contacts import ContactsController
 from tessera_crm.deals import DealsController
-from tessera_crm.models import Account, Contact, Deal, Pipeline, Stage
+from tessera_crm.models import Account, Contact, CrmSettings, Deal, Pipeline, Stage
 from tessera_crm.pipelines import PipelinesController, seed_default_pipeline
+from tessera_crm.settings import SettingsController
 
 
 @hookimpl
@@ -27,7 +28,7 @@ def tessera_manifest() -> Manifest:
 
 @hookimpl
 def tessera_models() -> Sequence[type[Any]]:
-    return [Account, Contact, Pipeline, Stage, Deal]
+    return [Account, Contact, Pipeline, Stage, Deal, CrmSettings]
 
 
 @hookimpl
@@ -37,7 +38,13 @@ def tessera_migrations() -> Path:
 
 @hookimpl
 def tessera_routes() -> Sequence[Any]:
-    return [AccountsController, ContactsController, PipelinesController, DealsController]
+    return [
+        AccountsController,
+        ContactsController,
+        PipelinesController,
+        DealsController,
+        SettingsController,
+    ]
 
 
 @hookimpl
@@ -61,6 +68,7 @@ def tessera_permissions() -> Sequence[Permission]:
             default_roles=BUILTIN_ROLES, scoped=True,
         ),
         Permission("crm.pipeline.manage", "Create pipelines and their stages"),
+        Permission("crm.settings.manage", "Change the lead pool, discount and currency rules"),
     ]  # fmt: skip
 
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, or_, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, func, literal_column, select
 
 from tessera.plugin import (
     Actor,
     Conflict,
     Invalid,
     NotFound,
+    SortedPage,
+    Sorting,
     Uow,
-    check_limit,
-    decode_cursor,
     is_member,
     visible_to,
 )
@@ -25,6 +25,11 @@ from tessera_crm.schemas import Duplicate
 
 #: At most this many possible duplicates are named in a warning.
 MAX_DUPLICATES = 10
+#: Search words beyond this many are ignored.
+MAX_SEARCH_WORDS = 8
+#: No stemming: names, emails and company names are not in one language.
+SEARCH_CONFIG: ColumnElement[Any] = literal_column("'simple'::regconfig")
+WORD = re.compile(r"\w+")
 
 
 async def checked_owner(uow: Uow, actor: Actor, owner_id: uuid.UUID | None) -> uuid.UUID:
@@ -44,9 +49,24 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
     return list(seen.values())
 
 
-def search_filter(text: str, *columns: InstrumentedAttribute[Any]) -> ColumnElement[bool]:
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+def prefix_query(text: str) -> str:
+    """``text`` as a tsquery where every word must start a word of the record ("ann smi" finds
+    "Ann Smith"). Only letters and digits pass, so the query cannot be malformed."""
+    words = WORD.findall(text.casefold())[:MAX_SEARCH_WORDS]
+    if not words:
+        raise Invalid("q", "needs a letter or digit to search for")
+    return " & ".join(f"{word}:*" for word in words)
+
+
+def search_filter(model: Any, text: str) -> ColumnElement[bool]:
+    """Full-text match on the record's ``search_vector`` (kept by PostgreSQL, GIN-indexed)."""
+    query = func.to_tsquery(SEARCH_CONFIG, prefix_query(text))
+    matches: ColumnElement[bool] = model.search_vector.bool_op("@@")(query)
+    return matches
+
+
+def search_rank(model: Any, text: str) -> ColumnElement[float]:
+    return func.ts_rank(model.search_vector, func.to_tsquery(SEARCH_CONFIG, prefix_query(text)))
 
 
 Owned = TypeVar("Owned", Account, Contact, Deal)
@@ -70,20 +90,21 @@ def page_query(
     actor: Actor,
     permission: str,
     *,
+    sorting: Sorting,
     owner: str | None,
+    q: str | None,
+    sort: str | None,
     limit: int,
     cursor: str | None,
-) -> Select[Any]:
-    """One page of ``model``'s records the actor may see, in id order, filtered by owner.
+) -> SortedPage:
+    """One page of ``model``'s records the actor may see, sorted, searched, filtered by owner.
 
-    ``model`` has ``id`` and ``owner_id``; one row past the page tells whether another follows.
+    ``model`` has ``id``, ``owner_id`` and ``search_vector``; callers add their own filters to
+    the page's query.
     """
-    query = (
-        select(model)
-        .where(visible_to(actor, permission, model.owner_id))
-        .order_by(model.id)
-        .limit(check_limit(limit) + 1)
-    )
+    query = select(model).where(visible_to(actor, permission, model.owner_id))
+    if q:
+        query = query.where(search_filter(model, q))
     if owner == "me":
         query = query.where(model.owner_id == actor.user_id)
     elif owner is not None:
@@ -91,9 +112,7 @@ def page_query(
             query = query.where(model.owner_id == uuid.UUID(owner))
         except ValueError:
             raise Invalid("owner", "is 'me' or a user id") from None
-    if (after := decode_cursor(cursor)) is not None:
-        query = query.where(model.id > after)
-    return query
+    return sorting.page(query, sort, cursor, limit)
 
 
 def refuse_duplicates(found: Sequence[Duplicate], what: str) -> None:
