@@ -531,6 +531,15 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/contacts/{contact_id:uuid}", _contact),
     ("PATCH", "/api/v1/crm/contacts/{contact_id:uuid}", _contact_patch),
     ("DELETE", "/api/v1/crm/contacts/{contact_id:uuid}", _contact),
+    ("GET", "/api/v1/crm/settings", fixed("/api/v1/crm/settings")),
+    (
+        "PUT",
+        "/api/v1/crm/settings",
+        fixed(
+            "/api/v1/crm/settings",
+            {"lead_pool_days": 10, "discount_threshold": "20", "default_currency": "EUR"},
+        ),
+    ),
     ("GET", "/api/v1/events/dead-letters", fixed("/api/v1/events/dead-letters")),
     ("GET", "/api/v1/events/dead-letters/{letter_id:uuid}", _letter),
     ("POST", "/api/v1/events/dead-letters/{letter_id:uuid}/retry", _letter_retry),

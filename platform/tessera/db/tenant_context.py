@@ -57,6 +57,13 @@ async def set_tenant(db: AsyncSession | AsyncConnection, tenant_id: uuid.UUID) -
     info[SENT_KEY] = context
 
 
+def mark_context_sent(db: AsyncSession) -> None:
+    """The tenant and the current acting context were set by other means (a database function
+    that entered the tenant itself)."""
+    info = _info(db)
+    info[SENT_KEY] = info.get(CONTEXT_KEY, "")
+
+
 def context_statement(db: Session) -> tuple[Any, dict[str, str]] | None:
     """The statement that brings the transaction's acting context up to date, if it is stale.
 

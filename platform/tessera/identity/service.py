@@ -11,13 +11,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import ColumnElement, Select, delete, select, update
+from sqlalchemy import ColumnElement, Select, delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.access import catalog
 from tessera.access import service as access
 from tessera.audit import capture as audit
-from tessera.db.tenant_context import own_memberships_visible, set_tenant
+from tessera.db.tenant_context import mark_context_sent, own_memberships_visible, set_tenant
 from tessera.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from tessera.identity import throttle
 from tessera.identity.models import ROLES, Membership, Session, User
@@ -33,6 +33,7 @@ from tessera.tenants import service as tenants
 from tessera.unit_of_work import UnitOfWork
 
 Role = Literal["owner", "admin", "member"]
+_SESSION_MEMBER = text("SELECT * FROM tessera_session_member(:hash, CAST(:context AS jsonb))")
 _ROLE_RANK = {role: rank for rank, role in enumerate(reversed(ROLES))}
 
 
@@ -269,33 +270,39 @@ async def end_all_sessions(db: AsyncSession, user_id: uuid.UUID) -> None:
 
 
 async def actor_from_session(db: AsyncSession, cookie: str) -> Actor | None:
-    """The signed-in user of a session cookie, with the tenant context set; None if invalid."""
+    """The signed-in user of a session cookie, with the tenant context set; None if invalid.
+
+    One round trip: the database function looks up the session, enters its tenant (sending
+    the audit context along) and reads the membership, modules and grants there.
+    """
     token_hash = digest(cookie)
+    context = audit.get_context(db.sync_session)
     row = (
-        await db.execute(
-            select(Session, User)
-            .join(User, User.id == Session.user_id)
-            .where(Session.token_hash == token_hash)
-        )
+        await db.execute(_SESSION_MEMBER, {"hash": token_hash, "context": context.as_json()})
     ).one_or_none()
     if row is None:
         return None
-    session, user = row
-    if session.expires_at <= datetime.now(UTC) or not user.is_active:
-        return None
     actor = Actor(
-        user_id=user.id,
-        email=user.email,
-        name=user.name,
+        user_id=row.user_id,
+        email=row.email,
+        name=row.name,
         via="session",
         session_hash=token_hash,
-        csrf_token=session.csrf_token,
+        csrf_token=row.csrf_token,
     )
-    # Known before the tenant is set, so it travels with the tenant setting (no extra trip).
-    _stamp(db, user.id, None)
-    if session.tenant_id is None:
+    _stamp(db, row.user_id, None)
+    if row.membership_id is None:
         return actor
-    return await with_membership(db, actor, session.tenant_id)
+    mark_context_sent(db)
+    enabled = frozenset(row.modules)
+    return replace(
+        actor,
+        tenant_id=row.tenant_id,
+        membership_id=row.membership_id,
+        role=row.role,
+        modules=enabled,
+        grants=catalog.effective_grants(row.role, enabled, row.grants),
+    )
 
 
 async def with_membership(db: AsyncSession, actor: Actor, tenant_id: uuid.UUID) -> Actor:
