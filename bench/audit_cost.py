@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -36,6 +35,7 @@ import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 
+from bench.loadgen import free_port, run_wrk, wait_until_up
 from tessera.db.embedded import EmbeddedPostgres
 from tessera.db.migrations import upgrade
 from tessera.db.roles import drop_database, ensure_owner_database
@@ -43,15 +43,6 @@ from tessera.modules.registry import installed_plugins
 from tessera.settings import Settings
 
 PASSWORD = "correct horse battery staple"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def start_server(
@@ -77,16 +68,8 @@ def start_server(
         env=env,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/health/live", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            raise RuntimeError("the bench server did not start")
-        time.sleep(0.2)
+    wait_until_up(url, process)
+    return process, url
 
 
 async def signed_up_client(url: str) -> tuple[httpx.AsyncClient, str]:
@@ -168,44 +151,15 @@ async def wrk_sessions(url: str, tenants: int) -> list[tuple[str, str]]:
     return found
 
 
-def _ms(text: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
-    if match is None:
-        raise ValueError(f"wrk printed a latency this does not read: {text!r}")
-    value, unit = match.groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
-
-
 def drive_wrk(url: str, clients: int, tenants: int, seconds: float) -> tuple[float, float, float]:
     sessions = asyncio.run(wrk_sessions(url, tenants))
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % {"sessions": _lua_sessions(sessions)})
-    try:
-        result = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                f"-c{clients}",
-                f"-d{seconds:.0f}s",
-                "--latency",
-                "-s",
-                script.name,
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    finally:
-        os.unlink(script.name)
-    out = result.stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors:
-        raise RuntimeError(f"{errors.group(1)} requests failed:\n{out}")
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    return rate, p50, p99
+    load = run_wrk(
+        url,
+        WRK_SCRIPT % {"sessions": _lua_sessions(sessions)},
+        connections=clients,
+        seconds=seconds,
+    )
+    return load.rate, load.p50, load.p99
 
 
 async def fresh_database(admin_url: str) -> str:

@@ -49,3 +49,29 @@ def team_user_ids(manager_membership_id: uuid.UUID) -> Select[uuid.UUID]:
     )
     reports = reports.union_all(below)
     return select(reports.c.user_id)
+
+
+#: The team of a membership (itself and everyone below it), as plain SQL over one parameter.
+_TEAM_SQL = (
+    "WITH RECURSIVE reports AS (SELECT id, user_id FROM identity_membership WHERE id = ${n} "
+    "UNION ALL SELECT m.id, m.user_id FROM identity_membership m "
+    "JOIN reports r ON m.manager_id = r.id) SELECT user_id FROM reports"
+)
+
+
+def visible_sql(
+    actor: Actor, permission: str, owner_column: str, param: int
+) -> tuple[str, list[Any]]:
+    """:func:`visible_to` for plain SQL: the condition, and the values of its parameters.
+
+    ``param`` is the number the first parameter gets (``$param``). For hot reads written as
+    SQL (see :meth:`tessera.unit_of_work.UnitOfWork.fetch`).
+    """
+    scope = actor.scope(permission)
+    if scope == "all":
+        return "true", []
+    if scope == "own":
+        return f"{owner_column} = ${param}", [actor.user_id]
+    if scope == "team" and actor.membership_id is not None:
+        return f"{owner_column} IN ({_TEAM_SQL.format(n=param)})", [actor.membership_id]
+    return "false", []

@@ -43,7 +43,7 @@ from tessera.workflow.types import Approvable, Step, WorkflowTemplate
 
 if TYPE_CHECKING:
     from tessera.identity.directory import is_member
-    from tessera.identity.record_rules import visible_to
+    from tessera.identity.record_rules import visible_sql, visible_to
     from tessera.identity.service import Actor
     from tessera.jobs.service import start_job
     from tessera.notifications.service import notify
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         SortedCursorQuery,
         SortedPage,
         Sorting,
+        SortOrder,
         SortQuery,
         check_limit,
         decode_cursor,
@@ -76,12 +77,14 @@ _LAZY = {
     "Uow": "tessera.web.context",
     "requires": "tessera.web.context",
     "visible_to": "tessera.identity.record_rules",
+    "visible_sql": "tessera.identity.record_rules",
     "DEFAULT_LIMIT": "tessera.web.pagination",
     "CursorQuery": "tessera.web.pagination",
     "LimitQuery": "tessera.web.pagination",
     "SortQuery": "tessera.web.pagination",
     "SortedCursorQuery": "tessera.web.pagination",
     "SortedPage": "tessera.web.pagination",
+    "SortOrder": "tessera.web.pagination",
     "Sorting": "tessera.web.pagination",
     "check_limit": "tessera.web.pagination",
     "decode_cursor": "tessera.web.pagination",
@@ -130,6 +133,7 @@ __all__ = [
     "Resource",
     "Schedule",
     "SignedIn",
+    "SortOrder",
     "SortQuery",
     "SortedCursorQuery",
     "SortedPage",
@@ -154,5 +158,6 @@ __all__ = [
     "tenant_fk",
     "tenant_unique",
     "uuid7",
+    "visible_sql",
     "visible_to",
 ]

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import or_, select
@@ -16,6 +16,7 @@ from tessera.plugin import (
     Actor,
     LimitQuery,
     Member,
+    NotFound,
     Page,
     SortedCursorQuery,
     Sorting,
@@ -24,6 +25,7 @@ from tessera.plugin import (
     emit,
     requires,
 )
+from tessera_crm import reads
 from tessera_crm.models import Account
 from tessera_crm.normalize import company_key, email_key, phone_key
 from tessera_crm.records import (
@@ -125,6 +127,21 @@ class AccountsController(Controller):
             query = query.where(Account.tags.contains([tag]))
         rows = list((await uow.db.execute(query)).scalars())
         return page.of(rows, account_out)
+
+    @get(
+        "/{account_id:uuid}/detail",
+        summary="An account with its owner, contacts and open deals, for its screen",
+        opt=requires(READ),
+    )
+    async def detail(
+        self, account_id: FromPath[uuid.UUID], actor: Member, uow: Uow
+    ) -> Response[bytes]:
+        found = await reads.account_detail_json(
+            uow, actor, account_id, (READ, "crm.contact.read", "crm.deal.read")
+        )
+        if found is None:
+            raise NotFound("No such account.")
+        return reads.json_response(found)
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create an account", opt=requires(WRITE))
     async def create(self, data: JSONBody[AccountIn], actor: Member, uow: Uow) -> AccountOut:

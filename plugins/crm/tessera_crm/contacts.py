@@ -6,7 +6,8 @@ import uuid
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import or_, select
@@ -17,7 +18,7 @@ from tessera.plugin import (
     Invalid,
     LimitQuery,
     Member,
-    Page,
+    NotFound,
     SortedCursorQuery,
     Sorting,
     SortQuery,
@@ -25,6 +26,7 @@ from tessera.plugin import (
     requires,
     visible_to,
 )
+from tessera_crm import reads
 from tessera_crm.accounts import READ as ACCOUNT_READ
 from tessera_crm.accounts import OwnerFilter, Search, TagFilter
 from tessera_crm.models import Account, Contact
@@ -33,10 +35,11 @@ from tessera_crm.records import (
     checked_owner,
     clean_tags,
     get_visible,
-    page_query,
+    owner_filter,
+    prefix_query,
     refuse_duplicates,
 )
-from tessera_crm.schemas import ContactIn, ContactOut, ContactPatch, Duplicate
+from tessera_crm.schemas import ContactIn, ContactOut, ContactPage, ContactPatch, Duplicate
 
 READ, WRITE = "crm.contact.read", "crm.contact.write"
 SORTING = Sorting(
@@ -47,6 +50,13 @@ SORTING = Sorting(
     },
     Contact.id,
 )
+TotalQuery = Annotated[
+    bool,
+    QueryParameter(
+        description="Also count the matches (exactly up to 10,000; beyond, an estimate marked "
+        "total_is_estimate)"
+    ),
+]
 AccountFilter = Annotated[uuid.UUID | None, QueryParameter(description="Contacts of this account")]
 
 
@@ -98,7 +108,12 @@ class ContactsController(Controller):
     path = "/contacts"
     tags = ["crm"]
 
-    @get("/", summary="Contacts you may see", opt=requires(READ))
+    @get(
+        "/",
+        summary="Contacts you may see",
+        opt=requires(READ),
+        responses={200: ResponseSpec(ContactPage, description="One page of contacts")},
+    )
     async def list_contacts(
         self,
         actor: Member,
@@ -110,25 +125,27 @@ class ContactsController(Controller):
         limit: LimitQuery = DEFAULT_LIMIT,
         sort: SortQuery = None,
         cursor: SortedCursorQuery = None,
-    ) -> Page[ContactOut]:
-        page = page_query(
-            Contact,
-            actor,
-            READ,
-            sorting=SORTING,
-            owner=owner,
-            q=q,
-            sort=sort,
-            limit=limit,
-            cursor=cursor,
+        total: TotalQuery = False,
+    ) -> Response[bytes]:
+        order = SORTING.order(sort)
+        after = order.after(cursor)
+        params = reads.Params(actor.tenant)
+        filters = reads.ContactFilters(
+            q=prefix_query(q) if q else None,
+            tag=tag,
+            owner=owner_filter(actor, owner),
+            account_id=account_id,
         )
-        query = page.query
-        if tag:
-            query = query.where(Contact.tags.contains([tag]))
-        if account_id is not None:
-            query = query.where(Contact.account_id == account_id)
-        rows = list((await uow.db.execute(query)).scalars())
-        return page.of(rows, contact_out)
+        where = reads.contact_conditions(
+            params, params.visibility(actor, READ, "c.owner_id"), filters
+        )
+        # The page's own parameters (the cursor's) come after those the count shares.
+        page_params = reads.Params(*params.values)
+        rows = await uow.fetch(
+            reads.contact_page_sql(page_params, where, order, after, limit), *page_params.values
+        )
+        counted = await reads.count_contacts(uow, params, where) if total else None
+        return reads.json_response(reads.page_json(rows, limit, order, counted))
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create a contact", opt=requires(WRITE))
     async def create(self, data: JSONBody[ContactIn], actor: Member, uow: Uow) -> ContactOut:
@@ -152,9 +169,19 @@ class ContactsController(Controller):
         await uow.db.refresh(contact)
         return contact_out(contact)
 
-    @get("/{contact_id:uuid}", summary="One contact", opt=requires(READ))
-    async def get_one(self, contact_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> ContactOut:
-        return contact_out(await get_contact(uow, actor, contact_id, READ))
+    @get(
+        "/{contact_id:uuid}",
+        summary="One contact",
+        opt=requires(READ),
+        responses={200: ResponseSpec(ContactOut, description="The contact")},
+    )
+    async def get_one(
+        self, contact_id: FromPath[uuid.UUID], actor: Member, uow: Uow
+    ) -> Response[bytes]:
+        found = await reads.contact_json(uow, actor, contact_id, READ)
+        if found is None:
+            raise NotFound("No such contact.")
+        return reads.json_response(found)
 
     @patch("/{contact_id:uuid}", summary="Change a contact", opt=requires(WRITE))
     async def change(

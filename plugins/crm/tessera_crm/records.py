@@ -105,14 +105,21 @@ def page_query(
     query = select(model).where(visible_to(actor, permission, model.owner_id))
     if q:
         query = query.where(search_filter(model, q))
-    if owner == "me":
-        query = query.where(model.owner_id == actor.user_id)
-    elif owner is not None:
-        try:
-            query = query.where(model.owner_id == uuid.UUID(owner))
-        except ValueError:
-            raise Invalid("owner", "is 'me' or a user id") from None
+    if (owner_id := owner_filter(actor, owner)) is not None:
+        query = query.where(model.owner_id == owner_id)
     return sorting.page(query, sort, cursor, limit)
+
+
+def owner_filter(actor: Actor, owner: str | None) -> uuid.UUID | None:
+    """The ``owner`` filter of a list: 'me' or a user id."""
+    if owner is None:
+        return None
+    if owner == "me":
+        return actor.user_id
+    try:
+        return uuid.UUID(owner)
+    except ValueError:
+        raise Invalid("owner", "is 'me' or a user id") from None
 
 
 def refuse_duplicates(found: Sequence[Duplicate], what: str) -> None:

@@ -113,6 +113,16 @@ class ContactOut(msgspec.Struct):
     updated_at: datetime
 
 
+class ContactPage(msgspec.Struct):
+    """A page of contacts; ``total`` only when asked for."""
+
+    items: list[ContactOut]
+    next_cursor: str | None
+    total: int | None = None
+    #: The total is the planner's estimate (lists of more than 10,000 matches).
+    total_is_estimate: bool = False
+
+
 class Duplicate(msgspec.Struct):
     id: uuid.UUID
     label: str
