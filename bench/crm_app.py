@@ -39,8 +39,8 @@ REFERENCE_SEARCH = reads.contact_page_sql(
     50,
 )
 REFERENCE_CREATE = (
-    "INSERT INTO crm_contact (tenant_id, id, first_name, last_name, email, email_key, tags, "
-    "notes, owner_id) VALUES ($1, $2, '', $3, $4, lower($4), '{}', '', NULL) "
+    "INSERT INTO crm_contact AS c (tenant_id, id, first_name, last_name, email, email_key, tags, "
+    "notes, owner_id) VALUES ($1, $2, '', $3, $4::varchar, lower($4::varchar), '{}', '', NULL) "
     f"RETURNING {reads.CONTACT_JSON}::text"
 )
 REFERENCE_ACCOUNT = reads.ACCOUNT_DETAIL_REFERENCE

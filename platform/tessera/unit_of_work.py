@@ -37,6 +37,9 @@ class UnitOfWork:
     side_transaction: SideTransaction
     origin: Origin = field(default_factory=Origin)
     mail: MailQueue = field(default_factory=MailQueue)
+    #: A hot read's plain connection (see ``Database.read_transaction``): then everything
+    #: goes through :meth:`fetch`, and ``db`` is not connected to this transaction.
+    driver: Any = None
 
     async def fetch(self, sql: str, *args: Any) -> Sequence[Any]:
         """Rows of a hot read, run as the driver's prepared statement in this transaction.
@@ -55,6 +58,8 @@ class UnitOfWork:
         return await driver.fetchval(sql, *args)
 
     async def _driver(self) -> Any:
+        if self.driver is not None:
+            return self.driver
         if self.db.new or self.db.dirty or self.db.deleted:
             await self.db.flush()
         connection = await self.db.connection()

@@ -228,3 +228,28 @@ async def test_pooled_connection_serves_two_tenants_in_turn(live_server: LiveSer
     finally:
         await database.dispose()
     assert len(pids) == 1, "the three transactions should have shared one pooled connection"
+
+
+async def test_hot_read_connections_serve_two_tenants_in_turn(live_server: LiveServer) -> None:
+    """The hot-read pool skips the reset on release: the tenant must still die with the
+    transaction, for the next request on the same connection to start with none."""
+    tenant_a, tenant_b = await _two_tenants(live_server)
+    from tessera.runtime import runtime_database_url
+
+    database = Database(runtime_database_url(live_server.settings), pool_size=1)
+    pids = set()
+    try:
+        for tenant in (tenant_a, None, tenant_b, None):
+            async with database.read_transaction() as connection:
+                pids.add(await connection.fetchval("SELECT pg_backend_pid()"))
+                if tenant is not None:
+                    await connection.execute(
+                        "SELECT set_config('tessera.tenant_id', $1, true)", tenant
+                    )
+                visible = await connection.fetch(
+                    "SELECT DISTINCT tenant_id::text FROM identity_membership"
+                )
+                assert [row[0] for row in visible] == ([tenant] if tenant else [])
+    finally:
+        await database.dispose()
+    assert len(pids) == 1, "the transactions should have shared one pooled connection"

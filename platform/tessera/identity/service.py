@@ -33,6 +33,7 @@ from tessera.tenants import service as tenants
 from tessera.unit_of_work import UnitOfWork
 
 Role = Literal["owner", "admin", "member"]
+_SESSION_MEMBER_SQL = "SELECT * FROM tessera_session_member($1, $2::jsonb)"
 _SESSION_MEMBER = text("SELECT * FROM tessera_session_member(:hash, CAST(:context AS jsonb))")
 _ROLE_RANK = {role: rank for rank, role in enumerate(reversed(ROLES))}
 
@@ -269,39 +270,53 @@ async def end_all_sessions(db: AsyncSession, user_id: uuid.UUID) -> None:
     await db.execute(delete(Session).where(Session.user_id == user_id))
 
 
-async def actor_from_session(db: AsyncSession, cookie: str) -> Actor | None:
+async def actor_from_session(uow: UnitOfWork, cookie: str) -> Actor | None:
     """The signed-in user of a session cookie, with the tenant context set; None if invalid.
 
     One round trip: the database function looks up the session, enters its tenant (sending
-    the audit context along) and reads the membership, modules and grants there.
+    the audit context along) and reads the membership, modules and grants there. On a hot
+    read's plain connection (``uow.driver``) it goes straight to the driver.
     """
     token_hash = digest(cookie)
-    context = audit.get_context(db.sync_session)
-    row = (
-        await db.execute(_SESSION_MEMBER, {"hash": token_hash, "context": context.as_json()})
-    ).one_or_none()
-    if row is None:
+    member: Mapping[Any, Any] | None
+    if uow.driver is not None:
+        context = audit.AuditContext(
+            actor_kind="anonymous",
+            request_id=uow.origin.request_id,
+            ip=uow.origin.ip,
+            user_agent=uow.origin.user_agent,
+        )
+        member = await uow.driver.fetchrow(_SESSION_MEMBER_SQL, token_hash, context.as_json())
+    else:
+        context = audit.get_context(uow.db.sync_session)
+        found = await uow.db.execute(
+            _SESSION_MEMBER, {"hash": token_hash, "context": context.as_json()}
+        )
+        member = found.mappings().one_or_none()
+    if member is None:
         return None
     actor = Actor(
-        user_id=row.user_id,
-        email=row.email,
-        name=row.name,
+        user_id=member["user_id"],
+        email=member["email"],
+        name=member["name"],
         via="session",
         session_hash=token_hash,
-        csrf_token=row.csrf_token,
+        csrf_token=member["csrf_token"],
     )
-    _stamp(db, row.user_id, None)
-    if row.membership_id is None:
+    if uow.driver is None:
+        _stamp(uow.db, actor.user_id, None)
+    if member["membership_id"] is None:
         return actor
-    mark_context_sent(db)
-    enabled = frozenset(row.modules)
+    if uow.driver is None:
+        mark_context_sent(uow.db)
+    enabled = frozenset(member["modules"])
     return replace(
         actor,
-        tenant_id=row.tenant_id,
-        membership_id=row.membership_id,
-        role=row.role,
+        tenant_id=member["tenant_id"],
+        membership_id=member["membership_id"],
+        role=member["role"],
         modules=enabled,
-        grants=catalog.effective_grants(row.role, enabled, row.grants),
+        grants=catalog.effective_grants(member["role"], enabled, member["grants"]),
     )
 
 

@@ -30,11 +30,18 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: A route's ``opt`` key naming the permission it needs (see :func:`requires`).
 REQUIRES = "requires"
+#: A route's ``opt`` key marking it a hot read (see :func:`requires`).
+HOT_READ = "hot_read"
 
 
-def requires(permission: str) -> dict[str, str]:
-    """Route option: the caller must hold ``permission``. ``@get("/", opt=requires("x.y.read"))``."""
-    return {REQUIRES: permission}
+def requires(permission: str, *, hot_read: bool = False) -> dict[str, Any]:
+    """Route option: the caller must hold ``permission``. ``@get("/", opt=requires("x.y.read"))``.
+
+    ``hot_read=True`` for a read that only uses :meth:`UnitOfWork.fetch`: it runs on a plain
+    driver connection, without an ORM session (one of the few endpoints a screen loads all
+    day; measure before marking one).
+    """
+    return {REQUIRES: permission, HOT_READ: True} if hot_read else {REQUIRES: permission}
 
 
 #: Handler parameter types: ``uow: Uow`` gets the request's unit of work, ``actor: Member``
@@ -65,20 +72,29 @@ async def provide_uow(
 ) -> AsyncGenerator[UnitOfWork, None]:
     """One transaction per request: committed when the handler returns, rolled back if it raises.
 
-    Mail queued during the request goes out only after the commit.
+    Mail queued during the request goes out only after the commit. A hot read (a route marked
+    ``requires(…, hot_read=True)``, signed in by session) gets a plain driver connection
+    instead of an ORM session: see :meth:`UnitOfWork.fetch`.
     """
     services = services_of(state)
+    if request.route_handler.opt.get(HOT_READ) and "authorization" not in request.headers:
+        async with services.database.read_transaction() as connection:
+            yield UnitOfWork(
+                db=services.database.sessions(),
+                settings=services.settings,
+                signer=services.signer,
+                side_transaction=services.database.transaction,
+                origin=_origin(request),
+                driver=connection,
+            )
+        return
     async with services.database.transaction() as db:
         uow = UnitOfWork(
             db=db,
             settings=services.settings,
             signer=services.signer,
             side_transaction=services.database.transaction,
-            origin=Origin(
-                request_id=request.state.get("request_id", ""),
-                ip=request.state.get("client_ip"),
-                user_agent=request.headers.get("user-agent"),
-            ),
+            origin=_origin(request),
         )
         set_retention(db.sync_session, services.settings.recycle_days)
         audit.set_context(
@@ -94,15 +110,24 @@ async def provide_uow(
     await deliver(services.mailer, uow.mail)
 
 
+def _origin(request: Request[Any, Any, Any]) -> Origin:
+    return Origin(
+        request_id=request.state.get("request_id", ""),
+        ip=request.state.get("client_ip"),
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
 async def provide_user(request: Request[Any, Any, Any], uow: Uow) -> Actor:
     """The signed-in user (session cookie or bearer token); 401 if there is none."""
     actor = await _authenticate(request, uow)
     if actor.via == "session" and request.method not in SAFE_METHODS:
         _check_csrf(request, actor)
-    act_as(uow, actor.user_id, actor.token_id)
-    # A session's user was known before the tenant was set and went with it; a token's user
-    # is known only now. Send it before anything is written, flush or not.
-    await uow.db.run_sync(audit.sync_context)
+    if uow.driver is None:
+        act_as(uow, actor.user_id, actor.token_id)
+        # A session's user was known before the tenant was set and went with it; a token's
+        # user is known only now. Send it before anything is written, flush or not.
+        await uow.db.run_sync(audit.sync_context)
     _check_module(request, actor)
     if permission := request.route_handler.opt.get(REQUIRES):
         actor.require(permission)
@@ -136,7 +161,7 @@ async def _authenticate(request: Request[Any, Any, Any], uow: UnitOfWork) -> Act
         return actor
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        actor = await actor_from_session(uow.db, cookie)
+        actor = await actor_from_session(uow, cookie)
         if actor is not None:
             return actor
         raise Unauthenticated("Your session has ended; sign in again.")

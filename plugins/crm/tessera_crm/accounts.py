@@ -131,7 +131,7 @@ class AccountsController(Controller):
     @get(
         "/{account_id:uuid}/detail",
         summary="An account with its owner, contacts and open deals, for its screen",
-        opt=requires(READ),
+        opt=requires(READ, hot_read=True),
     )
     async def detail(
         self, account_id: FromPath[uuid.UUID], actor: Member, uow: Uow

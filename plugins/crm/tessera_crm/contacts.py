@@ -111,7 +111,7 @@ class ContactsController(Controller):
     @get(
         "/",
         summary="Contacts you may see",
-        opt=requires(READ),
+        opt=requires(READ, hot_read=True),
         responses={200: ResponseSpec(ContactPage, description="One page of contacts")},
     )
     async def list_contacts(
@@ -172,7 +172,7 @@ class ContactsController(Controller):
     @get(
         "/{contact_id:uuid}",
         summary="One contact",
-        opt=requires(READ),
+        opt=requires(READ, hot_read=True),
         responses={200: ResponseSpec(ContactOut, description="The contact")},
     )
     async def get_one(

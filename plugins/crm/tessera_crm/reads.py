@@ -156,7 +156,7 @@ def _beyond(params: Params, order: SortOrder, column: str, value: Any, last_id: 
         return later_id
     if value is None:
         return f"({column} IS NULL AND {later_id})"
-    typed = f"CAST({params.add(str(value))} AS {CONTACT_SORTS[order.name]})"
+    typed = f"CAST({params.add(str(value))}::text AS {CONTACT_SORTS[order.name]})"
     return f"({column} {later} {typed} OR ({column} = {typed} AND {later_id}) OR {column} IS NULL)"
 
 
