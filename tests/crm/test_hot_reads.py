@@ -152,3 +152,28 @@ async def _detail(owner: SignedUp, rep: SignedUp, stranger: SignedUp) -> None:
     full = (await owner.get(f"/api/v1/crm/accounts/{acme['id']}/detail")).json()
     assert len(full["contacts"]) == 2
     assert (await stranger.get(f"/api/v1/crm/accounts/{acme['id']}/detail")).status_code == 404
+
+
+async def test_one_search_box_finds_every_kind(
+    client: httpx.AsyncClient, live_server: LiveServer
+) -> None:
+    owner = await crm_tenant(client)
+    acme = await account(owner, "Acme Rockets", email="hello@acme.example")
+    ada = await contact(owner, "Lovelace", first_name="Ada", email="ada@acme.example")
+    deal = await owner.post(
+        "/api/v1/crm/deals", json={"name": "Acme renewal", "amount": "10", "currency": "EUR"}
+    )
+    found = (await owner.get("/api/v1/crm/search", params={"q": "acme"})).json()["hits"]
+    assert {(h["kind"], h["id"]) for h in found} == {
+        ("account", acme["id"]),
+        ("contact", ada["id"]),
+        ("deal", deal.json()["id"]),
+    }
+    assert (await owner.get("/api/v1/crm/search", params={"q": "acme rock"})).json()["hits"][0][
+        "id"
+    ] == acme["id"]
+    assert (await owner.get("/api/v1/crm/search", params={"q": "%%"})).status_code == 422
+    assert (await owner.get("/api/v1/crm/search")).status_code == 400
+    async with make_client(live_server) as other:
+        rep = await join(live_server, owner, other)
+        assert (await rep.get("/api/v1/crm/search", params={"q": "acme"})).json()["hits"] == []

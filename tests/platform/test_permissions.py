@@ -406,6 +406,10 @@ async def _account(s: Scene) -> Request:
     return f"/api/v1/crm/accounts/{await _crm(s, 'accounts', {'name': 'Acme'})}", None
 
 
+async def _account_detail(s: Scene) -> Request:
+    return f"/api/v1/crm/accounts/{await _crm(s, 'accounts', {'name': 'Acme'})}/detail", None
+
+
 async def _account_patch(s: Scene) -> Request:
     path, _ = await _account(s)
     return path, {"notes": "changed"}
@@ -501,6 +505,8 @@ CASES: list[tuple[str, str, Build]] = [
         fixed("/api/v1/crm/accounts", {"name": "Matrix", "allow_duplicate": True}),
     ),
     ("GET", "/api/v1/crm/accounts/{account_id:uuid}", _account),
+    ("GET", "/api/v1/crm/accounts/{account_id:uuid}/detail", _account_detail),
+    ("GET", "/api/v1/crm/search", fixed("/api/v1/crm/search?q=acme")),
     ("PATCH", "/api/v1/crm/accounts/{account_id:uuid}", _account_patch),
     ("DELETE", "/api/v1/crm/accounts/{account_id:uuid}", _account),
     ("GET", "/api/v1/crm/pipelines", fixed("/api/v1/crm/pipelines")),

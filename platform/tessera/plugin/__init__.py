@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from tessera.jobs.service import start_job
     from tessera.notifications.service import notify
     from tessera.unit_of_work import UnitOfWork
-    from tessera.web.context import Member, SignedIn, Uow, requires
+    from tessera.web.context import Member, SignedIn, Uow, hot_read, requires
     from tessera.web.pagination import (
         DEFAULT_LIMIT,
         CursorQuery,
@@ -76,6 +76,7 @@ _LAZY = {
     "SignedIn": "tessera.web.context",
     "Uow": "tessera.web.context",
     "requires": "tessera.web.context",
+    "hot_read": "tessera.web.context",
     "visible_to": "tessera.identity.record_rules",
     "visible_sql": "tessera.identity.record_rules",
     "DEFAULT_LIMIT": "tessera.web.pagination",
@@ -150,6 +151,7 @@ __all__ = [
     "enable_tenant_rls",
     "grant_runtime",
     "hookimpl",
+    "hot_read",
     "is_member",
     "notify",
     "page_of",

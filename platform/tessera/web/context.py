@@ -34,14 +34,18 @@ REQUIRES = "requires"
 HOT_READ = "hot_read"
 
 
-def requires(permission: str, *, hot_read: bool = False) -> dict[str, Any]:
-    """Route option: the caller must hold ``permission``. ``@get("/", opt=requires("x.y.read"))``.
+def requires(permission: str) -> dict[str, Any]:
+    """Route option: the caller must hold ``permission``. ``@get("/", opt=requires("x.y.read"))``."""
+    return {REQUIRES: permission}
 
-    ``hot_read=True`` for a read that only uses :meth:`UnitOfWork.fetch`: it runs on a plain
-    driver connection, without an ORM session (one of the few endpoints a screen loads all
-    day; measure before marking one).
+
+def hot_read() -> dict[str, Any]:
+    """Route option for a read that only uses :meth:`UnitOfWork.fetch`: it runs on a plain
+    driver connection, without an ORM session. ``opt=requires("x.y.read") | hot_read()``.
+
+    For the few endpoints a screen loads all day; measure before marking one.
     """
-    return {REQUIRES: permission, HOT_READ: True} if hot_read else {REQUIRES: permission}
+    return {HOT_READ: True}
 
 
 #: Handler parameter types: ``uow: Uow`` gets the request's unit of work, ``actor: Member``
@@ -73,14 +77,14 @@ async def provide_uow(
     """One transaction per request: committed when the handler returns, rolled back if it raises.
 
     Mail queued during the request goes out only after the commit. A hot read (a route marked
-    ``requires(…, hot_read=True)``, signed in by session) gets a plain driver connection
+    ``hot_read()``, signed in by session) gets a plain driver connection
     instead of an ORM session: see :meth:`UnitOfWork.fetch`.
     """
     services = services_of(state)
     if request.route_handler.opt.get(HOT_READ) and "authorization" not in request.headers:
         async with services.database.read_transaction() as connection:
             yield UnitOfWork(
-                db=services.database.sessions(),
+                db=NO_SESSION,
                 settings=services.settings,
                 signer=services.signer,
                 side_transaction=services.database.transaction,
@@ -108,6 +112,19 @@ async def provide_uow(
         )
         yield uow
     await deliver(services.mailer, uow.mail)
+
+
+class _NoSession:
+    """The ``db`` of a hot read: it has none, and says so if a handler reaches for it."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(
+            "A hot read (opt=... | hot_read()) has no ORM session: use uow.fetch, "
+            "or drop hot_read from the route."
+        )
+
+
+NO_SESSION: Any = _NoSession()
 
 
 def _origin(request: Request[Any, Any, Any]) -> Origin:

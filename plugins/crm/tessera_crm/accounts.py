@@ -23,6 +23,7 @@ from tessera.plugin import (
     SortQuery,
     Uow,
     emit,
+    hot_read,
     requires,
 )
 from tessera_crm import reads
@@ -131,7 +132,7 @@ class AccountsController(Controller):
     @get(
         "/{account_id:uuid}/detail",
         summary="An account with its owner, contacts and open deals, for its screen",
-        opt=requires(READ, hot_read=True),
+        opt=requires(READ) | hot_read(),
     )
     async def detail(
         self, account_id: FromPath[uuid.UUID], actor: Member, uow: Uow

@@ -23,6 +23,7 @@ from tessera.plugin import (
     Sorting,
     SortQuery,
     Uow,
+    hot_read,
     requires,
     visible_to,
 )
@@ -111,7 +112,7 @@ class ContactsController(Controller):
     @get(
         "/",
         summary="Contacts you may see",
-        opt=requires(READ, hot_read=True),
+        opt=requires(READ) | hot_read(),
         responses={200: ResponseSpec(ContactPage, description="One page of contacts")},
     )
     async def list_contacts(
@@ -172,7 +173,7 @@ class ContactsController(Controller):
     @get(
         "/{contact_id:uuid}",
         summary="One contact",
-        opt=requires(READ, hot_read=True),
+        opt=requires(READ) | hot_read(),
         responses={200: ResponseSpec(ContactOut, description="The contact")},
     )
     async def get_one(

@@ -12,6 +12,7 @@ from tessera_crm.contacts import ContactsController
 from tessera_crm.deals import DealsController
 from tessera_crm.models import Account, Contact, CrmSettings, Deal, Pipeline, Stage
 from tessera_crm.pipelines import PipelinesController, seed_default_pipeline
+from tessera_crm.search import SearchController
 from tessera_crm.settings import SettingsController
 
 
@@ -44,6 +45,7 @@ def tessera_routes() -> Sequence[Any]:
         PipelinesController,
         DealsController,
         SettingsController,
+        SearchController,
     ]
 
 

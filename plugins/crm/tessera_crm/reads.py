@@ -239,3 +239,48 @@ async def account_detail_json(
         account_detail_sql(contact_rule, deal_rule, account_rule), *params.values
     )
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Searchable:
+    """A kind of record the CRM-wide search looks through."""
+
+    table: str
+    permission: str
+    #: SQL over the alias ``x``: what the hit is called, and a line about it.
+    label: str
+    detail: str
+
+
+SEARCHABLE: dict[str, Searchable] = {
+    "account": Searchable("crm_account", "crm.account.read", "x.name", "coalesce(x.email, '')"),
+    "contact": Searchable(
+        "crm_contact",
+        "crm.contact.read",
+        "trim(x.first_name || ' ' || x.last_name)",
+        "coalesce(x.email, '')",
+    ),
+    "deal": Searchable(
+        "crm_deal", "crm.deal.read", "x.name", "x.amount::text || ' ' || x.currency"
+    ),
+}
+
+
+def search_sql(params: Params, actor: Actor, query: str, per_kind: int) -> str | None:
+    """Hits of every kind the actor may read, best first within each kind; None if no kind.
+
+    ``query`` is a tsquery (``records.prefix_query``). One statement, one GIN lookup per kind.
+    """
+    tsquery = f"to_tsquery('simple'::regconfig, {params.add(query)})"
+    parts = []
+    for kind, what in SEARCHABLE.items():
+        if not actor.can(what.permission):
+            continue
+        rule = params.visibility(actor, what.permission, "x.owner_id")
+        parts.append(
+            f"(SELECT '{kind}' AS kind, x.id, {what.label} AS label, {what.detail} AS detail, "
+            f"ts_rank(x.search_vector, {tsquery}) AS rank FROM {what.table} x "
+            f"WHERE x.tenant_id = $1 AND x.search_vector @@ {tsquery} AND {rule} "
+            f"ORDER BY rank DESC, x.id LIMIT {per_kind})"
+        )
+    return " UNION ALL ".join(parts) if parts else None
