@@ -11,7 +11,7 @@ from litestar.params import JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.plugin import Input, Member, Uow, requires
+from tessera.plugin import Input, Invalid, Member, Uow, requires
 from tessera_crm.models import CrmSettings
 
 READ, MANAGE = "crm.deal.read", "crm.settings.manage"
@@ -21,8 +21,9 @@ Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description="ISO 4
 class SettingsIn(Input):
     #: Leads untouched for this many days go back to the pool; 0 turns the rule off.
     lead_pool_days: Annotated[int, msgspec.Meta(ge=0, le=3650)]
-    #: Deals discounted by more than this percentage need approval before they are won.
-    discount_threshold: Annotated[Decimal, msgspec.Meta(ge=0, le=100)]
+    #: Deals discounted by more than this percentage (0 to 100) need approval before they are
+    #: won. Checked by the handler: msgspec bounds only ints and floats.
+    discount_threshold: Decimal
     default_currency: Currency
 
 
@@ -54,6 +55,8 @@ class SettingsController(Controller):
 
     @put("/", summary="Change the tenant's CRM rules", opt=requires(MANAGE))
     async def change(self, data: JSONBody[SettingsIn], actor: Member, uow: Uow) -> SettingsOut:
+        if not (data.discount_threshold.is_finite() and 0 <= data.discount_threshold <= 100):
+            raise Invalid("discount_threshold", "is a percentage from 0 to 100")
         settings = await crm_settings(uow.db)
         if settings.tenant_id is None:
             settings.tenant_id = actor.tenant
