@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import asyncpg
 import httpx
+from tessera_crm.leads import touch_lead
 
+from tessera.db.engine import Database
+from tessera.db.tenant_context import set_tenant
+from tessera.runtime import runtime_database_url
 from tests.crm.test_accounts_contacts import ACCOUNTS, CONTACTS, account, crm_tenant, patch
 from tests.crm.test_deals import DEALS, PIPELINES
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up
@@ -74,7 +79,12 @@ async def test_leads_are_searched_filtered_and_sorted(client: httpx.AsyncClient)
     owner = await crm_tenant(client)
     ada = await lead(owner, "Lovelace", first_name="Ada", company="Engines", source="web")
     grace = await lead(
-        owner, "Hopper", first_name="Grace", company="Navy", email="grace@navy.example"
+        owner,
+        "Hopper",
+        first_name="Grace",
+        company="Navy",
+        email="grace@navy.example",
+        tags=["cobol"],
     )
     alan = await lead(owner, "Turing", company="Bletchley", phone="+44 1908 640404", pool=True)
     await patch(owner, f"{LEADS}/{grace['id']}", {"status": "qualified"})
@@ -84,6 +94,7 @@ async def test_leads_are_searched_filtered_and_sorted(client: httpx.AsyncClient)
     assert await ids(owner, LEADS, q="bletch") == [alan["id"]]
     assert await ids(owner, LEADS, status="qualified") == [grace["id"]]
     assert await ids(owner, LEADS, source="web") == [ada["id"]]
+    assert await ids(owner, LEADS, tag="cobol") == [grace["id"]]
     assert await ids(owner, LEADS, pool="true") == [alan["id"]]
     assert await ids(owner, LEADS, pool="false") == [ada["id"], grace["id"]]
     assert await ids(owner, LEADS, owner="me") == [ada["id"], grace["id"]]
@@ -193,6 +204,22 @@ async def test_reps_see_their_own_leads_and_the_pool(
         assert given.status_code == 201 and given.json()["owner_id"] == rep.user_id
 
 
+async def test_other_parts_of_the_crm_touch_a_lead(
+    client: httpx.AsyncClient, live_server: LiveServer
+) -> None:
+    owner = await crm_tenant(client)
+    made = await lead(owner, "Touched")
+    database = Database(runtime_database_url(live_server.settings), pool_size=1)
+    try:
+        async with database.transaction() as db:
+            await set_tenant(db, uuid.UUID(owner.tenant_id))
+            await touch_lead(db, uuid.UUID(made["id"]))
+    finally:
+        await database.dispose()
+    after = (await owner.get(f"{LEADS}/{made['id']}")).json()
+    assert after["last_touched_at"] > made["last_touched_at"]
+
+
 async def test_lead_routes_are_not_there_without_the_module(client: httpx.AsyncClient) -> None:
     owner = await sign_up(client)
     assert (await owner.get(LEADS)).status_code == 404
@@ -252,6 +279,11 @@ async def test_converting_makes_an_account_and_a_contact_named_after_the_lead(
         "owner_id": owner.user_id,
     }
     assert await ids(owner, LEADS, pool="true") == []
+    # Deleting what the conversion made (the contact goes with its account) unlinks the lead.
+    assert (await owner.delete(f"{ACCOUNTS}/{out['account']['id']}")).status_code == 200
+    unlinked = (await owner.get(f"{LEADS}/{ada['id']}")).json()
+    assert unlinked["status"] == "converted"
+    assert unlinked["converted_account_id"] is None and unlinked["converted_contact_id"] is None
 
 
 async def test_converting_into_an_existing_account_with_a_deal(

@@ -309,7 +309,8 @@ class LeadsController(Controller):
         for field in ("first_name", "last_name", "company", "title", "email", "phone", "notes"):
             value = getattr(data, field)
             if value is not None:
-                setattr(lead, field, value.strip() if field.endswith("name") else value)
+                stripped = field in ("first_name", "last_name", "company")
+                setattr(lead, field, value.strip() if stripped else value)
         if data.source is not None:
             lead.source = data.source
         if data.status is not None:
