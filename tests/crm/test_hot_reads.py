@@ -163,11 +163,16 @@ async def test_one_search_box_finds_every_kind(
     deal = await owner.post(
         "/api/v1/crm/deals", json={"name": "Acme renewal", "amount": "10", "currency": "EUR"}
     )
+    lead = await owner.post(
+        "/api/v1/crm/leads", json={"last_name": "Babbage", "company": "Acme Engines", "pool": True}
+    )
+    assert lead.status_code == 201, lead.text
     found = (await owner.get("/api/v1/crm/search", params={"q": "acme"})).json()["hits"]
     assert {(h["kind"], h["id"]) for h in found} == {
         ("account", acme["id"]),
         ("contact", ada["id"]),
         ("deal", deal.json()["id"]),
+        ("lead", lead.json()["id"]),
     }
     assert (await owner.get("/api/v1/crm/search", params={"q": "acme rock"})).json()["hits"][0][
         "id"
@@ -176,4 +181,5 @@ async def test_one_search_box_finds_every_kind(
     assert (await owner.get("/api/v1/crm/search")).status_code == 400
     async with make_client(live_server) as other:
         rep = await join(live_server, owner, other)
-        assert (await rep.get("/api/v1/crm/search", params={"q": "acme"})).json()["hits"] == []
+        hits = (await rep.get("/api/v1/crm/search", params={"q": "acme"})).json()["hits"]
+        assert [(h["kind"], h["id"]) for h in hits] == [("lead", lead.json()["id"])], "the pool"

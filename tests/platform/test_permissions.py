@@ -454,6 +454,42 @@ async def _pipeline(s: Scene) -> Request:
     return f"/api/v1/crm/pipelines/{default['id']}", None
 
 
+async def _lead(s: Scene, who: SignedUp | None = None, **fields: Any) -> str:
+    made = await (who or s.actor).post(
+        "/api/v1/crm/leads", json={"last_name": "Matrix", "allow_duplicate": True, **fields}
+    )
+    assert made.status_code == 201, made.text
+    return f"/api/v1/crm/leads/{made.json()['id']}"
+
+
+async def _lead_get(s: Scene) -> Request:
+    return await _lead(s), None
+
+
+async def _lead_patch(s: Scene) -> Request:
+    return await _lead(s), {"status": "contacted"}
+
+
+async def _lead_claim(s: Scene) -> Request:
+    return f"{await _lead(s, s.owner, pool=True)}/claim", None
+
+
+async def _lead_release(s: Scene) -> Request:
+    return f"{await _lead(s)}/release", None
+
+
+async def _lead_assign(s: Scene) -> Request:
+    return f"{await _lead(s, s.owner, pool=True)}/assign", {"owner_id": s.actor.user_id}
+
+
+async def _lead_convert(s: Scene) -> Request:
+    path = await _lead(s, company="Matrix Co")
+    return f"{path}/convert", {"account": {"allow_duplicate": True}}
+
+
+CRM_RULES = {"lead_pool_days": 30, "discount_threshold": "15", "default_currency": "USD"}
+
+
 async def _switch(s: Scene) -> Request:
     return "/api/v1/me/tenant", {"tenant": s.owner.slug}
 
@@ -537,15 +573,21 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/contacts/{contact_id:uuid}", _contact),
     ("PATCH", "/api/v1/crm/contacts/{contact_id:uuid}", _contact_patch),
     ("DELETE", "/api/v1/crm/contacts/{contact_id:uuid}", _contact),
-    ("GET", "/api/v1/crm/settings", fixed("/api/v1/crm/settings")),
+    ("GET", "/api/v1/crm/leads", fixed("/api/v1/crm/leads")),
     (
-        "PUT",
-        "/api/v1/crm/settings",
-        fixed(
-            "/api/v1/crm/settings",
-            {"lead_pool_days": 10, "discount_threshold": "20", "default_currency": "EUR"},
-        ),
+        "POST",
+        "/api/v1/crm/leads",
+        fixed("/api/v1/crm/leads", {"last_name": "Matrix", "allow_duplicate": True}),
     ),
+    ("GET", "/api/v1/crm/leads/{lead_id:uuid}", _lead_get),
+    ("PATCH", "/api/v1/crm/leads/{lead_id:uuid}", _lead_patch),
+    ("DELETE", "/api/v1/crm/leads/{lead_id:uuid}", _lead_get),
+    ("POST", "/api/v1/crm/leads/{lead_id:uuid}/claim", _lead_claim),
+    ("POST", "/api/v1/crm/leads/{lead_id:uuid}/release", _lead_release),
+    ("POST", "/api/v1/crm/leads/{lead_id:uuid}/assign", _lead_assign),
+    ("POST", "/api/v1/crm/leads/{lead_id:uuid}/convert", _lead_convert),
+    ("GET", "/api/v1/crm/settings", fixed("/api/v1/crm/settings")),
+    ("PUT", "/api/v1/crm/settings", fixed("/api/v1/crm/settings", CRM_RULES)),
     ("GET", "/api/v1/events/dead-letters", fixed("/api/v1/events/dead-letters")),
     ("GET", "/api/v1/events/dead-letters/{letter_id:uuid}", _letter),
     ("POST", "/api/v1/events/dead-letters/{letter_id:uuid}/retry", _letter_retry),

@@ -76,8 +76,12 @@ def tenant_fk(
     """A foreign key to a tenant-owned table that cannot point into another tenant.
 
     ``tenant_fk("owner_id", "identity_membership")`` references
-    ``identity_membership(tenant_id, id)`` from ``(tenant_id, owner_id)``.
+    ``identity_membership(tenant_id, id)`` from ``(tenant_id, owner_id)``. With
+    ``ondelete="SET NULL"`` only ``column`` is cleared: ``tenant_id`` is part of the key and
+    never NULL, so a plain ``SET NULL`` on the pair would make every such delete fail.
     """
+    if ondelete is not None and ondelete.strip().upper() == "SET NULL":
+        ondelete = f"SET NULL ({column})"
     return ForeignKeyConstraint(
         ["tenant_id", column],
         [f"{target_table}.tenant_id", f"{target_table}.{target_column}"],

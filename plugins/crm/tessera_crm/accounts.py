@@ -96,6 +96,32 @@ def _set_keys(account: Account) -> None:
     account.phone_key = phone_key(account.phone)
 
 
+async def create_account(uow: Uow, actor: Actor, data: AccountIn) -> Account:
+    """A new account, after the duplicate check (unless ``data.allow_duplicate``)."""
+    if not data.allow_duplicate:
+        refuse_duplicates(
+            await account_duplicates(uow, data.name, data.email, data.phone), "account"
+        )
+    account = Account(
+        tenant_id=actor.tenant,
+        name=data.name.strip(),
+        website=data.website,
+        email=data.email,
+        phone=data.phone,
+        industry=data.industry,
+        address=msgspec.to_builtins(data.address) if data.address else {},
+        tags=clean_tags(data.tags),
+        notes=data.notes,
+        owner_id=await checked_owner(uow, actor, data.owner_id),
+    )
+    _set_keys(account)
+    uow.db.add(account)
+    await uow.db.flush()
+    await uow.db.refresh(account)
+    await emit(uow.db, actor.tenant, "crm.account.created", {"account_id": account.id})
+    return account
+
+
 class AccountsController(Controller):
     path = "/accounts"
     tags = ["crm"]
@@ -146,28 +172,7 @@ class AccountsController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create an account", opt=requires(WRITE))
     async def create(self, data: JSONBody[AccountIn], actor: Member, uow: Uow) -> AccountOut:
-        if not data.allow_duplicate:
-            refuse_duplicates(
-                await account_duplicates(uow, data.name, data.email, data.phone), "account"
-            )
-        account = Account(
-            tenant_id=actor.tenant,
-            name=data.name.strip(),
-            website=data.website,
-            email=data.email,
-            phone=data.phone,
-            industry=data.industry,
-            address=msgspec.to_builtins(data.address) if data.address else {},
-            tags=clean_tags(data.tags),
-            notes=data.notes,
-            owner_id=await checked_owner(uow, actor, data.owner_id),
-        )
-        _set_keys(account)
-        uow.db.add(account)
-        await uow.db.flush()
-        await uow.db.refresh(account)
-        await emit(uow.db, actor.tenant, "crm.account.created", {"account_id": account.id})
-        return account_out(account)
+        return account_out(await create_account(uow, actor, data))
 
     @get("/{account_id:uuid}", summary="One account", opt=requires(READ))
     async def get_one(self, account_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> AccountOut:

@@ -105,6 +105,29 @@ def _set_keys(contact: Contact) -> None:
     contact.phone_key = phone_key(contact.phone)
 
 
+async def create_contact(uow: Uow, actor: Actor, data: ContactIn) -> Contact:
+    """A new contact, after the duplicate check (unless ``data.allow_duplicate``)."""
+    if not data.allow_duplicate:
+        refuse_duplicates(await contact_duplicates(uow, data.email, data.phone), "contact")
+    contact = Contact(
+        tenant_id=actor.tenant,
+        account_id=await checked_account(uow, actor, data.account_id),
+        first_name=data.first_name.strip(),
+        last_name=data.last_name.strip(),
+        title=data.title,
+        email=data.email,
+        phone=data.phone,
+        tags=clean_tags(data.tags),
+        notes=data.notes,
+        owner_id=await checked_owner(uow, actor, data.owner_id),
+    )
+    _set_keys(contact)
+    uow.db.add(contact)
+    await uow.db.flush()
+    await uow.db.refresh(contact)
+    return contact
+
+
 class ContactsController(Controller):
     path = "/contacts"
     tags = ["crm"]
@@ -150,25 +173,7 @@ class ContactsController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create a contact", opt=requires(WRITE))
     async def create(self, data: JSONBody[ContactIn], actor: Member, uow: Uow) -> ContactOut:
-        if not data.allow_duplicate:
-            refuse_duplicates(await contact_duplicates(uow, data.email, data.phone), "contact")
-        contact = Contact(
-            tenant_id=actor.tenant,
-            account_id=await checked_account(uow, actor, data.account_id),
-            first_name=data.first_name.strip(),
-            last_name=data.last_name.strip(),
-            title=data.title,
-            email=data.email,
-            phone=data.phone,
-            tags=clean_tags(data.tags),
-            notes=data.notes,
-            owner_id=await checked_owner(uow, actor, data.owner_id),
-        )
-        _set_keys(contact)
-        uow.db.add(contact)
-        await uow.db.flush()
-        await uow.db.refresh(contact)
-        return contact_out(contact)
+        return contact_out(await create_contact(uow, actor, data))
 
     @get(
         "/{contact_id:uuid}",

@@ -139,6 +139,27 @@ def _still_open(deal: Deal) -> None:
         raise Conflict(f"The deal is {deal.status} already.")
 
 
+async def create_deal(uow: Uow, actor: Actor, data: DealIn) -> Deal:
+    """A new open deal, in the pipeline and stage named (default: the default pipeline's first)."""
+    pipeline = await _pipeline(uow, data.pipeline_id)
+    deal = Deal(
+        tenant_id=actor.tenant,
+        name=data.name.strip(),
+        account_id=await checked_account(uow, actor, data.account_id),
+        pipeline_id=pipeline.id,
+        stage_id=(await _stage(uow, pipeline, data.stage_id)).id,
+        amount=checked_amount(data.amount),
+        currency=data.currency,
+        expected_close=data.expected_close,
+        status="open",
+        owner_id=await checked_owner(uow, actor, data.owner_id),
+    )
+    uow.db.add(deal)
+    await uow.db.flush()
+    await uow.db.refresh(deal)
+    return deal
+
+
 class DealsController(Controller):
     path = "/deals"
     tags = ["crm"]
@@ -177,23 +198,7 @@ class DealsController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create a deal", opt=requires(WRITE))
     async def create(self, data: JSONBody[DealIn], actor: Member, uow: Uow) -> DealOut:
-        pipeline = await _pipeline(uow, data.pipeline_id)
-        deal = Deal(
-            tenant_id=actor.tenant,
-            name=data.name.strip(),
-            account_id=await checked_account(uow, actor, data.account_id),
-            pipeline_id=pipeline.id,
-            stage_id=(await _stage(uow, pipeline, data.stage_id)).id,
-            amount=checked_amount(data.amount),
-            currency=data.currency,
-            expected_close=data.expected_close,
-            status="open",
-            owner_id=await checked_owner(uow, actor, data.owner_id),
-        )
-        uow.db.add(deal)
-        await uow.db.flush()
-        await uow.db.refresh(deal)
-        return deal_out(deal)
+        return deal_out(await create_deal(uow, actor, data))
 
     @get("/{deal_id:uuid}", summary="One deal", opt=requires(READ))
     async def get_one(self, deal_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> DealOut:

@@ -1,13 +1,13 @@
-"""Accounts (companies), contacts (people), pipelines with their stages, and deals."""
+"""Accounts (companies), contacts (people), leads, pipelines with their stages, and deals."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, get_args
 
-from sqlalchemy import CheckConstraint, Computed, Index, Integer, Numeric, String, Text
+from sqlalchemy import CheckConstraint, Computed, Index, Integer, Numeric, String, Text, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -145,6 +145,68 @@ class Deal(TenantModel, Timestamps):
     closed_at: Mapped[datetime | None]
     owner_id: Mapped[uuid.UUID | None]
     search_vector = search_vector("name")
+
+
+LeadSource = Literal["web", "referral", "event", "cold_call", "advertising", "partner", "other"]
+#: ``converted`` is reached only by converting the lead.
+LeadStatus = Literal["new", "contacted", "qualified", "unqualified", "converted"]
+LEAD_SOURCES: tuple[str, ...] = get_args(LeadSource)
+LEAD_STATUSES: tuple[str, ...] = get_args(LeadStatus)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=column)
+
+
+class Lead(TenantModel, Timestamps):
+    """Someone who may become a customer. Without an owner, the lead is in the pool: any rep
+    may claim it. Converting it makes an account, a contact and perhaps a deal of it."""
+
+    __tablename__ = "crm_lead"
+    __recycle_permission__ = "crm.lead.write"
+    __table_args__ = (
+        # The records a conversion made may be deleted later; the lead stays, unlinked.
+        tenant_fk("converted_account_id", "crm_account", ondelete="SET NULL"),
+        tenant_fk("converted_contact_id", "crm_contact", ondelete="SET NULL"),
+        tenant_fk("converted_deal_id", "crm_deal", ondelete="SET NULL"),
+        _one_of("source", LEAD_SOURCES),
+        _one_of("status", LEAD_STATUSES),
+        # Record rules and the pool (owner_id IS NULL) look up the owner.
+        Index("ix_crm_lead_owner", "tenant_id", "owner_id"),
+        Index("ix_crm_lead_email_key", "tenant_id", "email_key"),
+        Index("ix_crm_lead_phone_key", "tenant_id", "phone_key"),
+        Index("ix_crm_lead_search", "search_vector", postgresql_using="gin"),
+        Index("ix_crm_lead_last_name", "tenant_id", "last_name", "id"),
+        Index("ix_crm_lead_company", "tenant_id", "company", "id"),
+        # Sorting by it, and the return-to-pool rule's search for leads left untouched.
+        Index("ix_crm_lead_last_touched", "tenant_id", "last_touched_at", "id"),
+    )
+
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100))
+    company: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(320))
+    email_key: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    phone_key: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(20), default="other")
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    tags: Mapped[list[str]] = mapped_column(ARRAY(String(50)), default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    #: NULL: the lead is in the pool.
+    owner_id: Mapped[uuid.UUID | None]
+    #: When its owner last worked on it; the return-to-pool rule counts from here.
+    last_touched_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    returned_to_pool_at: Mapped[datetime | None]
+    converted_at: Mapped[datetime | None]
+    converted_account_id: Mapped[uuid.UUID | None]
+    converted_contact_id: Mapped[uuid.UUID | None]
+    converted_deal_id: Mapped[uuid.UUID | None]
+    search_vector = search_vector(
+        "first_name", "last_name", "company", "email", email_words("email"), "phone_key"
+    )
 
 
 class CrmSettings(TenantModel, Timestamps):

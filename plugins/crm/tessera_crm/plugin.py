@@ -6,11 +6,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tessera.plugin import BUILTIN_ROLES, Manifest, ModuleContext, Permission, hookimpl
+from tessera.plugin import (
+    BUILTIN_ROLES,
+    BackgroundJob,
+    Manifest,
+    ModuleContext,
+    Permission,
+    Schedule,
+    hookimpl,
+)
 from tessera_crm.accounts import AccountsController
 from tessera_crm.contacts import ContactsController
 from tessera_crm.deals import DealsController
-from tessera_crm.models import Account, Contact, CrmSettings, Deal, Pipeline, Stage
+from tessera_crm.lead_conversion import LeadConversionController
+from tessera_crm.lead_pool import RETURN_TO_POOL, LeadPoolController
+from tessera_crm.leads import LeadsController
+from tessera_crm.models import Account, Contact, CrmSettings, Deal, Lead, Pipeline, Stage
 from tessera_crm.pipelines import PipelinesController, seed_default_pipeline
 from tessera_crm.search import SearchController
 from tessera_crm.settings import SettingsController
@@ -29,7 +40,7 @@ def tessera_manifest() -> Manifest:
 
 @hookimpl
 def tessera_models() -> Sequence[type[Any]]:
-    return [Account, Contact, Pipeline, Stage, Deal, CrmSettings]
+    return [Account, Contact, Pipeline, Stage, Deal, CrmSettings, Lead]
 
 
 @hookimpl
@@ -46,6 +57,9 @@ def tessera_routes() -> Sequence[Any]:
         DealsController,
         SettingsController,
         SearchController,
+        LeadsController,
+        LeadPoolController,
+        LeadConversionController,
     ]
 
 
@@ -71,7 +85,21 @@ def tessera_permissions() -> Sequence[Permission]:
         ),
         Permission("crm.pipeline.manage", "Create pipelines and their stages"),
         Permission("crm.settings.manage", "Change the lead pool, discount and currency rules"),
+        Permission(
+            "crm.lead.read", "See leads (and the lead pool, whatever the scope)",
+            default_roles=BUILTIN_ROLES, scoped=True,
+        ),
+        Permission(
+            "crm.lead.write", "Create, change, convert and delete leads; claim and release them",
+            default_roles=BUILTIN_ROLES, scoped=True,
+        ),
+        Permission("crm.lead.assign", "Give leads to members"),
     ]  # fmt: skip
+
+
+@hookimpl
+def tessera_jobs() -> Sequence[BackgroundJob | Schedule]:
+    return [RETURN_TO_POOL]
 
 
 @hookimpl

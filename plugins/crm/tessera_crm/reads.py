@@ -250,6 +250,8 @@ class Searchable:
     #: SQL over the alias ``x``: what the hit is called, and a line about it.
     label: str
     detail: str
+    #: Records without an owner (pool leads) are there for everyone who may read the kind.
+    unowned_visible: bool = False
 
 
 SEARCHABLE: dict[str, Searchable] = {
@@ -259,6 +261,13 @@ SEARCHABLE: dict[str, Searchable] = {
         "crm.contact.read",
         "trim(x.first_name || ' ' || x.last_name)",
         "coalesce(x.email, '')",
+    ),
+    "lead": Searchable(
+        "crm_lead",
+        "crm.lead.read",
+        "trim(x.first_name || ' ' || x.last_name)",
+        "coalesce(x.company, x.email, '')",
+        unowned_visible=True,
     ),
     "deal": Searchable(
         "crm_deal", "crm.deal.read", "x.name", "x.amount::text || ' ' || x.currency"
@@ -277,6 +286,8 @@ def search_sql(params: Params, actor: Actor, query: str, per_kind: int) -> str |
         if not actor.can(what.permission):
             continue
         rule = params.visibility(actor, what.permission, "x.owner_id")
+        if what.unowned_visible:
+            rule = f"(x.owner_id IS NULL OR {rule})"
         parts.append(
             f"(SELECT '{kind}' AS kind, x.id, {what.label} AS label, {what.detail} AS detail, "
             f"ts_rank(x.search_vector, {tsquery}) AS rank FROM {what.table} x "

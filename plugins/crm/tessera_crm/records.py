@@ -20,7 +20,7 @@ from tessera.plugin import (
     is_member,
     visible_to,
 )
-from tessera_crm.models import Account, Contact, Deal
+from tessera_crm.models import Account, Contact, Deal, Lead
 from tessera_crm.schemas import Duplicate
 
 #: At most this many possible duplicates are named in a warning.
@@ -69,16 +69,23 @@ def search_rank(model: Any, text: str) -> ColumnElement[float]:
     return func.ts_rank(model.search_vector, func.to_tsquery(SEARCH_CONFIG, prefix_query(text)))
 
 
-Owned = TypeVar("Owned", Account, Contact, Deal)
+Owned = TypeVar("Owned", Account, Contact, Deal, Lead)
 
 
 async def get_visible(
-    uow: Uow, actor: Actor, model: type[Owned], record_id: uuid.UUID, permission: str
+    uow: Uow,
+    actor: Actor,
+    model: type[Owned],
+    record_id: uuid.UUID,
+    permission: str,
+    *,
+    visible: ColumnElement[bool] | None = None,
 ) -> Owned:
-    """The record, if the record rule of ``permission`` lets the actor reach it; else 404."""
-    query = select(model).where(
-        model.id == record_id, visible_to(actor, permission, model.owner_id)
-    )
+    """The record, if the record rule of ``permission`` (or ``visible``, where a model widens
+    it) lets the actor reach it; else 404."""
+    if visible is None:
+        visible = visible_to(actor, permission, model.owner_id)
+    query = select(model).where(model.id == record_id, visible)
     found = (await uow.db.execute(query)).scalar_one_or_none()
     if found is None:
         raise NotFound(f"No such {model.__tablename__.removeprefix('crm_')}.")
@@ -96,13 +103,17 @@ def page_query(
     sort: str | None,
     limit: int,
     cursor: str | None,
+    visible: ColumnElement[bool] | None = None,
 ) -> SortedPage:
     """One page of ``model``'s records the actor may see, sorted, searched, filtered by owner.
 
     ``model`` has ``id``, ``owner_id`` and ``search_vector``; callers add their own filters to
-    the page's query.
+    the page's query. ``visible`` replaces the record rule of ``permission`` where a model
+    widens it (leads in the pool are everyone's).
     """
-    query = select(model).where(visible_to(actor, permission, model.owner_id))
+    if visible is None:
+        visible = visible_to(actor, permission, model.owner_id)
+    query = select(model).where(visible)
     if q:
         query = query.where(search_filter(model, q))
     if (owner_id := owner_filter(actor, owner)) is not None:
@@ -132,4 +143,7 @@ def refuse_duplicates(found: Sequence[Duplicate], what: str) -> None:
 
 
 def _plain(duplicate: Duplicate) -> dict[str, Any]:
-    return {"id": str(duplicate.id), "label": duplicate.label, "matched": duplicate.matched}
+    plain = {"id": str(duplicate.id), "label": duplicate.label, "matched": duplicate.matched}
+    if duplicate.kind is not None:
+        plain["kind"] = duplicate.kind
+    return plain

@@ -128,3 +128,5 @@ class Duplicate(msgspec.Struct):
     label: str
     #: What matched: name, email or phone
     matched: list[str]
+    #: What the record is, where a check looks at more than one kind (lead or contact)
+    kind: str | None = None

@@ -1,4 +1,4 @@
-"""Search across the CRM: one box that finds accounts, contacts and deals. /api/v1/crm/search."""
+"""Search across the CRM: one box that finds accounts, contacts, leads and deals. /api/v1/crm/search."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ class SearchController(Controller):
     tags = ["crm"]
 
     # No single permission: each kind is searched only if its read permission is held.
-    @get("/", summary="Find accounts, contacts and deals by words", opt=hot_read())
+    @get("/", summary="Find accounts, contacts, leads and deals by words", opt=hot_read())
     async def search(
         self, actor: Member, uow: Uow, q: SearchText, per_kind: PerKind = 10
     ) -> SearchOut:

@@ -21,7 +21,8 @@ Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description="ISO 4
 class SettingsIn(Input):
     #: Leads untouched for this many days go back to the pool; 0 turns the rule off.
     lead_pool_days: Annotated[int, msgspec.Meta(ge=0, le=3650)]
-    #: Deals discounted by more than this percentage need approval before they are won.
+    #: Deals discounted by more than this percentage (0 to 100) need approval before they are
+    #: won. Checked by the handler: msgspec bounds only ints and floats.
     discount_threshold: Decimal
     default_currency: Currency
 
