@@ -6,12 +6,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tessera.plugin import BUILTIN_ROLES, Manifest, ModuleContext, Permission, hookimpl
+from tessera.plugin import (
+    BUILTIN_ROLES,
+    UI,
+    Approvable,
+    EventHandler,
+    Manifest,
+    ModuleContext,
+    Permission,
+    WorkflowTemplate,
+    hookimpl,
+)
+from tessera_crm import approval, ui
 from tessera_crm.accounts import AccountsController
 from tessera_crm.contacts import ContactsController
 from tessera_crm.deals import DealsController
 from tessera_crm.models import Account, Contact, CrmSettings, Deal, Pipeline, Stage
-from tessera_crm.pipelines import PipelinesController, seed_default_pipeline
+from tessera_crm.pipelines import PipelinesController, StagesController, seed_default_pipeline
+from tessera_crm.reports import ReportsController
 from tessera_crm.settings import SettingsController
 
 
@@ -42,8 +54,10 @@ def tessera_routes() -> Sequence[Any]:
         AccountsController,
         ContactsController,
         PipelinesController,
+        StagesController,
         DealsController,
         SettingsController,
+        ReportsController,
     ]
 
 
@@ -69,7 +83,28 @@ def tessera_permissions() -> Sequence[Permission]:
         ),
         Permission("crm.pipeline.manage", "Create pipelines and their stages"),
         Permission("crm.settings.manage", "Change the lead pool, discount and currency rules"),
+        # Not scoped itself: reports cover the deals the reader may see (crm.deal.read).
+        Permission("crm.report.read", "See sales reports and the dashboard", default_roles=BUILTIN_ROLES),
     ]  # fmt: skip
+
+
+@hookimpl
+def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:
+    return [approval.DEAL, approval.DISCOUNT_APPROVAL]
+
+
+@hookimpl
+def tessera_event_handlers() -> Sequence[EventHandler]:
+    return [*approval.HANDLERS]
+
+
+@hookimpl
+def tessera_ui() -> UI:
+    return UI(
+        menus=ui.MENU,
+        resources=(ui.ACCOUNT, ui.CONTACT, ui.STAGE, ui.DEAL),
+        dashboards=(ui.SALES,),
+    )
 
 
 @hookimpl

@@ -11,7 +11,7 @@ from litestar.params import JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.plugin import Input, Member, Uow, requires
+from tessera.plugin import Input, Invalid, Member, Uow, requires
 from tessera_crm.models import CrmSettings
 
 READ, MANAGE = "crm.deal.read", "crm.settings.manage"
@@ -22,7 +22,8 @@ class SettingsIn(Input):
     #: Leads untouched for this many days go back to the pool; 0 turns the rule off.
     lead_pool_days: Annotated[int, msgspec.Meta(ge=0, le=3650)]
     #: Deals discounted by more than this percentage need approval before they are won.
-    discount_threshold: Annotated[Decimal, msgspec.Meta(ge=0, le=100)]
+    #: (Checked by the route: msgspec bounds numbers, not decimals.)
+    discount_threshold: Decimal
     default_currency: Currency
 
 
@@ -38,6 +39,14 @@ async def crm_settings(db: AsyncSession) -> CrmSettings:
     if found is not None:
         return found
     return CrmSettings(lead_pool_days=30, discount_threshold=Decimal(15), default_currency="USD")
+
+
+def checked_threshold(value: Decimal) -> Decimal:
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise Invalid("discount_threshold", "must be a percentage from 0 to 100")
+    if value != value.quantize(Decimal("0.01")):
+        raise Invalid("discount_threshold", "has at most two decimal places")
+    return value
 
 
 def settings_out(settings: CrmSettings) -> SettingsOut:
@@ -59,7 +68,7 @@ class SettingsController(Controller):
             settings.tenant_id = actor.tenant
             uow.db.add(settings)
         settings.lead_pool_days = data.lead_pool_days
-        settings.discount_threshold = data.discount_threshold
+        settings.discount_threshold = checked_threshold(data.discount_threshold)
         settings.default_currency = data.default_currency
         await uow.db.flush()
         return settings_out(settings)
