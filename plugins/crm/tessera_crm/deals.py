@@ -331,5 +331,6 @@ def _facts(deal: Deal) -> dict[str, object]:
         "account_id": deal.account_id,
         "amount": deal.amount,
         "currency": deal.currency,
+        "discount": deal.discount,
         "owner_id": deal.owner_id,
     }
