@@ -12,8 +12,10 @@ from tessera_test_expenses.models import Claim
 from tessera.plugin import (
     UI,
     Approvable,
+    Dashboard,
     Field,
     Manifest,
+    Metric,
     Permission,
     Resource,
     Step,
@@ -75,6 +77,54 @@ def _resource(module: str, **changes: Any) -> Resource:
         "read_permission": f"{module}.thing.read",
     }
     return Resource(**(base | changes))
+
+
+class _WithUI(_Plugin):
+    """Declares a read permission and the UI it is given (resources, dashboards)."""
+
+    def __init__(self, name: str, ui: UI) -> None:
+        super().__init__(name)
+        self.declared = ui
+
+    @hookimpl
+    def tessera_permissions(self) -> Sequence[Permission]:
+        return [Permission(f"{self.name}.thing.read", "read things")]
+
+    @hookimpl
+    def tessera_ui(self) -> UI:
+        return self.declared
+
+
+def _dashboard(module: str, **metric_changes: Any) -> UI:
+    base: dict[str, Any] = {
+        "name": f"{module}.total",
+        "label": "Total",
+        "endpoint": f"/api/v1/{module}/reports/total",
+        "permission": f"{module}.thing.read",
+        "display": "number",
+        "value": "total.count",
+        "period": "this_month",
+        "params": (("kind", "all"),),
+    }
+    chart = Metric(
+        f"{module}.trend", "Trend", f"/api/v1/{module}/reports/trend", f"{module}.thing.read",
+        display="line", series=("count",),
+    )  # fmt: skip
+    return UI(
+        dashboards=(
+            Dashboard(f"{module}.main", "Main", (Metric(**(base | metric_changes)), chart)),
+        )
+    )
+
+
+def _board(module: str, reference: str) -> UI:
+    """Things on a board with a column per stage (another resource), or per what ``reference`` names."""
+    stage = _resource(module, name=f"{module}.stage", endpoint=f"/api/v1/{module}/stages")
+    fields = (
+        Field("title", "Title"),
+        Field("stage_id", "Stage", type="reference", reference=reference),
+    )
+    return UI(resources=(stage, _resource(module, fields=fields, kanban_by="stage_id")))
 
 
 class _WithWorkflows(_Plugin):
@@ -160,3 +210,23 @@ template_names_users = _WithWorkflows(
     template={"steps": (Step("Her", approvers="users", users=(uuid.uuid4(),)),)},
 )
 unguardable = _WithWorkflows("unguardable", template={"guarded_fields": ("title",)})
+good_dashboard = _WithUI("good_dashboard", _dashboard("good_dashboard"))
+metric_elsewhere = _WithUI(
+    "metric_elsewhere", _dashboard("metric_elsewhere", endpoint="/api/v1/other/reports/total")
+)
+unknown_display = _WithUI("unknown_display", _dashboard("unknown_display", display="gauge"))
+figure_without_value = _WithUI(
+    "figure_without_value", _dashboard("figure_without_value", value=None)
+)
+chart_with_value = _WithUI("chart_with_value", _dashboard("chart_with_value", display="bar"))
+bad_value_path = _WithUI("bad_value_path", _dashboard("bad_value_path", value="total..count"))
+unknown_period = _WithUI("unknown_period", _dashboard("unknown_period", period="fortnight"))
+period_and_dates = _WithUI(
+    "period_and_dates", _dashboard("period_and_dates", params=(("from", "2026-01-01"),))
+)
+undeclared_metric_permission = _WithUI(
+    "undeclared_metric_permission",
+    _dashboard("undeclared_metric_permission", permission="undeclared_metric_permission.x.read"),
+)
+good_board = _WithUI("good_board", _board("good_board", "good_board.stage"))
+board_elsewhere = _WithUI("board_elsewhere", _board("board_elsewhere", "other.stage"))

@@ -448,6 +448,28 @@ async def _deal_lost(s: Scene) -> Request:
     return f"/api/v1/crm/deals/{await _deal(s)}/lost", {"reason": "Price"}
 
 
+async def _deal_submit(s: Scene) -> Request:
+    """A deal of the actor's discounted beyond the threshold; the actor has a manager to ask."""
+    managed = await s.owner.client.patch(
+        f"/api/v1/members/{await s.membership_id(s.actor)}",
+        json={"manager_id": await s.throwaway_member()},
+        headers=s.owner.headers,
+    )
+    assert managed.status_code == 200, managed.text
+    made = await s.actor.post(
+        "/api/v1/crm/deals",
+        json={"name": "Deal", "amount": "10", "currency": "EUR", "discount": "20"},
+    )
+    assert made.status_code == 201, made.text
+    return f"/api/v1/crm/deals/{made.json()['id']}/submit-for-approval", None
+
+
+async def _stage(s: Scene) -> Request:
+    pipelines = (await s.owner.get("/api/v1/crm/pipelines")).json()
+    default = next(p for p in pipelines if p["is_default"])
+    return f"/api/v1/crm/stages/{default['stages'][0]['id']}", None
+
+
 async def _pipeline(s: Scene) -> Request:
     pipelines = (await s.owner.get("/api/v1/crm/pipelines")).json()
     default = next(p for p in pipelines if p["is_default"])
@@ -520,6 +542,7 @@ CASES: list[tuple[str, str, Build]] = [
     ("POST", "/api/v1/modules/{name:str}/purge", _purge_pins),
     ("GET", "/api/v1/ui/menus", fixed("/api/v1/ui/menus")),
     ("GET", "/api/v1/ui/resources", fixed("/api/v1/ui/resources")),
+    ("GET", "/api/v1/ui/dashboards", fixed("/api/v1/ui/dashboards")),
     ("GET", "/api/v1/permissions", fixed("/api/v1/permissions")),
     ("GET", "/api/v1/roles", fixed("/api/v1/roles")),
     ("POST", "/api/v1/roles", _new_role),
@@ -564,6 +587,23 @@ CASES: list[tuple[str, str, Build]] = [
     ("PATCH", "/api/v1/crm/deals/{deal_id:uuid}", _deal_patch),
     ("POST", "/api/v1/crm/deals/{deal_id:uuid}/won", _deal_won),
     ("POST", "/api/v1/crm/deals/{deal_id:uuid}/lost", _deal_lost),
+    ("POST", "/api/v1/crm/deals/{deal_id:uuid}/submit-for-approval", _deal_submit),
+    ("GET", "/api/v1/crm/stages", fixed("/api/v1/crm/stages")),
+    ("GET", "/api/v1/crm/stages/{stage_id:uuid}", _stage),
+    ("GET", "/api/v1/crm/settings", fixed("/api/v1/crm/settings")),
+    (
+        "PUT",
+        "/api/v1/crm/settings",
+        fixed(
+            "/api/v1/crm/settings",
+            {"lead_pool_days": 30, "discount_threshold": "15", "default_currency": "USD"},
+        ),
+    ),
+    ("GET", "/api/v1/crm/reports/forecast", fixed("/api/v1/crm/reports/forecast")),
+    ("GET", "/api/v1/crm/reports/funnel", fixed("/api/v1/crm/reports/funnel")),
+    ("GET", "/api/v1/crm/reports/win-rate", fixed("/api/v1/crm/reports/win-rate")),
+    ("GET", "/api/v1/crm/reports/pipeline-value", fixed("/api/v1/crm/reports/pipeline-value")),
+    ("GET", "/api/v1/crm/reports/deals-won", fixed("/api/v1/crm/reports/deals-won")),
     ("GET", "/api/v1/crm/contacts", fixed("/api/v1/crm/contacts")),
     (
         "POST",

@@ -80,6 +80,15 @@ def test_a_plugin_that_raises_while_starting_is_skipped_with_its_dependants() ->
             "resource 'unknown_column.thing' names unknown fields ['nope']",
         ),
         ("kanban_on_text", "start", "kanban_by must name an enum field"),
+        ("board_elsewhere", "start", "a reference to one of the plugin's resources"),
+        ("metric_elsewhere", "start", "endpoint must be under /api/v1/metric_elsewhere/"),
+        ("unknown_display", "start", "display must be one of number, percent, bar"),
+        ("figure_without_value", "start", "a number needs a value path"),
+        ("chart_with_value", "start", "a chart plots series, not a value"),
+        ("bad_value_path", "start", "'total..count' is not a dotted path"),
+        ("unknown_period", "start", "period must be one of today"),
+        ("period_and_dates", "start", "its period sets from and to"),
+        ("undeclared_metric_permission", "start", "which the plugin does not declare"),
         ("undeclared_permission", "start", "which the plugin does not declare"),
     ],
 )
@@ -98,6 +107,17 @@ def test_ui_resources_are_checked_and_kept() -> None:
     assert module == "good_ui"
     assert resource.calendar_by == "due"
     assert registry.resources([]) == []
+
+
+def test_dashboards_and_reference_boards_are_checked_and_kept() -> None:
+    registry = _load("good_dashboard", "good_board")
+    assert registry.failures == []
+    [(module, dashboard)] = registry.dashboards(["good_dashboard", "good_board"])
+    assert module == "good_dashboard"
+    assert [m.name for m in dashboard.metrics] == ["good_dashboard.total", "good_dashboard.trend"]
+    assert registry.dashboards([]) == []
+    boards = [r for _, r in registry.resources(["good_board"]) if r.kanban_by]
+    assert [b.kanban_by for b in boards] == ["stage_id"]
 
 
 def test_approvables_and_templates_are_checked_at_start() -> None:

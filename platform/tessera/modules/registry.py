@@ -31,6 +31,7 @@ from tessera.plugin.context import ModuleContext
 from tessera.plugin.manifest import (
     API_VERSION,
     UI,
+    Dashboard,
     Manifest,
     ManifestError,
     MenuItem,
@@ -209,16 +210,9 @@ class PluginRegistry:
         plugin.permissions = [
             p.check(plugin.name) for p in self._declared(plugin, "tessera_permissions", [])
         ]
-        plugin.ui = self._declared(plugin, "tessera_ui", UI())
-        declared = {p.name for p in plugin.permissions}
-        for resource in plugin.ui.resources:
-            resource.check(plugin.name)
-            for permission in (resource.read_permission, resource.write_permission):
-                if permission is not None and permission not in declared:
-                    raise ManifestError(
-                        f"resource {resource.name!r} names {permission!r}, which the plugin "
-                        "does not declare"
-                    )
+        plugin.ui = self._declared(plugin, "tessera_ui", UI()).check(
+            plugin.name, {p.name for p in plugin.permissions}
+        )
         plugin.cli = list(self._declared(plugin, "tessera_cli", []))
         plugin.handlers = [
             handler.check(plugin.name)
@@ -285,6 +279,17 @@ class PluginRegistry:
             if (p := self.plugins.get(name))
             for resource in p.ui.resources
         ]
+
+    def dashboards(self, enabled: Sequence[str]) -> list[tuple[str, Dashboard]]:
+        return sorted(
+            (
+                (name, dashboard)
+                for name in enabled
+                if (p := self.plugins.get(name))
+                for dashboard in p.ui.dashboards
+            ),
+            key=lambda pair: (pair[1].order, pair[1].label),
+        )
 
     def approvables(self) -> dict[str, Approvable]:
         """Every loaded plugin's approvable record types, by record type."""

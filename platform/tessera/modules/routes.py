@@ -12,10 +12,12 @@ from litestar.status_codes import HTTP_200_OK
 from tessera.modules import service
 from tessera.modules.registry import LoadedPlugin
 from tessera.modules.schemas import (
+    DashboardOut,
     EnabledOut,
     EnableIn,
     FieldOut,
     MenuOut,
+    MetricOut,
     ModuleOut,
     PluginFailureOut,
     PluginOut,
@@ -176,4 +178,34 @@ async def resources(actor: Member, state: State) -> list[ResourceOut]:
     ]
 
 
-ROUTE_HANDLERS: list[Any] = [list_plugins, ModulesController, menus, resources]
+@get(
+    "/ui/dashboards",
+    tags=["modules"],
+    summary="Dashboards of the enabled modules, with the metrics the caller may see",
+)
+async def dashboards(actor: Member, state: State) -> list[DashboardOut]:
+    """A dashboard none of whose metrics the caller may see is left out."""
+    found = []
+    for module, dashboard in services_of(state).registry.dashboards(sorted(actor.modules)):
+        metrics = [
+            MetricOut(
+                m.name,
+                m.label,
+                m.endpoint,
+                m.display,
+                m.value,
+                m.period,
+                dict(m.params),
+                list(m.series),
+            )
+            for m in dashboard.metrics
+            if actor.can(m.permission)
+        ]
+        if metrics:
+            found.append(
+                DashboardOut(module, dashboard.name, dashboard.label, dashboard.order, metrics)
+            )
+    return found
+
+
+ROUTE_HANDLERS: list[Any] = [list_plugins, ModulesController, menus, resources, dashboards]

@@ -90,3 +90,25 @@ class ResourceOut(msgspec.Struct):
     calendar_by: str | None
     #: Whether the caller may create and edit these records.
     can_write: bool
+
+
+class MetricOut(msgspec.Struct):
+    name: str
+    label: str
+    endpoint: str
+    #: number or percent (a figure at ``value``), bar, line, funnel or pie (a chart)
+    display: str
+    value: str | None
+    #: today, this_week, this_month … : the app sends it as ``from`` and ``to`` dates
+    period: str | None
+    params: dict[str, str]
+    #: The series a chart plots; all of the answer's when empty
+    series: list[str]
+
+
+class DashboardOut(msgspec.Struct):
+    module: str
+    name: str
+    label: str
+    order: int
+    metrics: list[MetricOut]

@@ -32,14 +32,16 @@ from tessera.plugin.manifest import (
     API_VERSION,
     BUILTIN_ROLES,
     UI,
+    Dashboard,
     Field,
     Manifest,
     ManifestError,
     MenuItem,
+    Metric,
     Permission,
     Resource,
 )
-from tessera.workflow.types import Approvable, Step, WorkflowTemplate
+from tessera.workflow.types import Approvable, Approval, Step, WorkflowTemplate
 
 if TYPE_CHECKING:
     from tessera.identity.directory import is_member
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
         page_of,
     )
     from tessera.web.schemas import Input, Page
+    from tessera.workflow.service import submit_for_approval
 
 # Names that live in the web and identity layers are imported on first use: the platform's own
 # modules import parts of this package while those layers are still loading.
@@ -72,6 +75,7 @@ _LAZY = {
     "is_member": "tessera.identity.directory",
     "notify": "tessera.notifications.service",
     "UnitOfWork": "tessera.unit_of_work",
+    "submit_for_approval": "tessera.workflow.service",
     "Member": "tessera.web.context",
     "SignedIn": "tessera.web.context",
     "Uow": "tessera.web.context",
@@ -109,9 +113,11 @@ __all__ = [
     "UI",
     "Actor",
     "Approvable",
+    "Approval",
     "BackgroundJob",
     "Conflict",
     "CursorQuery",
+    "Dashboard",
     "DomainError",
     "Event",
     "EventHandler",
@@ -127,6 +133,7 @@ __all__ = [
     "ManifestError",
     "Member",
     "MenuItem",
+    "Metric",
     "ModuleContext",
     "NotFound",
     "Page",
@@ -157,6 +164,7 @@ __all__ = [
     "page_of",
     "requires",
     "start_job",
+    "submit_for_approval",
     "tenant_fk",
     "tenant_unique",
     "uuid7",

@@ -141,7 +141,9 @@ class Resource:
 
     ``endpoint`` is the collection URL (list with ``GET``, create with ``POST``; one record at
     ``endpoint/{id}``). ``list_columns``, ``filters`` and each row of ``form`` name fields;
-    ``kanban_by`` names an ``enum`` field to group a board by, ``calendar_by`` a date field.
+    ``kanban_by`` names the field to group a board by: an ``enum`` (a column per option) or a
+    ``reference`` to another resource of the plugin (a column per record of it, in the order
+    its list gives, as deals by their pipeline's stages); ``calendar_by`` names a date field.
     """
 
     name: str
@@ -172,8 +174,14 @@ class Resource:
         named += [name for row in self.form for name in row]
         if unknown := sorted(set(named) - set(by_name)):
             raise ManifestError(f"resource {self.name!r} names unknown fields {unknown}")
-        if self.kanban_by and by_name.get(self.kanban_by, Field("", "")).type != "enum":
-            raise ManifestError(f"resource {self.name!r}: kanban_by must name an enum field")
+        if self.kanban_by and by_name.get(self.kanban_by, Field("", "")).type not in (
+            "enum",
+            "reference",
+        ):
+            raise ManifestError(
+                f"resource {self.name!r}: kanban_by must name an enum field or a reference to "
+                "one of the plugin's resources"
+            )
         if self.calendar_by and by_name.get(self.calendar_by, Field("", "")).type not in (
             "date",
             "datetime",
@@ -182,9 +190,132 @@ class Resource:
         return self
 
 
+#: Metrics shown as one figure: the JSON value at ``value``.
+FIGURES = ("number", "percent")
+#: Metrics shown as a chart: the answer's ``labels`` against each of its ``series``.
+CHARTS = ("bar", "line", "funnel", "pie")
+#: Periods the browser app turns into ``from`` and ``to`` dates (inclusive) for a metric.
+PERIODS = (
+    "today",
+    "this_week",
+    "this_month",
+    "this_quarter",
+    "this_year",
+    "last_30_days",
+    "last_90_days",
+    "last_365_days",
+)
+_VALUE_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.([a-z_][a-z0-9_]*|[0-9]+))*$")
+_PARAMETER = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A figure or a chart of a dashboard, read from one of the plugin's report endpoints.
+
+    The browser app sends ``GET endpoint`` with ``params`` and, for a ``period``, the period's
+    ``from`` and ``to`` dates. A figure (``display`` ``number`` or ``percent``) is the value at
+    ``value``, a dotted path into the JSON answer (``"rate"``, ``"totals.0.amount"``); a chart
+    (``bar``, ``line``, ``funnel``, ``pie``) plots the answer's ``labels`` against the entries
+    of its ``series`` (``{"name": ..., "data": [...]}``) named in ``series``, or all of them.
+    ``permission`` is what a member needs to see the metric.
+    """
+
+    name: str
+    label: str
+    endpoint: str
+    permission: str
+    display: str = "number"
+    value: str | None = None
+    period: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
+    series: tuple[str, ...] = ()
+
+    def check(self, module: str) -> Metric:
+        if not self.name.startswith(f"{module}."):
+            raise ManifestError(f"metric {self.name!r} must start with {module!r}")
+        if not self.label.strip():
+            raise ManifestError(f"metric {self.name!r}: label must not be empty")
+        if not self.endpoint.startswith(f"/api/v1/{module}/"):
+            raise ManifestError(f"metric {self.name!r}: endpoint must be under /api/v1/{module}/")
+        if self.display not in (*FIGURES, *CHARTS):
+            raise ManifestError(
+                f"metric {self.name!r}: display must be one of {', '.join((*FIGURES, *CHARTS))}"
+            )
+        if self.display in FIGURES and self.value is None:
+            raise ManifestError(f"metric {self.name!r}: a {self.display} needs a value path")
+        if self.display in CHARTS and self.value is not None:
+            raise ManifestError(f"metric {self.name!r}: a chart plots series, not a value")
+        if self.display in FIGURES and self.series:
+            raise ManifestError(f"metric {self.name!r}: a figure shows a value, not series")
+        if self.value is not None and not _VALUE_PATH.fullmatch(self.value):
+            raise ManifestError(f"metric {self.name!r}: value {self.value!r} is not a dotted path")
+        if self.period is not None and self.period not in PERIODS:
+            raise ManifestError(f"metric {self.name!r}: period must be one of {', '.join(PERIODS)}")
+        names = [name for name, _ in self.params]
+        for name in names:
+            if not _PARAMETER.fullmatch(name):
+                raise ManifestError(f"metric {self.name!r}: {name!r} is not a parameter name")
+        if len(set(names)) != len(names):
+            raise ManifestError(f"metric {self.name!r} names a parameter twice")
+        if self.period is not None and {"from", "to"} & set(names):
+            raise ManifestError(f"metric {self.name!r}: its period sets from and to")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """A page of metrics, shown to tenants that enabled the module, metric by metric to those
+    who hold each one's permission."""
+
+    name: str
+    label: str
+    metrics: tuple[Metric, ...]
+    order: int = 100
+
+    def check(self, module: str, permissions: set[str]) -> Dashboard:
+        if not self.name.startswith(f"{module}."):
+            raise ManifestError(f"dashboard {self.name!r} must start with {module!r}")
+        if not self.metrics:
+            raise ManifestError(f"dashboard {self.name!r} has no metrics")
+        names = [metric.check(module).name for metric in self.metrics]
+        if len(set(names)) != len(names):
+            raise ManifestError(f"dashboard {self.name!r} names a metric twice")
+        for metric in self.metrics:
+            if metric.permission not in permissions:
+                raise ManifestError(
+                    f"metric {metric.name!r} names {metric.permission!r}, which the plugin "
+                    "does not declare"
+                )
+        return self
+
+
 @dataclass(frozen=True, slots=True)
 class UI:
-    """A plugin's UI metadata: menu entries and the resources its screens are made from."""
+    """A plugin's UI metadata: menu entries, the resources its screens are made from, and
+    dashboards of metrics."""
 
     menus: tuple[MenuItem, ...] = field(default_factory=tuple)
     resources: tuple[Resource, ...] = field(default_factory=tuple)
+    dashboards: tuple[Dashboard, ...] = field(default_factory=tuple)
+
+    def check(self, module: str, permissions: set[str]) -> UI:
+        """Each resource, reference boards and dashboard is valid and names what the plugin has."""
+        names = {resource.check(module).name for resource in self.resources}
+        for resource in self.resources:
+            for permission in (resource.read_permission, resource.write_permission):
+                if permission is not None and permission not in permissions:
+                    raise ManifestError(
+                        f"resource {resource.name!r} names {permission!r}, which the plugin "
+                        "does not declare"
+                    )
+            board = next((f for f in resource.fields if f.name == resource.kanban_by), None)
+            if board is not None and board.type == "reference" and board.reference not in names:
+                raise ManifestError(
+                    f"resource {resource.name!r}: kanban_by must name an enum field or a "
+                    "reference to one of the plugin's resources"
+                )
+        dashboards = [dashboard.check(module, permissions).name for dashboard in self.dashboards]
+        if len(set(dashboards)) != len(dashboards):
+            raise ManifestError("two dashboards have the same name")
+        return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import logging
 import re
 from typing import Any
@@ -131,6 +132,10 @@ def _field_error(item: dict[str, Any]) -> dict[str, str]:
     refused = re.fullmatch(r"Field `([^`]+)` (.+)", message)
     if refused and not key:
         key, message = refused.group(1), refused.group(2)
+    # A parameter named after a Python keyword is declared with a trailing underscore
+    # (``from_``) and sent without it (``?from=``).
+    if key.endswith("_") and keyword.iskeyword(key[:-1]):
+        key = key[:-1]
     # Fields are named as the client sent them ("slug", "limit"), as services name them.
     field = key or source
     return {"field": field, "message": message}

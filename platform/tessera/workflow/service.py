@@ -30,7 +30,7 @@ from tessera.modules.registry import PluginRegistry, installed_plugins
 from tessera.workflow.definitions import enabled_approvable
 from tessera.workflow.expressions import ExpressionError, evaluate, parse
 from tessera.workflow.models import Action, Definition, DefinitionVersion, Instance, Task
-from tessera.workflow.types import BUILTIN_ROLE_NAMES, MANAGER, Approvable, Step
+from tessera.workflow.types import BUILTIN_ROLE_NAMES, MANAGER, Approvable, Approval, Step
 
 #: Who may read every record's approval history (participants always see their own).
 READ_ALL = "workflow.instance.read"
@@ -302,6 +302,21 @@ async def submit(
     await _enter_next_step(db, flow, 0, actor_user_id=actor.user_id, now=now)
     await db.flush()
     return instance
+
+
+async def submit_for_approval(
+    db: AsyncSession, actor: Actor, record_type: str, record_id: uuid.UUID | str
+) -> Approval:
+    """Start the active workflow of ``record_type`` for the record, ``actor`` requesting it.
+
+    For a plugin's own route (``POST /deals/{id}/submit-for-approval``): the same rules and
+    errors as ``POST /api/v1/workflow/submissions``, in the caller's transaction. The answer's
+    status is ``approved`` at once when no step applies to the record.
+    """
+    instance = await submit(
+        db, installed_plugins(), actor, record_type=record_type, record_id=str(record_id)
+    )
+    return Approval(instance.id, instance.record_type, instance.record_id, instance.status)
 
 
 async def _pending_instance(db: AsyncSession, record_type: str, record_id: str) -> Instance | None:

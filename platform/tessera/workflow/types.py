@@ -235,6 +235,20 @@ def _column_type(column: Any) -> Type:
 
 
 @dataclass(frozen=True, slots=True)
+class Approval:
+    """One approval of a record, as a plugin sees it (not the engine's row).
+
+    ``id`` is the ``instance_id`` of the ``tessera.approval.*`` events about it; ``status`` is
+    ``pending``, ``approved``, ``rejected``, ``returned`` or ``cancelled``.
+    """
+
+    id: uuid.UUID
+    record_type: str
+    record_id: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
 class WorkflowTemplate:
     """A default workflow a tenant gets when it enables the plugin (if it has none by ``key``).
 

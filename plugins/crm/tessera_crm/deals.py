@@ -28,11 +28,20 @@ from tessera.plugin import (
     Uow,
     emit,
     requires,
+    submit_for_approval,
 )
 from tessera_crm.accounts import OwnerFilter, Search
+from tessera_crm.approval import (
+    RECORD_TYPE,
+    needs_approval,
+    priced,
+    refuse_unapproved,
+    void_approval,
+)
 from tessera_crm.contacts import checked_account
 from tessera_crm.models import Deal, Pipeline, Stage
 from tessera_crm.records import checked_owner, get_visible, page_query
+from tessera_crm.settings import crm_settings
 
 READ, WRITE = "crm.deal.read", "crm.deal.write"
 SORTING = Sorting(
@@ -50,6 +59,10 @@ MAX_AMOUNT = Decimal("9999999999999999.99")
 Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
 StageFilter = Annotated[uuid.UUID | None, QueryParameter(description="Deals in this stage")]
 StatusFilter = Annotated[str | None, QueryParameter(pattern=r"^(open|won|lost)$")]
+PipelineFilter = Annotated[uuid.UUID | None, QueryParameter(description="Deals on this pipeline")]
+ApprovalFilter = Annotated[
+    str | None, QueryParameter(pattern=r"^(none|pending|approved|rejected)$")
+]
 
 
 class DealIn(Input):
@@ -63,6 +76,8 @@ class DealIn(Input):
     stage_id: uuid.UUID | None = None
     expected_close: date | None = None
     owner_id: uuid.UUID | None = None
+    #: Percent off, with up to two decimals; above the tenant's threshold it needs approval.
+    discount: Decimal = Decimal(0)
 
 
 class DealPatch(Input):
@@ -72,6 +87,7 @@ class DealPatch(Input):
     stage_id: uuid.UUID | None = None
     expected_close: date | None = None
     owner_id: uuid.UUID | None = None
+    discount: Decimal | None = None
 
 
 class LostIn(Input):
@@ -91,6 +107,9 @@ class DealOut(msgspec.Struct):
     lost_reason: str | None
     closed_at: datetime | None
     owner_id: uuid.UUID | None
+    discount: Decimal
+    #: none, pending, approved or rejected: the approval of the discount
+    approval: str
     created_at: datetime
     updated_at: datetime
 
@@ -105,6 +124,14 @@ def checked_amount(amount: Decimal) -> Decimal:
     if amount != amount.quantize(Decimal("0.01")):
         raise Invalid("amount", "has at most two decimal places")
     return amount
+
+
+def checked_discount(discount: Decimal) -> Decimal:
+    if not discount.is_finite() or not 0 <= discount <= 100:
+        raise Invalid("discount", "must be a percentage from 0 to 100")
+    if discount != discount.quantize(Decimal("0.01")):
+        raise Invalid("discount", "has at most two decimal places")
+    return discount
 
 
 async def get_deal(uow: Uow, actor: Actor, deal_id: uuid.UUID, permission: str) -> Deal:
@@ -151,6 +178,7 @@ async def create_deal(uow: Uow, actor: Actor, data: DealIn) -> Deal:
         amount=checked_amount(data.amount),
         currency=data.currency,
         expected_close=data.expected_close,
+        discount=checked_discount(data.discount),
         status="open",
         owner_id=await checked_owner(uow, actor, data.owner_id),
     )
@@ -173,6 +201,8 @@ class DealsController(Controller):
         owner: OwnerFilter = None,
         status: StatusFilter = None,
         stage_id: StageFilter = None,
+        pipeline_id: PipelineFilter = None,
+        approval: ApprovalFilter = None,
         limit: LimitQuery = DEFAULT_LIMIT,
         sort: SortQuery = None,
         cursor: SortedCursorQuery = None,
@@ -193,6 +223,10 @@ class DealsController(Controller):
             query = query.where(Deal.status == status)
         if stage_id is not None:
             query = query.where(Deal.stage_id == stage_id)
+        if pipeline_id is not None:
+            query = query.where(Deal.pipeline_id == pipeline_id)
+        if approval:
+            query = query.where(Deal.approval == approval)
         rows = list((await uow.db.execute(query)).scalars())
         return page.of(rows, deal_out)
 
@@ -212,12 +246,17 @@ class DealsController(Controller):
     ) -> DealOut:
         deal = await get_deal(uow, actor, deal_id, WRITE)
         _still_open(deal)
+        before = priced(deal)
         if data.name is not None:
             deal.name = data.name.strip()
         if data.amount is not None:
             deal.amount = checked_amount(data.amount)
         if data.currency is not None:
             deal.currency = data.currency
+        if data.discount is not None:
+            deal.discount = checked_discount(data.discount)
+        # While an approval is pending the platform refuses these changes (409) at the flush.
+        void_approval(deal, before)
         if data.expected_close is not None:
             deal.expected_close = data.expected_close
         if data.stage_id is not None:
@@ -238,6 +277,7 @@ class DealsController(Controller):
     async def won(self, deal_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> DealOut:
         deal = await get_deal(uow, actor, deal_id, WRITE)
         _still_open(deal)
+        refuse_unapproved(deal, await crm_settings(uow.db))
         deal.status, deal.closed_at = "won", datetime.now(UTC)
         await uow.db.flush()
         await uow.db.refresh(deal)
@@ -261,6 +301,32 @@ class DealsController(Controller):
         await emit(uow.db, actor.tenant, "crm.deal.lost", {**_facts(deal), "reason": data.reason})
         return deal_out(deal)
 
+    @post(
+        "/{deal_id:uuid}/submit-for-approval",
+        status_code=HTTP_200_OK,
+        summary="Ask for approval of the deal's discount (the tenant's active deal workflow)",
+        opt=requires(WRITE),
+    )
+    async def ask_for_approval(
+        self, deal_id: FromPath[uuid.UUID], actor: Member, uow: Uow
+    ) -> DealOut:
+        deal = await get_deal(uow, actor, deal_id, WRITE)
+        _still_open(deal)
+        settings = await crm_settings(uow.db)
+        if not needs_approval(deal, settings):
+            raise Conflict(
+                f"The deal's discount of {deal.discount}% is within the approval threshold of "
+                f"{Decimal(settings.discount_threshold):.2f}%: it needs no approval."
+            )
+        if deal.approval == "approved":
+            raise Conflict("The deal's discount is approved already.")
+        approval = await submit_for_approval(uow.db, actor, RECORD_TYPE, deal.id)
+        # Approved at once when no step applies; else pending until the engine's outcome event.
+        deal.approval, deal.approval_id = approval.status, approval.id
+        await uow.db.flush()
+        await uow.db.refresh(deal)
+        return deal_out(deal)
+
 
 def _facts(deal: Deal) -> dict[str, object]:
     """What other modules need to act on a closed deal (ERP makes a sales order of a won one)."""
@@ -270,5 +336,6 @@ def _facts(deal: Deal) -> dict[str, object]:
         "account_id": deal.account_id,
         "amount": deal.amount,
         "currency": deal.currency,
+        "discount": deal.discount,
         "owner_id": deal.owner_id,
     }

@@ -126,10 +126,16 @@ class Deal(TenantModel, Timestamps):
         tenant_fk("pipeline_id", "crm_pipeline", ondelete="RESTRICT"),
         CheckConstraint("amount >= 0", name="amount"),
         CheckConstraint("status IN ('open', 'won', 'lost')", name="status"),
+        CheckConstraint("discount BETWEEN 0 AND 100", name="discount"),
+        CheckConstraint("approval IN ('none', 'pending', 'approved', 'rejected')", name="approval"),
         Index("ix_crm_deal_owner", "tenant_id", "owner_id"),
         Index("ix_crm_deal_stage", "tenant_id", "stage_id"),
         Index("ix_crm_deal_account", "tenant_id", "account_id"),
         Index("ix_crm_deal_search", "search_vector", postgresql_using="gin"),
+        # Reports pick deals by when they close, are expected to close, or came in.
+        Index("ix_crm_deal_closed_at", "tenant_id", "closed_at"),
+        Index("ix_crm_deal_expected_close", "tenant_id", "expected_close"),
+        Index("ix_crm_deal_pipeline_created", "tenant_id", "pipeline_id", "created_at"),
     )
 
     name: Mapped[str] = mapped_column(String(200))
@@ -144,6 +150,12 @@ class Deal(TenantModel, Timestamps):
     lost_reason: Mapped[str | None] = mapped_column(String(500))
     closed_at: Mapped[datetime | None]
     owner_id: Mapped[uuid.UUID | None]
+    #: Percent off; above the tenant's discount threshold the deal is won only once approved.
+    discount: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0), server_default="0")
+    #: none, pending, approved or rejected: where the approval of the discount stands.
+    approval: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
+    #: The approval (workflow instance) ``approval`` speaks of: outcomes of others are stale.
+    approval_id: Mapped[uuid.UUID | None]
     search_vector = search_vector("name")
 
 

@@ -7,16 +7,34 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.plugin import Conflict, Input, Invalid, Member, NotFound, Uow, requires
+from tessera.plugin import (
+    DEFAULT_LIMIT,
+    Conflict,
+    Input,
+    Invalid,
+    LimitQuery,
+    Member,
+    NotFound,
+    Page,
+    SortedCursorQuery,
+    Sorting,
+    SortQuery,
+    Uow,
+    requires,
+)
 from tessera_crm.models import Pipeline, Stage
 
 READ, MANAGE = "crm.deal.read", "crm.pipeline.manage"
 StageName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+STAGE_SORTING = Sorting(
+    {"position": Stage.position, "name": Stage.name}, Stage.id, default="position"
+)
+PipelineFilter = Annotated[uuid.UUID | None, QueryParameter(description="Stages of this pipeline")]
 
 #: The pipeline a tenant gets when it enables the module: (stage, win probability in percent).
 DEFAULT_STAGES = (
@@ -43,6 +61,20 @@ class StageOut(msgspec.Struct):
     name: str
     position: int
     probability: int
+
+
+class StageRow(msgspec.Struct):
+    """A stage on its own, as the stages list gives it (the columns of the deals board)."""
+
+    id: uuid.UUID
+    pipeline_id: uuid.UUID
+    name: str
+    position: int
+    probability: int
+
+
+def stage_row(stage: Stage) -> StageRow:
+    return msgspec.convert(stage, StageRow, from_attributes=True)
 
 
 class PipelineOut(msgspec.Struct):
@@ -128,3 +160,33 @@ class PipelinesController(Controller):
             )
         await uow.db.flush()
         return await pipeline_out(uow.db, pipeline)
+
+
+class StagesController(Controller):
+    """Stages as records of their own: what a board of deals grouped by stage needs."""
+
+    path = "/stages"
+    tags = ["crm"]
+
+    @get("/", summary="Stages of the tenant's pipelines, in order", opt=requires(READ))
+    async def list_stages(
+        self,
+        actor: Member,
+        uow: Uow,
+        pipeline_id: PipelineFilter = None,
+        limit: LimitQuery = DEFAULT_LIMIT,
+        sort: SortQuery = None,
+        cursor: SortedCursorQuery = None,
+    ) -> Page[StageRow]:
+        page = STAGE_SORTING.page(select(Stage), sort, cursor, limit)
+        query = page.query
+        if pipeline_id is not None:
+            query = query.where(Stage.pipeline_id == pipeline_id)
+        return page.of(list((await uow.db.scalars(query)).all()), stage_row)
+
+    @get("/{stage_id:uuid}", summary="One stage", opt=requires(READ))
+    async def get_one(self, stage_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> StageRow:
+        stage = await uow.db.get(Stage, (actor.tenant, stage_id))
+        if stage is None:
+            raise NotFound("No such stage.")
+        return stage_row(stage)

@@ -8,13 +8,18 @@ from typing import Any
 
 from tessera.plugin import (
     BUILTIN_ROLES,
+    UI,
+    Approvable,
     BackgroundJob,
+    EventHandler,
     Manifest,
     ModuleContext,
     Permission,
     Schedule,
+    WorkflowTemplate,
     hookimpl,
 )
+from tessera_crm import approval, ui
 from tessera_crm.accounts import AccountsController
 from tessera_crm.contacts import ContactsController
 from tessera_crm.deals import DealsController
@@ -22,7 +27,8 @@ from tessera_crm.lead_conversion import LeadConversionController
 from tessera_crm.lead_pool import RETURN_TO_POOL, LeadPoolController
 from tessera_crm.leads import LeadsController
 from tessera_crm.models import Account, Contact, CrmSettings, Deal, Lead, Pipeline, Stage
-from tessera_crm.pipelines import PipelinesController, seed_default_pipeline
+from tessera_crm.pipelines import PipelinesController, StagesController, seed_default_pipeline
+from tessera_crm.reports import ReportsController
 from tessera_crm.search import SearchController
 from tessera_crm.settings import SettingsController
 
@@ -54,12 +60,14 @@ def tessera_routes() -> Sequence[Any]:
         AccountsController,
         ContactsController,
         PipelinesController,
+        StagesController,
         DealsController,
         SettingsController,
         SearchController,
         LeadsController,
         LeadPoolController,
         LeadConversionController,
+        ReportsController,
     ]
 
 
@@ -94,12 +102,33 @@ def tessera_permissions() -> Sequence[Permission]:
             default_roles=BUILTIN_ROLES, scoped=True,
         ),
         Permission("crm.lead.assign", "Give leads to members"),
+        # Not scoped itself: reports cover the deals the reader may see (crm.deal.read).
+        Permission("crm.report.read", "See sales reports and the dashboard", default_roles=BUILTIN_ROLES),
     ]  # fmt: skip
 
 
 @hookimpl
 def tessera_jobs() -> Sequence[BackgroundJob | Schedule]:
     return [RETURN_TO_POOL]
+
+
+@hookimpl
+def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:
+    return [approval.DEAL, approval.DISCOUNT_APPROVAL]
+
+
+@hookimpl
+def tessera_event_handlers() -> Sequence[EventHandler]:
+    return [*approval.HANDLERS]
+
+
+@hookimpl
+def tessera_ui() -> UI:
+    return UI(
+        menus=ui.MENU,
+        resources=(ui.ACCOUNT, ui.CONTACT, ui.STAGE, ui.DEAL),
+        dashboards=(ui.SALES,),
+    )
 
 
 @hookimpl

@@ -41,6 +41,14 @@ async def crm_settings(db: AsyncSession) -> CrmSettings:
     return CrmSettings(lead_pool_days=30, discount_threshold=Decimal(15), default_currency="USD")
 
 
+def checked_threshold(value: Decimal) -> Decimal:
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise Invalid("discount_threshold", "must be a percentage from 0 to 100")
+    if value != value.quantize(Decimal("0.01")):
+        raise Invalid("discount_threshold", "has at most two decimal places")
+    return value
+
+
 def settings_out(settings: CrmSettings) -> SettingsOut:
     return msgspec.convert(settings, SettingsOut, from_attributes=True)
 
@@ -62,7 +70,7 @@ class SettingsController(Controller):
             settings.tenant_id = actor.tenant
             uow.db.add(settings)
         settings.lead_pool_days = data.lead_pool_days
-        settings.discount_threshold = data.discount_threshold
+        settings.discount_threshold = checked_threshold(data.discount_threshold)
         settings.default_currency = data.default_currency
         await uow.db.flush()
         return settings_out(settings)

@@ -1,0 +1,206 @@
+"""What the browser app shows of the CRM: its menu, the screens of its records, its dashboard.
+
+Leads, activities and tickets declare their own resources next to their models; their menu
+entries are here already and appear once their read permissions exist (a menu entry is shown
+only to members holding its permission).
+"""
+
+from __future__ import annotations
+
+from tessera.plugin import Dashboard, Field, MenuItem, Metric, Resource
+
+REPORTS = "/api/v1/crm/reports"
+REPORT_READ = "crm.report.read"
+OWNER = Field("owner_id", "Owner", type="reference", reference="identity.user")
+CREATED = Field("created_at", "Created", type="datetime", read_only=True)
+UPDATED = Field("updated_at", "Changed", type="datetime", read_only=True)
+EMAIL, PHONE = Field("email", "Email"), Field("phone", "Phone")
+NOTES = Field("notes", "Notes", type="longtext")
+
+MENU = (
+    MenuItem("Accounts", "/crm/accounts", icon="building", permission="crm.account.read", order=20),
+    MenuItem("Contacts", "/crm/contacts", icon="users", permission="crm.contact.read", order=21),
+    MenuItem("Leads", "/crm/leads", icon="user-plus", permission="crm.lead.read", order=22),
+    MenuItem("Deals", "/crm/deals", icon="handshake", permission="crm.deal.read", order=23),
+    MenuItem(
+        "Activities", "/crm/activities", icon="calendar", permission="crm.activity.read", order=24
+    ),
+    MenuItem("Tickets", "/crm/tickets", icon="life-buoy", permission="crm.ticket.read", order=25),
+    MenuItem("Reports", "/crm/reports", icon="bar-chart", permission=REPORT_READ, order=26),
+)
+
+ACCOUNT = Resource(
+    name="crm.account",
+    label="Account",
+    endpoint="/api/v1/crm/accounts",
+    fields=(
+        Field("name", "Name", required=True),
+        Field("website", "Website"),
+        EMAIL,
+        PHONE,
+        Field("industry", "Industry"),
+        NOTES,
+        OWNER,
+        CREATED,
+        UPDATED,
+    ),
+    list_columns=("name", "industry", "email", "phone", "owner_id", "updated_at"),
+    filters=("owner_id",),
+    form=(("name",), ("website", "industry"), ("email", "phone"), ("owner_id",), ("notes",)),
+    title_field="name",
+    read_permission="crm.account.read",
+    write_permission="crm.account.write",
+)
+
+CONTACT = Resource(
+    name="crm.contact",
+    label="Contact",
+    endpoint="/api/v1/crm/contacts",
+    fields=(
+        Field("first_name", "First name"),
+        Field("last_name", "Last name", required=True),
+        Field("account_id", "Account", type="reference", reference="crm.account"),
+        Field("title", "Title"),
+        EMAIL,
+        PHONE,
+        NOTES,
+        OWNER,
+        CREATED,
+        UPDATED,
+    ),
+    list_columns=("last_name", "first_name", "account_id", "title", "email", "phone", "owner_id"),
+    filters=("account_id", "owner_id"),
+    form=(
+        ("first_name", "last_name"),
+        ("account_id", "title"),
+        ("email", "phone"),
+        ("owner_id",),
+        ("notes",),
+    ),
+    title_field="last_name",
+    read_permission="crm.contact.read",
+    write_permission="crm.contact.write",
+)
+
+#: Read-only: the columns of the deals board. Pipelines and stages are made in settings.
+STAGE = Resource(
+    name="crm.stage",
+    label="Stage",
+    endpoint="/api/v1/crm/stages",
+    fields=(
+        Field("name", "Name", read_only=True),
+        Field(
+            "pipeline_id", "Pipeline", type="reference", reference="crm.pipeline", read_only=True
+        ),
+        Field("position", "Position", type="number", read_only=True),
+        Field("probability", "Probability (%)", type="number", read_only=True),
+    ),
+    list_columns=("name", "probability"),
+    filters=("pipeline_id",),
+    title_field="name",
+    read_permission="crm.deal.read",
+)
+
+DEAL = Resource(
+    name="crm.deal",
+    label="Deal",
+    endpoint="/api/v1/crm/deals",
+    fields=(
+        Field("name", "Name", required=True),
+        Field("account_id", "Account", type="reference", reference="crm.account"),
+        Field("pipeline_id", "Pipeline", type="reference", reference="crm.pipeline"),
+        Field("stage_id", "Stage", type="reference", reference="crm.stage"),
+        Field("amount", "Amount", type="money", required=True),
+        Field("currency", "Currency", required=True),
+        Field("discount", "Discount (%)", type="number"),
+        Field("expected_close", "Expected close", type="date"),
+        Field("status", "Status", type="enum", read_only=True, options=("open", "won", "lost")),
+        Field(
+            "approval",
+            "Discount approval",
+            type="enum",
+            read_only=True,
+            options=("none", "pending", "approved", "rejected"),
+        ),
+        Field("lost_reason", "Why lost", read_only=True),
+        Field("closed_at", "Closed", type="datetime", read_only=True),
+        OWNER,
+        CREATED,
+        UPDATED,
+    ),
+    list_columns=(
+        "name",
+        "account_id",
+        "stage_id",
+        "amount",
+        "currency",
+        "expected_close",
+        "status",
+        "owner_id",
+    ),
+    filters=("pipeline_id", "stage_id", "status", "approval", "owner_id"),
+    form=(
+        ("name",),
+        ("account_id",),
+        ("pipeline_id", "stage_id"),
+        ("amount", "currency", "discount"),
+        ("expected_close", "owner_id"),
+    ),
+    title_field="name",
+    read_permission="crm.deal.read",
+    write_permission="crm.deal.write",
+    kanban_by="stage_id",
+    calendar_by="expected_close",
+)
+
+SALES = Dashboard(
+    name="crm.sales",
+    label="Sales",
+    order=20,
+    metrics=(
+        Metric(
+            "crm.pipeline_value",
+            "Pipeline value",
+            f"{REPORTS}/pipeline-value",
+            REPORT_READ,
+            display="bar",
+            series=("open",),
+        ),
+        Metric(
+            "crm.win_rate",
+            "Win rate",
+            f"{REPORTS}/win-rate",
+            REPORT_READ,
+            display="percent",
+            value="rate",
+            period="last_90_days",
+        ),
+        Metric(
+            "crm.deals_won_this_month",
+            "Deals won this month",
+            f"{REPORTS}/deals-won",
+            REPORT_READ,
+            display="number",
+            value="count",
+            period="this_month",
+            params=(("interval", "month"),),
+        ),
+        Metric(
+            "crm.forecast",
+            "Weighted forecast",
+            f"{REPORTS}/forecast",
+            REPORT_READ,
+            display="bar",
+            series=("weighted",),
+        ),
+        Metric(
+            "crm.funnel",
+            "Conversion funnel",
+            f"{REPORTS}/funnel",
+            REPORT_READ,
+            display="funnel",
+            period="last_90_days",
+            series=("reached",),
+        ),
+    ),
+)
