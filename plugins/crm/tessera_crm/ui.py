@@ -1,13 +1,12 @@
 """What the browser app shows of the CRM: its menu, the screens of its records, its dashboard.
 
-Leads, activities and tickets declare their own resources next to their models; their menu
-entries are here already and appear once their read permissions exist (a menu entry is shown
-only to members holding its permission).
+A menu entry is shown only to members holding its permission.
 """
 
 from __future__ import annotations
 
 from tessera.plugin import Dashboard, Field, MenuItem, Metric, Resource
+from tessera_crm.models import LEAD_SOURCES, LEAD_STATUSES
 
 REPORTS = "/api/v1/crm/reports"
 REPORT_READ = "crm.report.read"
@@ -203,4 +202,38 @@ SALES = Dashboard(
             series=("reached",),
         ),
     ),
+)
+
+LEAD = Resource(
+    name="crm.lead",
+    label="Lead",
+    endpoint="/api/v1/crm/leads",
+    fields=(
+        Field("first_name", "First name"),
+        Field("last_name", "Last name", required=True),
+        Field("company", "Company"),
+        Field("title", "Title"),
+        EMAIL,
+        PHONE,
+        Field("source", "Source", type="enum", options=LEAD_SOURCES),
+        Field("status", "Status", type="enum", options=LEAD_STATUSES),
+        NOTES,
+        Field("last_touched_at", "Last touched", type="datetime", read_only=True),
+        OWNER,
+        CREATED,
+        UPDATED,
+    ),
+    list_columns=("last_name", "first_name", "company", "source", "status", "owner_id"),
+    filters=("status", "source", "owner_id"),
+    form=(
+        ("first_name", "last_name"),
+        ("company", "title"),
+        ("email", "phone"),
+        ("source", "status"),
+        ("notes",),
+    ),
+    kanban_by="status",
+    title_field="last_name",
+    read_permission="crm.lead.read",
+    write_permission="crm.lead.write",
 )
