@@ -13,10 +13,10 @@ import importlib.metadata
 import inspect
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 from litestar import Router
@@ -38,6 +38,7 @@ from tessera.plugin.manifest import (
     Permission,
     Resource,
 )
+from tessera.plugin.timeline import TimelineCursor, TimelineEntry, newest_first
 
 # Imported for its effect: approvable records are locked while pending in every process that
 # loads plugins (web, worker, CLI), not only where the workflow routes are mounted.
@@ -50,6 +51,11 @@ from tessera.workflow.types import (
     check_guarded,
     check_steps,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from tessera.identity.service import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -322,6 +328,47 @@ class PluginRegistry:
 
     async def on_disable(self, module: ModuleContext) -> None:
         await self._call_tenant_hook("tessera_on_disable", module)
+
+    async def timeline(
+        self,
+        db: AsyncSession,
+        actor: Actor,
+        record_type: str,
+        record_id: str,
+        *,
+        before: TimelineCursor | None,
+        limit: int,
+    ) -> list[TimelineEntry]:
+        """Entries the actor's enabled modules contribute to a record's timeline, newest first.
+
+        Each contributor runs in a savepoint: one that raises (or returns something else than
+        entries) is logged and left out, and the request goes on without it.
+        """
+        arguments: dict[str, Any] = {
+            "db": db,
+            "actor": actor,
+            "record_type": record_type,
+            "record_id": record_id,
+            "before": before,
+            "limit": limit,
+        }
+        found: list[TimelineEntry] = []
+        for impl in self._pm.hook.tessera_timeline.get_hookimpls():
+            name = self._pm.get_name(impl.plugin)
+            if name not in self.plugins or name not in actor.modules:
+                continue
+            try:
+                async with db.begin_nested():
+                    result: Any = impl.function(**{a: arguments[a] for a in impl.argnames})
+                    entries = list(await result if inspect.isawaitable(result) else result)
+                if not all(isinstance(entry, TimelineEntry) for entry in entries):
+                    raise TypeError("tessera_timeline must return TimelineEntry objects")
+            except Exception:
+                logger.exception("timeline contributor failed", extra={"plugin": name})
+                continue
+            entries = [e for e in entries if before is None or before.admits(e)]
+            found += [replace(e, module=name) for e in newest_first(entries)[:limit]]
+        return newest_first(found)
 
     async def _call_tenant_hook(self, hook: str, module: ModuleContext) -> None:
         """Run the plugin's hook; its failure is named, and the switch is rolled back."""

@@ -41,6 +41,12 @@ from tessera.plugin.manifest import (
     Permission,
     Resource,
 )
+from tessera.plugin.timeline import (
+    TimelineCursor,
+    TimelineEntry,
+    newest_first,
+    timeline_entries,
+)
 from tessera.workflow.types import Approvable, Approval, Step, WorkflowTemplate
 
 if TYPE_CHECKING:
@@ -148,6 +154,8 @@ __all__ = [
     "Sorting",
     "Step",
     "TenantModel",
+    "TimelineCursor",
+    "TimelineEntry",
     "Timestamps",
     "UnitOfWork",
     "Uow",
@@ -160,6 +168,7 @@ __all__ = [
     "hookimpl",
     "hot_read",
     "is_member",
+    "newest_first",
     "notify",
     "page_of",
     "requires",
@@ -167,6 +176,7 @@ __all__ = [
     "submit_for_approval",
     "tenant_fk",
     "tenant_unique",
+    "timeline_entries",
     "uuid7",
     "visible_sql",
     "visible_to",

@@ -7,9 +7,9 @@ ones it needs as functions marked ``@hookimpl`` in the module its entry point na
     [project.entry-points."tessera.plugins"]
     notes = "tessera_notes.plugin"
 
-Hooks that concern a tenant (enable, disable) are called only for tenants that switch the
-module; routes, menus and handlers of a module reach only tenants that enabled it — the
-platform filters, the plugin never asks "am I enabled?".
+Hooks that concern a tenant (enable, disable, timeline) are called only for tenants that
+switch or enabled the module; routes, menus and handlers of a module reach only tenants that
+enabled it — the platform filters, the plugin never asks "am I enabled?".
 """
 
 from __future__ import annotations
@@ -26,8 +26,11 @@ from tessera.plugin.manifest import UI, Manifest, Permission
 
 if TYPE_CHECKING:
     import click
+    from sqlalchemy.ext.asyncio import AsyncSession
 
+    from tessera.identity.service import Actor
     from tessera.plugin.context import ModuleContext
+    from tessera.plugin.timeline import TimelineCursor, TimelineEntry
     from tessera.workflow.types import Approvable, WorkflowTemplate
 
 hookspec = pluggy.HookspecMarker("tessera")
@@ -143,4 +146,26 @@ def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:  # type: ign
     A tenant enabling the module gets each template it has no definition of (by key); while an
     approval is pending, the record's guarded fields refuse changes with 409, for free.
     ``return [Approvable("notes.note", Note, "Note", ("title",), "notes.note.write"), TEMPLATE]``
+    """
+
+
+# --- Per request: called while another module answers a tenant's request ----------------
+
+
+@hookspec
+async def tessera_timeline(  # type: ignore[empty-body]
+    db: AsyncSession,
+    actor: Actor,
+    record_type: str,
+    record_id: str,
+    before: TimelineCursor | None,
+    limit: int,
+) -> Sequence[TimelineEntry]:
+    """Entries for the timeline of a record, usually another module's (``"crm.account"``).
+
+    Called only for tenants that enabled the plugin, in the request's transaction (read only),
+    for ``actor``, the member who asks: apply your record rules. Return at most ``limit``
+    entries after ``before`` (``before.older(...)`` in the query), newest first; nothing for
+    record types you know nothing of. A hook that raises is logged and left out.
+    ``return [TimelineEntry(n.created_at, "notes.note.mentioned", n.title, "notes.note", str(n.id))]``
     """

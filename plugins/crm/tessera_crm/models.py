@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
-from sqlalchemy import CheckConstraint, Computed, Index, Integer, Numeric, String, Text, func
+from sqlalchemy import CheckConstraint, Computed, Index, Integer, Numeric, String, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -239,3 +239,94 @@ class CrmSettings(TenantModel, Timestamps):
     discount_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(15))
     #: New deals are in this currency unless they say otherwise.
     default_currency: Mapped[str] = mapped_column(String(3), default="USD")
+
+
+ACTIVITY_KINDS = ("call", "email", "meeting", "note", "task")
+
+
+class Activity(TenantModel, Timestamps):
+    """A call, email, meeting, note or task about one CRM record (see record_types.py)."""
+
+    __tablename__ = "crm_activity"
+    __recycle_permission__ = "crm.activity.write"
+    __table_args__ = (
+        # Kept with the account: deleted (to the recycle bin) and restored with it.
+        tenant_fk("account_id", "crm_account", ondelete="CASCADE"),
+        _one_of("kind", ACTIVITY_KINDS),
+        Index("ix_crm_activity_record", "tenant_id", "record_type", "record_id"),
+        # The account's timeline reads its activities newest first.
+        Index("ix_crm_activity_account", "tenant_id", "account_id", "created_at"),
+        Index("ix_crm_activity_owner", "tenant_id", "owner_id"),
+        # The calendar asks for a range of due dates.
+        Index("ix_crm_activity_due", "tenant_id", "due_at"),
+        # The reminder schedule looks only at reminders still to send.
+        Index(
+            "ix_crm_activity_remind",
+            "tenant_id",
+            "remind_at",
+            postgresql_where=text("reminded_at IS NULL AND done_at IS NULL"),
+        ),
+    )
+
+    kind: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    #: What the activity is about: a key of record_types.RECORD_TYPES, and the record's id. No
+    #: foreign key can span several tables; the API checks the record when it is given.
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[uuid.UUID]
+    #: The record's account (the account itself, or the one a contact, deal or ticket is of).
+    account_id: Mapped[uuid.UUID | None]
+    due_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    remind_at: Mapped[datetime | None]
+    #: When the owner was reminded; the reminder goes out once.
+    reminded_at: Mapped[datetime | None]
+    owner_id: Mapped[uuid.UUID | None]
+
+
+TICKET_STATUSES = ("open", "pending", "resolved", "closed")
+#: Statuses in which the SLA clock runs.
+OPEN_STATUSES = ("open", "pending")
+TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+class Ticket(TenantModel, Timestamps):
+    """A customer's support request, answered within the SLA of its priority."""
+
+    __tablename__ = "crm_ticket"
+    __recycle_permission__ = "crm.ticket.write"
+    #: Record rules compare the assignee: a ticket belongs to whoever works on it.
+    __owner__ = "assignee_id"
+    __table_args__ = (
+        tenant_fk("account_id", "crm_account", ondelete="CASCADE"),
+        # No cascade: a contact with tickets is not deleted (409) until they are moved.
+        tenant_fk("contact_id", "crm_contact"),
+        _one_of("status", TICKET_STATUSES),
+        _one_of("priority", TICKET_PRIORITIES),
+        Index("ix_crm_ticket_account", "tenant_id", "account_id", "created_at"),
+        Index("ix_crm_ticket_contact", "tenant_id", "contact_id"),
+        Index("ix_crm_ticket_assignee", "tenant_id", "assignee_id"),
+        # The SLA schedule looks only at open tickets not yet marked breached.
+        Index(
+            "ix_crm_ticket_sla",
+            "tenant_id",
+            "sla_due_at",
+            postgresql_where=text("breached_at IS NULL AND status IN ('open', 'pending')"),
+        ),
+        Index("ix_crm_ticket_search", "search_vector", postgresql_using="gin"),
+    )
+
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    account_id: Mapped[uuid.UUID | None]
+    contact_id: Mapped[uuid.UUID | None]
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    assignee_id: Mapped[uuid.UUID | None]
+    #: When the ticket must be resolved by: its creation plus the priority's SLA (sla.py).
+    sla_due_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    #: When the SLA schedule found it past due and unresolved; kept after it is resolved.
+    breached_at: Mapped[datetime | None]
+    search_vector = search_vector("subject", "description")

@@ -21,16 +21,31 @@ from tessera.plugin import (
 )
 from tessera_crm import approval, ui
 from tessera_crm.accounts import AccountsController
+from tessera_crm.activities import ActivitiesController
 from tessera_crm.contacts import ContactsController
 from tessera_crm.deals import DealsController
 from tessera_crm.lead_conversion import LeadConversionController
 from tessera_crm.lead_pool import RETURN_TO_POOL, LeadPoolController
 from tessera_crm.leads import LeadsController
-from tessera_crm.models import Account, Contact, CrmSettings, Deal, Lead, Pipeline, Stage
+from tessera_crm.models import (
+    Account,
+    Activity,
+    Contact,
+    CrmSettings,
+    Deal,
+    Lead,
+    Pipeline,
+    Stage,
+    Ticket,
+)
 from tessera_crm.pipelines import PipelinesController, StagesController, seed_default_pipeline
+from tessera_crm.reminders import REMINDERS
 from tessera_crm.reports import ReportsController
 from tessera_crm.search import SearchController
 from tessera_crm.settings import SettingsController
+from tessera_crm.sla import SLA_SCHEDULE
+from tessera_crm.tickets import TicketsController
+from tessera_crm.timeline import TimelineController
 
 
 @hookimpl
@@ -46,7 +61,7 @@ def tessera_manifest() -> Manifest:
 
 @hookimpl
 def tessera_models() -> Sequence[type[Any]]:
-    return [Account, Contact, Pipeline, Stage, Deal, CrmSettings, Lead]
+    return [Account, Contact, Pipeline, Stage, Deal, CrmSettings, Lead, Activity, Ticket]
 
 
 @hookimpl
@@ -68,6 +83,9 @@ def tessera_routes() -> Sequence[Any]:
         LeadPoolController,
         LeadConversionController,
         ReportsController,
+        ActivitiesController,
+        TicketsController,
+        TimelineController,
     ]
 
 
@@ -104,12 +122,25 @@ def tessera_permissions() -> Sequence[Permission]:
         Permission("crm.lead.assign", "Give leads to members"),
         # Not scoped itself: reports cover the deals the reader may see (crm.deal.read).
         Permission("crm.report.read", "See sales reports and the dashboard", default_roles=BUILTIN_ROLES),
+        Permission(
+            "crm.activity.read", "See activities and the calendar",
+            default_roles=BUILTIN_ROLES, scoped=True,
+        ),
+        Permission(
+            "crm.activity.write", "Log, change, complete and delete activities",
+            default_roles=BUILTIN_ROLES, scoped=True,
+        ),
+        Permission("crm.ticket.read", "See tickets", default_roles=BUILTIN_ROLES, scoped=True),
+        Permission(
+            "crm.ticket.write", "Open, change, resolve and delete tickets",
+            default_roles=BUILTIN_ROLES, scoped=True,
+        ),
     ]  # fmt: skip
 
 
 @hookimpl
 def tessera_jobs() -> Sequence[BackgroundJob | Schedule]:
-    return [RETURN_TO_POOL]
+    return [RETURN_TO_POOL, REMINDERS, SLA_SCHEDULE]
 
 
 @hookimpl

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, literal_column, select
@@ -20,7 +21,7 @@ from tessera.plugin import (
     is_member,
     visible_to,
 )
-from tessera_crm.models import Account, Contact, Deal, Lead
+from tessera_crm.models import Account, Activity, Contact, Deal, Lead, Ticket
 from tessera_crm.schemas import Duplicate
 
 #: At most this many possible duplicates are named in a warning.
@@ -32,12 +33,14 @@ SEARCH_CONFIG: ColumnElement[Any] = literal_column("'simple'::regconfig")
 WORD = re.compile(r"\w+")
 
 
-async def checked_owner(uow: Uow, actor: Actor, owner_id: uuid.UUID | None) -> uuid.UUID:
+async def checked_owner(
+    uow: Uow, actor: Actor, owner_id: uuid.UUID | None, *, field: str = "owner_id"
+) -> uuid.UUID:
     """The owner to set: a member of the tenant; by default the one who acts."""
     if owner_id is None:
         return actor.user_id
     if not await is_member(uow.db, owner_id):
-        raise Invalid("owner_id", "is not a member of this tenant")
+        raise Invalid(field, "is not a member of this tenant")
     return owner_id
 
 
@@ -47,6 +50,16 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
     for tag in tags:
         seen.setdefault(tag.casefold(), tag)
     return list(seen.values())
+
+
+def choice(values: Sequence[str]) -> str:
+    """A pattern that matches exactly one of ``values``: enums validated from one tuple."""
+    return "^(" + "|".join(re.escape(value) for value in values) + ")$"
+
+
+def utc_minute(moment: datetime) -> str:
+    """A moment as notifications write it: "2027-03-01 09:00 UTC"."""
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def prefix_query(text: str) -> str:
@@ -69,7 +82,13 @@ def search_rank(model: Any, text: str) -> ColumnElement[float]:
     return func.ts_rank(model.search_vector, func.to_tsquery(SEARCH_CONFIG, prefix_query(text)))
 
 
-Owned = TypeVar("Owned", Account, Contact, Deal, Lead)
+Owned = TypeVar("Owned", Account, Contact, Deal, Lead, Activity, Ticket)
+
+
+def owner_column(model: Any) -> Any:
+    """The column record rules compare: ``owner_id``, or the one the model names in
+    ``__owner__`` (a ticket belongs to its assignee)."""
+    return getattr(model, getattr(model, "__owner__", "owner_id"))
 
 
 async def get_visible(
@@ -84,7 +103,7 @@ async def get_visible(
     """The record, if the record rule of ``permission`` (or ``visible``, where a model widens
     it) lets the actor reach it; else 404."""
     if visible is None:
-        visible = visible_to(actor, permission, model.owner_id)
+        visible = visible_to(actor, permission, owner_column(model))
     query = select(model).where(model.id == record_id, visible)
     found = (await uow.db.execute(query)).scalar_one_or_none()
     if found is None:
@@ -107,17 +126,18 @@ def page_query(
 ) -> SortedPage:
     """One page of ``model``'s records the actor may see, sorted, searched, filtered by owner.
 
-    ``model`` has ``id``, ``owner_id`` and ``search_vector``; callers add their own filters to
-    the page's query. ``visible`` replaces the record rule of ``permission`` where a model
-    widens it (leads in the pool are everyone's).
+    ``model`` has ``id``, an owner (:func:`owner_column`) and, to be searched, a
+    ``search_vector``; callers add their own filters to the page's query. ``visible`` replaces
+    the record rule of ``permission`` where a model widens it (leads in the pool are everyone's).
     """
+    owned_by = owner_column(model)
     if visible is None:
-        visible = visible_to(actor, permission, model.owner_id)
+        visible = visible_to(actor, permission, owned_by)
     query = select(model).where(visible)
     if q:
         query = query.where(search_filter(model, q))
     if (owner_id := owner_filter(actor, owner)) is not None:
-        query = query.where(model.owner_id == owner_id)
+        query = query.where(owned_by == owner_id)
     return sorting.page(query, sort, cursor, limit)
 
 

@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.plugin import (
     BUILTIN_ROLES,
     UI,
+    Actor,
     BackgroundJob,
     EventHandler,
     Field,
@@ -20,13 +23,17 @@ from tessera.plugin import (
     Permission,
     Resource,
     Schedule,
+    TimelineCursor,
+    TimelineEntry,
     hookimpl,
+    visible_to,
 )
 from tessera_test_notes.events import DECLARATIONS
 from tessera_test_notes.models import ChecklistItem, Effect, Note
-from tessera_test_notes.routes import NotesController
+from tessera_test_notes.routes import READ, NotesController
 
 WELCOME = "Welcome to notes"
+MENTIONED = "notes.note.mentioned"
 
 
 @hookimpl
@@ -119,3 +126,28 @@ def tessera_cli() -> Sequence[click.Command]:
 async def tessera_on_enable(module: ModuleContext) -> None:
     if module.first_time:
         module.db.add(Note(tenant_id=module.tenant_id, title=WELCOME, body="Your first note."))
+
+
+@hookimpl
+async def tessera_timeline(
+    db: AsyncSession,
+    actor: Actor,
+    record_id: str,
+    before: TimelineCursor | None,
+    limit: int,
+) -> Sequence[TimelineEntry]:
+    """A note that mentions a record's id belongs on that record's timeline, whatever module
+    the record is of (notes know no other module)."""
+    query = select(Note).where(
+        Note.body.contains(record_id, autoescape=True),
+        visible_to(actor, READ, Note.author_id),
+    )
+    if before is not None:
+        query = query.where(before.older(Note.created_at, "notes.note", Note.id, MENTIONED))
+    query = query.order_by(Note.created_at.desc(), Note.id.desc()).limit(limit)
+    return [
+        TimelineEntry(
+            note.created_at, MENTIONED, note.title, "notes.note", str(note.id), note.body[:200]
+        )
+        for note in (await db.execute(query)).scalars()
+    ]
