@@ -512,6 +512,52 @@ async def _lead_convert(s: Scene) -> Request:
 CRM_RULES = {"lead_pool_days": 30, "discount_threshold": "15", "default_currency": "USD"}
 
 
+async def _activity(s: Scene) -> str:
+    account_id = await _crm(s, "accounts", {"name": "Acme"})
+    made = await s.actor.post(
+        "/api/v1/crm/activities",
+        json={"kind": "call", "subject": "Call", "record_type": "account", "record_id": account_id},
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+async def _activity_get(s: Scene) -> Request:
+    return f"/api/v1/crm/activities/{await _activity(s)}", None
+
+
+async def _activity_patch(s: Scene) -> Request:
+    return f"/api/v1/crm/activities/{await _activity(s)}", {"subject": "Changed"}
+
+
+async def _activity_complete(s: Scene) -> Request:
+    return f"/api/v1/crm/activities/{await _activity(s)}/complete", None
+
+
+async def _new_activity(s: Scene) -> Request:
+    account_id = await _crm(s, "accounts", {"name": "Acme"})
+    body = {"kind": "task", "subject": "Do", "record_type": "account", "record_id": account_id}
+    return "/api/v1/crm/activities", body
+
+
+async def _ticket(s: Scene) -> str:
+    made = await s.actor.post("/api/v1/crm/tickets", json={"subject": "Help"})
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+async def _ticket_get(s: Scene) -> Request:
+    return f"/api/v1/crm/tickets/{await _ticket(s)}", None
+
+
+async def _ticket_patch(s: Scene) -> Request:
+    return f"/api/v1/crm/tickets/{await _ticket(s)}", {"status": "resolved"}
+
+
+async def _timeline(s: Scene) -> Request:
+    return f"/api/v1/crm/accounts/{await _crm(s, 'accounts', {'name': 'Acme'})}/timeline", None
+
+
 async def _switch(s: Scene) -> Request:
     return "/api/v1/me/tenant", {"tenant": s.owner.slug}
 
@@ -628,6 +674,18 @@ CASES: list[tuple[str, str, Build]] = [
     ("POST", "/api/v1/crm/leads/{lead_id:uuid}/convert", _lead_convert),
     ("GET", "/api/v1/crm/settings", fixed("/api/v1/crm/settings")),
     ("PUT", "/api/v1/crm/settings", fixed("/api/v1/crm/settings", CRM_RULES)),
+    ("GET", "/api/v1/crm/accounts/{account_id:uuid}/timeline", _timeline),
+    ("GET", "/api/v1/crm/activities", fixed("/api/v1/crm/activities")),
+    ("POST", "/api/v1/crm/activities", _new_activity),
+    ("GET", "/api/v1/crm/activities/{activity_id:uuid}", _activity_get),
+    ("PATCH", "/api/v1/crm/activities/{activity_id:uuid}", _activity_patch),
+    ("POST", "/api/v1/crm/activities/{activity_id:uuid}/complete", _activity_complete),
+    ("DELETE", "/api/v1/crm/activities/{activity_id:uuid}", _activity_get),
+    ("GET", "/api/v1/crm/tickets", fixed("/api/v1/crm/tickets")),
+    ("POST", "/api/v1/crm/tickets", fixed("/api/v1/crm/tickets", {"subject": "Matrix"})),
+    ("GET", "/api/v1/crm/tickets/{ticket_id:uuid}", _ticket_get),
+    ("PATCH", "/api/v1/crm/tickets/{ticket_id:uuid}", _ticket_patch),
+    ("DELETE", "/api/v1/crm/tickets/{ticket_id:uuid}", _ticket_get),
     ("GET", "/api/v1/events/dead-letters", fixed("/api/v1/events/dead-letters")),
     ("GET", "/api/v1/events/dead-letters/{letter_id:uuid}", _letter),
     ("POST", "/api/v1/events/dead-letters/{letter_id:uuid}/retry", _letter_retry),
