@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tessera_test_expenses.models import Claim
@@ -19,6 +20,8 @@ from tessera.plugin import (
     Permission,
     Resource,
     Step,
+    TimelineCursor,
+    TimelineEntry,
     WorkflowTemplate,
     hookimpl,
 )
@@ -166,6 +169,41 @@ def _replace(item: Any, changes: dict[str, Any]) -> Any:
     return replace(item, **changes)
 
 
+#: The instant the fake timeline entries are counted from.
+EPOCH = datetime(2027, 1, 1, tzinfo=UTC)
+
+
+class _WithTimeline(_Plugin):
+    """Contributes an entry per hour to the timeline of any record; or misbehaves, as told."""
+
+    def __init__(self, name: str, hours: Sequence[int], misbehave: str = "") -> None:
+        super().__init__(name)
+        self.hours, self.misbehave = hours, misbehave
+
+    @hookimpl
+    async def tessera_timeline(
+        self, record_id: str, before: TimelineCursor | None, limit: int
+    ) -> Sequence[Any]:
+        if self.misbehave == "raise":
+            raise RuntimeError("the timeline is broken today")
+        if self.misbehave == "wrong type":
+            return [{"at": EPOCH, "title": "not an entry"}]
+        entries = [
+            TimelineEntry(
+                EPOCH + timedelta(hours=hour),
+                f"{self.name}.thing.seen",
+                f"Seen at {hour}",
+                f"{self.name}.thing",
+                f"{record_id}-{hour}",
+                # Pretending to be another module does not stick.
+                module="crm",
+            )
+            for hour in self.hours
+        ]
+        # Careless on purpose: returns everything, ignoring the cursor and the limit.
+        return entries
+
+
 class _NoManifest:
     @hookimpl
     def tessera_permissions(self) -> Sequence[Any]:
@@ -230,3 +268,8 @@ undeclared_metric_permission = _WithUI(
 )
 good_board = _WithUI("good_board", _board("good_board", "good_board.stage"))
 board_elsewhere = _WithUI("board_elsewhere", _board("board_elsewhere", "other.stage"))
+timeline_early = _WithTimeline("timeline_early", [0, 2, 4])
+timeline_late = _WithTimeline("timeline_late", [1, 3, 5])
+timeline_raises = _WithTimeline("timeline_raises", [6], misbehave="raise")
+timeline_wrong_type = _WithTimeline("timeline_wrong_type", [7], misbehave="wrong type")
+timeline_switched_off = _WithTimeline("timeline_switched_off", [8])

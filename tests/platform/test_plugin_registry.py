@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.metadata import EntryPoint
+from typing import Any
 
 import pytest
 
+from tessera.errors import Invalid
+from tessera.identity.service import Actor
 from tessera.modules.registry import ENTRY_POINT_GROUP, PluginRegistry
+from tessera.plugin import TimelineCursor
 
 
 def _load(*names: str) -> PluginRegistry:
@@ -142,3 +149,58 @@ def test_approvables_and_templates_are_checked_at_start() -> None:
     assert "name no users" in reasons["template_names_users"]
     assert "guarded_fields[0]" in reasons["unguardable"]
     assert {stage for stage, _ in _failures(registry).values()} == {"start"}
+
+
+class _Session:
+    """Enough of a session for contributors that do not query: savepoints that count."""
+
+    def __init__(self) -> None:
+        self.savepoints = 0
+
+    @asynccontextmanager
+    async def begin_nested(self) -> AsyncIterator[None]:
+        self.savepoints += 1
+        yield
+
+
+async def test_timeline_entries_come_from_enabled_modules_newest_first() -> None:
+    names = (
+        "timeline_early",
+        "timeline_late",
+        "timeline_raises",
+        "timeline_wrong_type",
+        "timeline_switched_off",
+    )
+    registry = _load(*names)
+    actor = Actor(uuid.uuid4(), "a@example.com", "A", "session", modules=frozenset(names[:4]))
+    session: Any = _Session()
+
+    async def page(before: TimelineCursor | None) -> list[tuple[str, str]]:
+        found = await registry.timeline(
+            session, actor, "crm.account", "acme", before=before, limit=2
+        )
+        return [(entry.module, entry.record_id) for entry in found]
+
+    # At most a page from each, merged newest first; the switched-off module is not asked, the
+    # broken ones are left out, and each entry names the module it really comes from.
+    assert await page(None) == [
+        ("timeline_late", "acme-5"),
+        ("timeline_early", "acme-4"),
+        ("timeline_late", "acme-3"),
+        ("timeline_early", "acme-2"),
+    ]
+    assert session.savepoints == 4
+    found = await registry.timeline(session, actor, "crm.account", "acme", before=None, limit=6)
+    cursor = TimelineCursor.after(found[2])
+    assert await page(TimelineCursor.decode(cursor.encode())) == [
+        ("timeline_early", "acme-2"),
+        ("timeline_late", "acme-1"),
+        ("timeline_early", "acme-0"),
+    ]
+
+
+@pytest.mark.parametrize("cursor", ["", "e30", "bm90IGpzb24", "WzEsMiwzLDRd", "!!!"])
+def test_a_timeline_cursor_not_given_out_is_refused(cursor: str) -> None:
+    with pytest.raises(Invalid) as refused:
+        TimelineCursor.decode(cursor)
+    assert refused.value.errors[0].field == "cursor"
