@@ -152,7 +152,7 @@ async def test_bad_activities_are_refused_and_nothing_is_written(
         ({k: v for k, v in base.items() if k != "subject"}, "subject"),
         ({k: v for k, v in base.items() if k != "record_id"}, "record_id"),
         ({**base, "record_type": "planet"}, "record_type"),
-        ({**base, "record_type": "lead"}, "record_type"),
+        ({**base, "record_type": "lead"}, "record_id"),
         ({**base, "record_id": "not-an-id"}, "record_id"),
         ({**base, "record_id": NOBODY}, "record_id"),
         ({**base, "record_id": theirs["id"]}, "record_id"),
@@ -226,3 +226,25 @@ async def test_reps_see_only_their_own_activities(
         assert await ids(rep) == []
         assert set(await ids(other_rep)) == {mine["id"], theirs["id"]}
         assert set(await ids(owner)) == {mine["id"], theirs["id"]}
+
+
+async def test_work_logged_on_a_lead_keeps_it_out_of_the_pool(client: httpx.AsyncClient) -> None:
+    owner = await crm_tenant(client)
+    made = await owner.post(
+        "/api/v1/crm/leads", json={"last_name": "Lovelace", "company": "Engines"}
+    )
+    assert made.status_code == 201, made.text
+    lead = made.json()
+
+    async def touched() -> datetime:
+        found = (await owner.get(f"/api/v1/crm/leads/{lead['id']}")).json()["last_touched_at"]
+        return datetime.fromisoformat(found.replace("Z", "+00:00"))
+
+    before = await touched()
+    call = await activity(owner, "lead", lead["id"], subject="Intro call")
+    assert call["account_id"] is None, "not converted: no account yet"
+    logged = await touched()
+    assert logged > before, "logging work touches the lead"
+    assert (await owner.post(f"{ACTIVITIES}/{call['id']}/complete")).status_code == 200
+    assert await touched() > logged, "and so does completing it"
+    assert await ids(owner, record_type="lead", record_id=lead["id"]) == [call["id"]]

@@ -29,7 +29,7 @@ from tessera.plugin import (
 )
 from tessera_crm.accounts import OwnerFilter
 from tessera_crm.models import ACTIVITY_KINDS, Activity
-from tessera_crm.record_types import RECORD_TYPES, checked_record
+from tessera_crm.record_types import RECORD_TYPES, checked_record, worked_on
 from tessera_crm.records import checked_owner, choice, get_visible, page_query
 
 READ, WRITE = "crm.activity.read", "crm.activity.write"
@@ -65,7 +65,8 @@ DueTo = Annotated[datetime | None, QueryParameter(description="Due before this m
 class ActivityIn(Input):
     kind: Kind
     subject: Subject
-    #: One of account, contact, deal, ticket; with the record's id.
+    #: One of account, contact, deal, ticket, lead; with the record's id. Logging work on a lead
+    #: counts as touching it (the lead pool's clock restarts).
     record_type: Annotated[str, msgspec.Meta(max_length=20)]
     record_id: uuid.UUID
     body: Body = ""
@@ -193,6 +194,7 @@ class ActivitiesController(Controller):
         )
         uow.db.add(activity)
         await uow.db.flush()
+        await worked_on(uow, activity.record_type, activity.record_id)
         await uow.db.refresh(activity)
         return activity_out(activity)
 
@@ -242,6 +244,7 @@ class ActivitiesController(Controller):
             raise Conflict("The activity is done already.")
         activity.done_at = datetime.now(UTC)
         await uow.db.flush()
+        await worked_on(uow, activity.record_type, activity.record_id)
         await uow.db.refresh(activity)
         return activity_out(activity)
 
