@@ -248,3 +248,22 @@ async def test_work_logged_on_a_lead_keeps_it_out_of_the_pool(client: httpx.Asyn
     assert (await owner.post(f"{ACTIVITIES}/{call['id']}/complete")).status_code == 200
     assert await touched() > logged, "and so does completing it"
     assert await ids(owner, record_type="lead", record_id=lead["id"]) == [call["id"]]
+
+
+async def test_the_screens_of_activities_and_tickets_name_what_the_api_gives(
+    client: httpx.AsyncClient,
+) -> None:
+    owner = await crm_tenant(client)
+    resources = {r["name"]: r for r in (await owner.get("/api/v1/ui/resources")).json()}
+    activities, tickets = resources["crm.activity"], resources["crm.ticket"]
+    assert activities["calendar_by"] == "due_at" and tickets["kanban_by"] == "status"
+    kinds = {f["name"]: f for f in activities["fields"]}["record_type"]["options"]
+    assert kinds == ["account", "contact", "deal", "ticket", "lead"]
+    acme = await account(owner, "Acme")
+    logged = await activity(owner, "account", acme["id"], due_at=at(1))
+    opened = (await owner.post("/api/v1/crm/tickets", json={"subject": "Help"})).json()
+    for resource, made in ((activities, logged), (tickets, opened)):
+        assert {f["name"] for f in resource["fields"]} <= set(made), resource["name"]
+    # The calendar's cards: the month of the due date.
+    month = await ids(owner, due_from=at(-24 * 10), due_to=at(24 * 20))
+    assert month == [logged["id"]]

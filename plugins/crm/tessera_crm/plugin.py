@@ -157,7 +157,7 @@ def tessera_event_handlers() -> Sequence[EventHandler]:
 def tessera_ui() -> UI:
     return UI(
         menus=ui.MENU,
-        resources=(ui.ACCOUNT, ui.CONTACT, ui.LEAD, ui.STAGE, ui.DEAL),
+        resources=(ui.ACCOUNT, ui.CONTACT, ui.LEAD, ui.STAGE, ui.DEAL, ui.ACTIVITY, ui.TICKET),
         dashboards=(ui.SALES,),
     )
 

@@ -6,7 +6,14 @@ A menu entry is shown only to members holding its permission.
 from __future__ import annotations
 
 from tessera.plugin import Dashboard, Field, MenuItem, Metric, Resource
-from tessera_crm.models import LEAD_SOURCES, LEAD_STATUSES
+from tessera_crm.models import (
+    ACTIVITY_KINDS,
+    LEAD_SOURCES,
+    LEAD_STATUSES,
+    TICKET_PRIORITIES,
+    TICKET_STATUSES,
+)
+from tessera_crm.record_types import RECORD_TYPES
 
 REPORTS = "/api/v1/crm/reports"
 REPORT_READ = "crm.report.read"
@@ -236,4 +243,78 @@ LEAD = Resource(
     title_field="last_name",
     read_permission="crm.lead.read",
     write_permission="crm.lead.write",
+)
+
+ACTIVITY = Resource(
+    name="crm.activity",
+    label="Activity",
+    endpoint="/api/v1/crm/activities",
+    fields=(
+        Field("kind", "Kind", type="enum", required=True, options=ACTIVITY_KINDS),
+        Field("subject", "Subject", required=True),
+        Field("body", "Notes", type="longtext"),
+        Field("record_type", "About a", type="enum", required=True, options=tuple(RECORD_TYPES)),
+        Field("record_id", "Record", required=True),
+        Field("account_id", "Account", type="reference", reference="crm.account", read_only=True),
+        Field("due_at", "Due", type="datetime"),
+        Field("remind_at", "Remind me", type="datetime"),
+        Field("done_at", "Done", type="datetime", read_only=True),
+        OWNER,
+        CREATED,
+        UPDATED,
+    ),
+    list_columns=("subject", "kind", "account_id", "due_at", "done_at", "owner_id"),
+    filters=("kind", "record_type", "owner_id"),
+    form=(
+        ("kind", "subject"),
+        ("record_type", "record_id"),
+        ("due_at", "remind_at"),
+        ("owner_id",),
+        ("body",),
+    ),
+    title_field="subject",
+    read_permission="crm.activity.read",
+    write_permission="crm.activity.write",
+    calendar_by="due_at",
+)
+
+TICKET = Resource(
+    name="crm.ticket",
+    label="Ticket",
+    endpoint="/api/v1/crm/tickets",
+    fields=(
+        Field("subject", "Subject", required=True),
+        Field("description", "Description", type="longtext"),
+        Field("account_id", "Account", type="reference", reference="crm.account"),
+        Field("contact_id", "Contact", type="reference", reference="crm.contact"),
+        # Changed on the board (or by PATCH), not in the form: a new ticket is open.
+        Field("status", "Status", type="enum", options=TICKET_STATUSES),
+        Field("priority", "Priority", type="enum", options=TICKET_PRIORITIES),
+        Field("assignee_id", "Assignee", type="reference", reference="identity.user"),
+        Field("sla_due_at", "Due by (SLA)", type="datetime", read_only=True),
+        Field("breached", "SLA breached", type="bool", read_only=True),
+        Field("resolved_at", "Resolved", type="datetime", read_only=True),
+        CREATED,
+        UPDATED,
+    ),
+    list_columns=(
+        "subject",
+        "account_id",
+        "status",
+        "priority",
+        "assignee_id",
+        "sla_due_at",
+        "breached",
+    ),
+    filters=("status", "priority", "account_id", "breached"),
+    form=(
+        ("subject",),
+        ("account_id", "contact_id"),
+        ("priority", "assignee_id"),
+        ("description",),
+    ),
+    title_field="subject",
+    read_permission="crm.ticket.read",
+    write_permission="crm.ticket.write",
+    kanban_by="status",
 )

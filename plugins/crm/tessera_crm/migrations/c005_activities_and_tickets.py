@@ -1,7 +1,7 @@
 """CRM: activities (with due dates and reminders) about CRM records; tickets with an SLA.
 
 Revision ID: c005
-Revises: c004
+Revises: c007
 Create Date: 2026-11-26 00:26:49.715430
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 from tessera.plugin import enable_tenant_rls, grant_runtime
 
 revision: str = "c005"
-down_revision: str | None = "c004"
+down_revision: str | None = "c007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
