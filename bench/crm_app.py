@@ -43,7 +43,7 @@ REFERENCE_CREATE = (
     "notes, owner_id) VALUES ($1, $2, '', $3, $4::varchar, lower($4::varchar), '{}', '', NULL) "
     f"RETURNING {reads.CONTACT_JSON}::text"
 )
-REFERENCE_ACCOUNT = reads.ACCOUNT_DETAIL_REFERENCE
+REFERENCE_ACCOUNT = reads.account_detail_reference()
 
 _pool: asyncpg.Pool | None = None
 

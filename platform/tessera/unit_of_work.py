@@ -6,17 +6,21 @@ services never see HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.db.tenant_context import set_tenant
 from tessera.mail.service import MailQueue
 from tessera.security.signed import SignedTokens
 from tessera.settings import Settings
 
+_READ_ONLY = text("SET TRANSACTION READ ONLY")
 #: Opens a separate, immediately committed transaction (for writes that must survive a
 #: rollback of the request, such as counting a failed log-in).
 SideTransaction = Callable[[], AbstractAsyncContextManager[AsyncSession]]
@@ -56,6 +60,19 @@ class UnitOfWork:
         """The first column of the first row of a hot read (see :meth:`fetch`), or None."""
         driver = await self._driver()
         return await driver.fetchval(sql, *args)
+
+    @asynccontextmanager
+    async def read_session(self, tenant_id: uuid.UUID) -> AsyncIterator[AsyncSession]:
+        """An ORM session for reading in ``tenant_id``: ``db`` itself, or — in a hot read,
+        which has none — a short read-only transaction of its own in the same tenant, for the
+        rare read that needs another module's ORM code (a timeline contributor, say)."""
+        if self.driver is None:
+            yield self.db
+            return
+        async with self.side_transaction() as db:
+            await db.execute(_READ_ONLY)
+            await set_tenant(db, tenant_id)
+            yield db
 
     async def _driver(self) -> Any:
         if self.driver is not None:

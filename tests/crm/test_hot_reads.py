@@ -149,8 +149,20 @@ async def _detail(owner: SignedUp, rep: SignedUp, stranger: SignedUp) -> None:
     )
     [open_deal] = detail["open_deals"]
     assert open_deal["amount"] == "1200.50" and open_deal["stage"] == "Qualification"
+    ticket = await rep.post(
+        "/api/v1/crm/tickets",
+        json={"subject": "Broken rocket", "priority": "urgent", "account_id": acme["id"]},
+    )
+    assert ticket.status_code == 201, ticket.text
+    detail = (await rep.get(f"/api/v1/crm/accounts/{acme['id']}/detail")).json()
+    assert [t["subject"] for t in detail["open_tickets"]] == ["Broken rocket"]
+    kinds = [e["kind"] for e in detail["timeline"]]
+    assert kinds[0] == "crm.ticket.opened" and "crm.deal.created" in kinds
+    assert "crm.contact.added" in kinds and len(kinds) == 3, "the owner's contact is not the rep's"
+    timeline = (await rep.get(f"/api/v1/crm/accounts/{acme['id']}/timeline")).json()["items"]
+    assert [e["kind"] for e in timeline] == kinds, "the detail shows the timeline's first entries"
     full = (await owner.get(f"/api/v1/crm/accounts/{acme['id']}/detail")).json()
-    assert len(full["contacts"]) == 2
+    assert len(full["contacts"]) == 2 and len(full["timeline"]) == 4
     assert (await stranger.get(f"/api/v1/crm/accounts/{acme['id']}/detail")).status_code == 404
 
 
@@ -183,3 +195,17 @@ async def test_one_search_box_finds_every_kind(
         rep = await join(live_server, owner, other)
         hits = (await rep.get("/api/v1/crm/search", params={"q": "acme"})).json()["hits"]
         assert [(h["kind"], h["id"]) for h in hits] == [("lead", lead.json()["id"])], "the pool"
+
+
+async def test_account_detail_timeline_takes_in_other_modules(client: httpx.AsyncClient) -> None:
+    owner = await crm_tenant(client)
+    acme = await account(owner, "Acme")
+    assert (await owner.post("/api/v1/modules/notes/enable")).status_code == 200
+    note = await owner.post(
+        "/api/v1/notes/notes", json={"title": "Call them", "body": f"About {acme['id']}"}
+    )
+    assert note.status_code == 201, note.text
+    detail = (await owner.get(f"/api/v1/crm/accounts/{acme['id']}/detail")).json()
+    assert [e["module"] for e in detail["timeline"]] == ["notes"]
+    assert detail["timeline"][0]["record_id"] == note.json()["id"]
+    assert detail["account"]["id"] == acme["id"]

@@ -329,6 +329,13 @@ class PluginRegistry:
     async def on_disable(self, module: ModuleContext) -> None:
         await self._call_tenant_hook("tessera_on_disable", module)
 
+    def timeline_contributors(self, actor: Actor) -> list[str]:
+        """The actor's enabled modules that add entries to record timelines."""
+        names = (
+            self._pm.get_name(i.plugin) for i in self._pm.hook.tessera_timeline.get_hookimpls()
+        )
+        return [name for name in names if name in self.plugins and name in actor.modules]
+
     async def timeline(
         self,
         db: AsyncSession,
@@ -353,9 +360,10 @@ class PluginRegistry:
             "limit": limit,
         }
         found: list[TimelineEntry] = []
+        contributors = self.timeline_contributors(actor)
         for impl in self._pm.hook.tessera_timeline.get_hookimpls():
             name = self._pm.get_name(impl.plugin)
-            if name not in self.plugins or name not in actor.modules:
+            if name not in contributors:
                 continue
             try:
                 async with db.begin_nested():

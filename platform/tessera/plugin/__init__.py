@@ -45,6 +45,7 @@ from tessera.plugin.timeline import (
     TimelineCursor,
     TimelineEntry,
     newest_first,
+    timeline_contributors,
     timeline_entries,
 )
 from tessera.workflow.types import Approvable, Approval, Step, WorkflowTemplate
@@ -176,6 +177,7 @@ __all__ = [
     "submit_for_approval",
     "tenant_fk",
     "tenant_unique",
+    "timeline_contributors",
     "timeline_entries",
     "uuid7",
     "visible_sql",

@@ -167,3 +167,10 @@ async def timeline_entries(
     return await installed_plugins().timeline(
         db, actor, record_type, str(record_id), before=before, limit=limit
     )
+
+
+def timeline_contributors(actor: Actor) -> list[str]:
+    """The modules of the actor's tenant that add to record timelines (none: nothing to ask)."""
+    from tessera.modules.registry import installed_plugins
+
+    return installed_plugins().timeline_contributors(actor)

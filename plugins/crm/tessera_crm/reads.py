@@ -19,13 +19,23 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+import msgspec
 from litestar import MediaType, Response
 
-from tessera.plugin import Actor, SortOrder, check_limit, visible_sql
+from tessera.plugin import (
+    Actor,
+    SortOrder,
+    TimelineCursor,
+    TimelineEntry,
+    check_limit,
+    newest_first,
+    visible_sql,
+)
 from tessera_crm.schemas import ContactOut
 
 CONTACT_READ = "crm.contact.read"
@@ -53,6 +63,15 @@ CONTACT_SORTS = {
 }
 
 
+#: The record rule of a permission as a condition on an owner column: ``rule(perm, "x.owner_id")``.
+Rule = Callable[[str, str], str]
+
+
+def everything(permission: str, owner_column: str) -> str:
+    """The rule of someone who sees every record (the benchmark's reference runs with it)."""
+    return "true"
+
+
 class Params:
     """Positional parameters of a statement being written: ``add`` returns the placeholder."""
 
@@ -68,6 +87,10 @@ class Params:
         sql, values = visible_sql(actor, permission, owner_column, len(self.values) + 1)
         self.values.extend(values)
         return sql
+
+    def rules_of(self, actor: Actor) -> Rule:
+        """The actor's record rules, their parameters added here as they are used."""
+        return lambda permission, owner_column: self.visibility(actor, permission, owner_column)
 
 
 def contact_by_id(visibility: str) -> str:
@@ -192,13 +215,26 @@ DEAL_FIELDS = (
 DETAIL_LIST_LIMIT = 50
 
 
-def account_detail_sql(contact_rule: str, deal_rule: str, account_rule: str) -> str:
-    """An account with its owner, contacts and open deals, as one JSON document.
+TICKET_FIELDS = (
+    "id", "subject", "account_id", "contact_id", "status", "priority", "assignee_id",
+    "sla_due_at", "created_at",
+)  # fmt: skip
+#: The detail shows the newest entries of the account's timeline; the timeline route pages on.
+DETAIL_TIMELINE_ENTRIES = 20
+ACCOUNT_READ, DEAL_READ, TICKET_READ = "crm.account.read", "crm.deal.read", "crm.ticket.read"
 
-    ``$1`` is the tenant, ``$2`` the account; each rule is a condition on its table's alias
-    (``a``, ``c``, ``d``). One statement: a detail screen is one round trip, however many
-    related lists it shows.
+
+def account_detail_sql(params: Params, rule: Rule) -> str:
+    """An account with its owner, contacts, open deals, open tickets and latest timeline
+    entries, as one JSON document: a detail screen is one round trip, however many related
+    lists it shows. ``$1`` is the tenant, ``$2`` the account.
     """
+    account_rule = rule(ACCOUNT_READ, "a.owner_id")
+    contact_rule = rule(CONTACT_READ, "c.owner_id")
+    deal_rule = rule(DEAL_READ, "d.owner_id")
+    ticket_rule = rule(TICKET_READ, "t.assignee_id")
+    ticket_json = json_object("t", TICKET_FIELDS)
+    timeline = timeline_sql(params, rule, "a.id", None, DETAIL_TIMELINE_ENTRIES)
     return f"""
 SELECT json_build_object(
     'account', {json_object("a", ACCOUNT_FIELDS)},
@@ -216,27 +252,35 @@ SELECT json_build_object(
                    d.expected_close, d.id
               FROM crm_deal d JOIN crm_stage s ON s.tenant_id = d.tenant_id AND s.id = d.stage_id
              WHERE d.tenant_id = $1 AND d.account_id = a.id AND d.status = 'open' AND {deal_rule}
-             ORDER BY d.expected_close NULLS LAST, d.id LIMIT {DETAIL_LIST_LIMIT}) x), '[]')
+             ORDER BY d.expected_close NULLS LAST, d.id LIMIT {DETAIL_LIST_LIMIT}) x), '[]'),
+    'open_tickets', coalesce((
+        SELECT json_agg(x.j ORDER BY x.sla_due_at, x.id) FROM (
+            SELECT {ticket_json} AS j, t.sla_due_at, t.id FROM crm_ticket t
+             WHERE t.tenant_id = $1 AND t.account_id = a.id AND t.status IN ('open', 'pending')
+               AND {ticket_rule}
+             ORDER BY t.sla_due_at, t.id LIMIT {DETAIL_LIST_LIMIT}) x), '[]'),
+    'timeline', coalesce((
+        SELECT json_agg(json_build_object('at', e.at, 'kind', e.kind, 'title', e.title,
+                        'detail', e.detail, 'record_type', e.record_type,
+                        'record_id', e.record_id, 'module', 'crm')
+                        ORDER BY e.at DESC, e.record_type COLLATE "C" DESC,
+                                 e.record_id COLLATE "C" DESC, e.kind COLLATE "C" DESC)
+          FROM ({timeline}) e), '[]')
 )::text
 FROM crm_account a
 WHERE a.tenant_id = $1 AND a.id = $2 AND {account_rule}
 """
 
 
-ACCOUNT_DETAIL_REFERENCE = account_detail_sql("true", "true", "true")
+def account_detail_reference() -> str:
+    return account_detail_sql(Params(None, None), everything)
 
 
-async def account_detail_json(
-    uow: Any, actor: Actor, account_id: uuid.UUID, permissions: tuple[str, str, str]
-) -> str | None:
+async def account_detail_json(uow: Any, actor: Actor, account_id: uuid.UUID) -> str | None:
     """The detail of an account the actor may see; None if there is none such."""
-    account_read, contact_read, deal_read = permissions
     params = Params(actor.tenant, account_id)
-    contact_rule = params.visibility(actor, contact_read, "c.owner_id")
-    deal_rule = params.visibility(actor, deal_read, "d.owner_id")
-    account_rule = params.visibility(actor, account_read, "a.owner_id")
     found: str | None = await uow.fetch_value(
-        account_detail_sql(contact_rule, deal_rule, account_rule), *params.values
+        account_detail_sql(params, params.rules_of(actor)), *params.values
     )
     return found
 
@@ -295,3 +339,114 @@ def search_sql(params: Params, actor: Actor, query: str, per_kind: int) -> str |
             f"ORDER BY rank DESC, x.id LIMIT {per_kind})"
         )
     return " UNION ALL ".join(parts) if parts else None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineSource:
+    """One kind of timeline entry, drawn from one table (alias ``x``) about one account.
+
+    Every expression is SQL over ``x``; ``rule`` names the read permission whose record rule
+    applies, on ``owner``.
+    """
+
+    table: str
+    permission: str
+    owner: str
+    at: str
+    record_type: str
+    kind: str
+    title: str
+    detail: str
+    condition: str = "true"
+
+
+#: A timeline shows this much of an activity's text.
+TIMELINE_DETAIL_CHARACTERS = 300
+
+TIMELINE_SOURCES = (
+    TimelineSource(
+        "crm_activity", "crm.activity.read", "x.owner_id", "x.created_at", "crm.activity",
+        "'crm.activity.' || x.kind", "x.subject",
+        f"nullif(left(x.body, {TIMELINE_DETAIL_CHARACTERS}), '')",
+    ),
+    TimelineSource(
+        "crm_deal", "crm.deal.read", "x.owner_id", "x.created_at", "crm.deal",
+        "'crm.deal.created'", "'Deal created: ' || x.name", "x.amount || ' ' || x.currency",
+    ),
+    TimelineSource(
+        "crm_deal", "crm.deal.read", "x.owner_id", "x.closed_at", "crm.deal",
+        "'crm.deal.won'", "'Deal won: ' || x.name", "x.amount || ' ' || x.currency",
+        "x.status = 'won' AND x.closed_at IS NOT NULL",
+    ),
+    TimelineSource(
+        "crm_deal", "crm.deal.read", "x.owner_id", "x.closed_at", "crm.deal",
+        "'crm.deal.lost'", "'Deal lost: ' || x.name", "x.lost_reason",
+        "x.status = 'lost' AND x.closed_at IS NOT NULL",
+    ),
+    TimelineSource(
+        "crm_contact", "crm.contact.read", "x.owner_id", "x.created_at", "crm.contact",
+        "'crm.contact.added'", "'Contact added: ' || trim(x.first_name || ' ' || x.last_name)",
+        "x.title",
+    ),
+    TimelineSource(
+        "crm_ticket", "crm.ticket.read", "x.assignee_id", "x.created_at", "crm.ticket",
+        "'crm.ticket.opened'", "'Ticket opened: ' || x.subject", "x.priority || ' priority'",
+    ),
+    TimelineSource(
+        "crm_ticket", "crm.ticket.read", "x.assignee_id", "x.resolved_at", "crm.ticket",
+        "'crm.ticket.resolved'", "'Ticket resolved: ' || x.subject", "NULL",
+        "x.resolved_at IS NOT NULL",
+    ),
+)  # fmt: skip
+
+
+def timeline_sql(
+    params: Params, rule: Rule, account: str, before: TimelineCursor | None, limit: int
+) -> str:
+    """The CRM's own entries about an account, newest first (the timeline's total order).
+
+    ``account`` is the SQL of the account id (a parameter, or ``a.id`` inside the detail).
+    Rows: at, record_type, record_id, kind, title, detail.
+    """
+    after = ""
+    if before is not None:
+        at = params.add(before.at)
+        key = ", ".join(
+            f'{params.add(value)}::text COLLATE "C"'
+            for value in (before.record_type, before.record_id, before.kind)
+        )
+        after = (
+            f' AND {{at}} <= {at} AND ({{at}}, {{record_type}}::text COLLATE "C", '
+            f'x.id::text COLLATE "C", {{kind}} COLLATE "C") < ({at}, {key})'
+        )
+    parts = []
+    for source in TIMELINE_SOURCES:
+        visible = rule(source.permission, source.owner)
+        record_type = f"'{source.record_type}'"
+        cursor = after.format(at=source.at, record_type=record_type, kind=source.kind)
+        parts.append(
+            f"(SELECT {source.at} AS at, {record_type}::text AS record_type, "
+            f"x.id::text AS record_id, {source.kind} AS kind, {source.title} AS title, "
+            f"{source.detail}::text AS detail FROM {source.table} x "
+            f"WHERE x.tenant_id = $1 AND x.account_id = {account} AND {visible} "
+            f"AND {source.condition}{cursor} ORDER BY {source.at} DESC, x.id DESC LIMIT {limit})"
+        )
+    return (
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) e ORDER BY e.at DESC, "
+        'e.record_type COLLATE "C" DESC, e.record_id COLLATE "C" DESC, e.kind COLLATE "C" DESC '
+        f"LIMIT {limit}"
+    )
+
+
+def merged_timeline(own: list[dict[str, Any]], others: Sequence[TimelineEntry]) -> list[Any]:
+    """The detail's timeline (entries as JSON) with other modules' entries, newest first."""
+    entries = [
+        TimelineEntry(
+            at=datetime.fromisoformat(e["at"]), kind=e["kind"], title=e["title"],
+            record_type=e["record_type"], record_id=e["record_id"], detail=e["detail"],
+            module=e["module"],
+        )
+        for e in own
+    ]  # fmt: skip
+    newest = newest_first([*entries, *others])[:DETAIL_TIMELINE_ENTRIES]
+    return [msgspec.to_builtins(entry) for entry in newest]

@@ -6,23 +6,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 import msgspec
 from litestar import Controller, get
 from litestar.params import FromPath
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    SQLColumnExpression,
-    Text,
-    cast,
-    func,
-    literal,
-    null,
-    select,
-    union_all,
-)
 
 from tessera.plugin import (
     DEFAULT_LIMIT,
@@ -38,21 +25,14 @@ from tessera.plugin import (
     newest_first,
     requires,
     timeline_entries,
-    visible_to,
 )
+from tessera_crm import reads
 from tessera_crm.accounts import READ as ACCOUNT_READ
 from tessera_crm.accounts import get_account
-from tessera_crm.activities import READ as ACTIVITY_READ
-from tessera_crm.contacts import READ as CONTACT_READ
-from tessera_crm.deals import READ as DEAL_READ
-from tessera_crm.models import Activity, Contact, Deal, Ticket
-from tessera_crm.tickets import READ as TICKET_READ
 
 #: The subject other modules are asked about: the platform-wide name of an account.
 ACCOUNT = "crm.account"
 MODULE = "crm"
-#: A timeline shows this much of an activity's text.
-DETAIL_CHARACTERS = 300
 
 
 class TimelineEntryOut(msgspec.Struct):
@@ -80,158 +60,24 @@ def entry_out(entry: TimelineEntry) -> TimelineEntryOut:
     )
 
 
-def _source(
-    at: Any,
-    record_type: str,
-    record_id: Any,
-    kind: str | SQLColumnExpression[str],
-    title: SQLColumnExpression[str],
-    detail: SQLColumnExpression[Any],
-    where: list[ColumnElement[bool]],
-    before: TimelineCursor | None,
-    limit: int,
-) -> Select[Any]:
-    """One kind of entry, at most ``limit`` of them after ``before``, newest first."""
-    kind_column = literal(kind, Text) if isinstance(kind, str) else kind
-    if before is not None:
-        where = [*where, before.older(at, record_type, record_id, kind_column)]
-    # Ties by id, largest first: the order of the entries' keys within one source.
-    rows = (
-        select(
-            at.label("at"),
-            literal(record_type, Text).label("record_type"),
-            cast(record_id, Text).label("record_id"),
-            kind_column.label("kind"),
-            cast(title, Text).label("title"),
-            cast(detail, Text).label("detail"),
-        )
-        .where(*where)
-        .order_by(at.desc(), record_id.desc())
-        .limit(limit)
-        .subquery()
-    )
-    return select(rows)
-
-
-def _sources(
-    actor: Actor, account_id: uuid.UUID, before: TimelineCursor | None, limit: int
-) -> list[Select[Any]]:
-    activities = [
-        Activity.account_id == account_id,
-        visible_to(actor, ACTIVITY_READ, Activity.owner_id),
-    ]
-    deals = [Deal.account_id == account_id, visible_to(actor, DEAL_READ, Deal.owner_id)]
-    contacts = [Contact.account_id == account_id, visible_to(actor, CONTACT_READ, Contact.owner_id)]
-    tickets = [Ticket.account_id == account_id, visible_to(actor, TICKET_READ, Ticket.assignee_id)]
-    money = func.concat(Deal.amount, " ", Deal.currency)
-    person = func.trim(func.concat(Contact.first_name, " ", Contact.last_name))
-    return [
-        _source(
-            Activity.created_at,
-            "crm.activity",
-            Activity.id,
-            func.concat("crm.activity.", Activity.kind),
-            Activity.subject,
-            func.nullif(func.left(Activity.body, DETAIL_CHARACTERS), ""),
-            activities,
-            before,
-            limit,
-        ),
-        _source(
-            Deal.created_at,
-            "crm.deal",
-            Deal.id,
-            "crm.deal.created",
-            func.concat("Deal created: ", Deal.name),
-            money,
-            deals,
-            before,
-            limit,
-        ),
-        _source(
-            Deal.closed_at,
-            "crm.deal",
-            Deal.id,
-            "crm.deal.won",
-            func.concat("Deal won: ", Deal.name),
-            money,
-            [*deals, Deal.status == "won", Deal.closed_at.is_not(None)],
-            before,
-            limit,
-        ),
-        _source(
-            Deal.closed_at,
-            "crm.deal",
-            Deal.id,
-            "crm.deal.lost",
-            func.concat("Deal lost: ", Deal.name),
-            Deal.lost_reason,
-            [*deals, Deal.status == "lost", Deal.closed_at.is_not(None)],
-            before,
-            limit,
-        ),
-        _source(
-            Contact.created_at,
-            "crm.contact",
-            Contact.id,
-            "crm.contact.added",
-            func.concat("Contact added: ", person),
-            Contact.title,
-            contacts,
-            before,
-            limit,
-        ),
-        _source(
-            Ticket.created_at,
-            "crm.ticket",
-            Ticket.id,
-            "crm.ticket.opened",
-            func.concat("Ticket opened: ", Ticket.subject),
-            func.concat(Ticket.priority, " priority"),
-            tickets,
-            before,
-            limit,
-        ),
-        _source(
-            Ticket.resolved_at,
-            "crm.ticket",
-            Ticket.id,
-            "crm.ticket.resolved",
-            func.concat("Ticket resolved: ", Ticket.subject),
-            null(),
-            [*tickets, Ticket.resolved_at.is_not(None)],
-            before,
-            limit,
-        ),
-    ]
-
-
 async def crm_entries(
     uow: Uow, actor: Actor, account_id: uuid.UUID, before: TimelineCursor | None, limit: int
 ) -> list[TimelineEntry]:
     """The CRM's own entries about the account that the actor may see, newest first."""
-    entries = union_all(*_sources(actor, account_id, before, limit)).subquery("entries")
-    query = (
-        select(entries)
-        .order_by(
-            entries.c.at.desc(),
-            entries.c.record_type.collate("C").desc(),
-            entries.c.record_id.collate("C").desc(),
-            entries.c.kind.collate("C").desc(),
-        )
-        .limit(limit)
-    )
+    params = reads.Params(actor.tenant, account_id)
+    sql = reads.timeline_sql(params, params.rules_of(actor), "$2", before, limit)
+    rows = await uow.fetch(sql, *params.values)
     return [
         TimelineEntry(
-            at=row.at,
-            kind=row.kind,
-            title=row.title,
-            record_type=row.record_type,
-            record_id=row.record_id,
-            detail=row.detail,
+            at=row["at"],
+            kind=row["kind"],
+            title=row["title"],
+            record_type=row["record_type"],
+            record_id=row["record_id"],
+            detail=row["detail"],
             module=MODULE,
         )
-        for row in await uow.db.execute(query)
+        for row in rows
     ]
 
 
