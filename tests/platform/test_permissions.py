@@ -650,6 +650,7 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/reports/win-rate", fixed("/api/v1/crm/reports/win-rate")),
     ("GET", "/api/v1/crm/reports/pipeline-value", fixed("/api/v1/crm/reports/pipeline-value")),
     ("GET", "/api/v1/crm/reports/deals-won", fixed("/api/v1/crm/reports/deals-won")),
+    ("GET", "/api/v1/crm/reports/activities", fixed("/api/v1/crm/reports/activities")),
     ("GET", "/api/v1/crm/contacts", fixed("/api/v1/crm/contacts")),
     (
         "POST",

@@ -77,6 +77,15 @@ class Amount(msgspec.Struct):
     amount: Decimal
 
 
+class ActivitiesOut(Chart, kw_only=True):
+    """Activities logged per owner and kind: a ``count`` series per (owner, kind)."""
+
+    interval: str
+    count: int
+    #: The kinds counted, each with its total in the period.
+    kinds: dict[str, int]
+
+
 class DealsWonOut(Chart, kw_only=True):
     interval: str
     count: int

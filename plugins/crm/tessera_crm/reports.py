@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Date, DateTime, cast, func, select
 from tessera.plugin import Actor, Invalid, Member, Uow, requires, visible_to
 from tessera_crm.charts import (
     DEFAULT_DAYS,
+    ActivitiesOut,
     Amount,
     DealsWonOut,
     ForecastOut,
@@ -37,11 +38,16 @@ from tessera_crm.charts import (
     period,
     zero,
 )
-from tessera_crm.models import Deal, Pipeline, Stage
+from tessera_crm.models import ACTIVITY_KINDS, Activity, Deal, Pipeline, Stage
 
 READ = "crm.report.read"
 #: Reports cover the deals this permission's record rule lets the caller see.
 DEALS = "crm.deal.read"
+#: The activities report covers the activities this permission's record rule shows.
+ACTIVITIES = "crm.activity.read"
+KindQuery = Annotated[
+    str | None, QueryParameter(pattern=f"^({'|'.join(ACTIVITY_KINDS)})$", description="One kind")
+]
 
 FromQuery = Annotated[
     date | None, QueryParameter(name="from", description="First day (UTC) of the period")
@@ -408,4 +414,55 @@ class ReportsController(Controller):
             interval=interval,
             count=sum(sum(row) for row in number.values()),
             amounts=[Amount(code, totals[code]) for code in sorted(totals)],
+        )
+
+    @get(
+        "/activities",
+        summary="Activities logged per owner and kind, by week or month",
+        opt=requires(READ),
+    )
+    async def activities(
+        self,
+        actor: Member,
+        uow: Uow,
+        from_: FromQuery = None,
+        to: ToQuery = None,
+        interval: IntervalQuery = "month",
+        kind: KindQuery = None,
+    ) -> ActivitiesOut:
+        """Activities created in the period, under the caller's record rule for activities: a
+        ``count`` series per owner and kind (the series' name is the kind)."""
+        start, end = period(from_, to, default=timedelta(days=DEFAULT_DAYS))
+        since, until = bounds(start, end)
+        bucket = day_bucket(interval, func.timezone("UTC", Activity.created_at))
+        query = (
+            select(bucket, Activity.owner_id, Activity.kind, func.count())
+            .where(
+                visible_to(actor, ACTIVITIES, Activity.owner_id),
+                Activity.created_at >= since,
+                Activity.created_at < until,
+            )
+            .group_by(bucket, Activity.owner_id, Activity.kind)
+        )
+        if kind is not None:
+            query = query.where(Activity.kind == kind)
+        starts = bucket_starts(start, end, interval)
+        number: dict[tuple[uuid.UUID | None, str], list[int]] = defaultdict(
+            lambda: [0] * len(starts)
+        )
+        kinds: dict[str, int] = defaultdict(int)
+        for day, owner, what, count in (await uow.db.execute(query)).all():
+            number[(owner, what)][starts.index(day)] += count
+            kinds[what] += count
+        keys = sorted(number, key=lambda key: (str(key[0] or ""), key[1]))
+        return ActivitiesOut(
+            from_=start,
+            to=end,
+            labels=[day.isoformat() for day in starts],
+            series=[
+                Series(what, counts(number[(owner, what)]), None, owner) for owner, what in keys
+            ],
+            interval=interval,
+            count=sum(kinds.values()),
+            kinds=dict(sorted(kinds.items())),
         )
