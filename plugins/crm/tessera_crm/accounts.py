@@ -120,7 +120,6 @@ async def create_account(uow: Uow, actor: Actor, data: AccountIn) -> Account:
     _set_keys(account)
     uow.db.add(account)
     await uow.db.flush()
-    await uow.db.refresh(account)
     await emit(uow.db, actor.tenant, "crm.account.created", {"account_id": account.id})
     return account
 

@@ -123,8 +123,8 @@ async def create_contact(uow: Uow, actor: Actor, data: ContactIn) -> Contact:
     )
     _set_keys(contact)
     uow.db.add(contact)
+    # The INSERT returns the database's defaults (times): no reload needed.
     await uow.db.flush()
-    await uow.db.refresh(contact)
     return contact
 
 
