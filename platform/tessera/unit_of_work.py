@@ -6,12 +6,15 @@ services never see HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.audit import capture as audit
+from tessera.db.tenant_context import set_tenant
 from tessera.mail.service import MailQueue
 from tessera.security.signed import SignedTokens
 from tessera.settings import Settings
@@ -36,3 +39,17 @@ class UnitOfWork:
     side_transaction: SideTransaction
     origin: Origin = field(default_factory=Origin)
     mail: MailQueue = field(default_factory=MailQueue)
+
+    @asynccontextmanager
+    async def tenant_transaction(self, tenant_id: uuid.UUID) -> AsyncIterator[AsyncSession]:
+        """A separate transaction scoped to ``tenant_id``, committed when the block ends.
+
+        For work that outlives the request's own transaction. A streamed response is written
+        after that transaction committed, so it reads page by page, each page in one of these
+        (``async with uow.tenant_transaction(actor.tenant) as db: ...``). Row-level security
+        holds as in the request, and a write would be audited as the same actor.
+        """
+        async with self.side_transaction() as db:
+            audit.set_context(db.sync_session, audit.get_context(self.db.sync_session))
+            await set_tenant(db, tenant_id)
+            yield db
