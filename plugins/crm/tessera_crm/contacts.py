@@ -7,7 +7,9 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
+from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import or_, select
 
@@ -27,16 +29,20 @@ from tessera.plugin import (
 )
 from tessera_crm.accounts import READ as ACCOUNT_READ
 from tessera_crm.accounts import OwnerFilter, Search, TagFilter
+from tessera_crm.exports import CONTACTS_EXPORT, EXPORT, ExportFormat, export_response
+from tessera_crm.merging import Mergeable, merge
 from tessera_crm.models import Account, Contact
 from tessera_crm.normalize import email_key, phone_key
 from tessera_crm.records import (
+    Listed,
+    Listing,
     checked_owner,
     clean_tags,
     get_visible,
-    page_query,
+    listing,
     refuse_duplicates,
 )
-from tessera_crm.schemas import ContactIn, ContactOut, ContactPatch, Duplicate
+from tessera_crm.schemas import ContactIn, ContactOut, ContactPatch, Duplicate, Merged, MergeIn
 
 READ, WRITE = "crm.contact.read", "crm.contact.write"
 SORTING = Sorting(
@@ -48,6 +54,23 @@ SORTING = Sorting(
     Contact.id,
 )
 AccountFilter = Annotated[uuid.UUID | None, QueryParameter(description="Contacts of this account")]
+
+
+def contact_listing(
+    actor: Member,
+    q: Search = None,
+    tag: TagFilter = None,
+    owner: OwnerFilter = None,
+    account_id: AccountFilter = None,
+    sort: SortQuery = None,
+) -> Listing:
+    """The list's filters, search and sort, read in one place: the list and the export."""
+    where = []
+    if tag:
+        where.append(Contact.tags.contains([tag]))
+    if account_id is not None:
+        where.append(Contact.account_id == account_id)
+    return listing(Contact, actor, READ, SORTING, q=q, owner=owner, sort=sort, where=where)
 
 
 def contact_out(contact: Contact) -> ContactOut:
@@ -94,41 +117,45 @@ def _set_keys(contact: Contact) -> None:
     contact.phone_key = phone_key(contact.phone)
 
 
+MERGE = Mergeable(
+    model=Contact,
+    write_permission=WRITE,
+    fill=("first_name", "title", "email", "phone", "account_id"),
+    set_keys=_set_keys,
+    label=lambda contact: f"{contact.first_name} {contact.last_name}".strip(),
+    event="crm.contact.merged",
+    id_key="contact_id",
+)
+
+
 class ContactsController(Controller):
     path = "/contacts"
     tags = ["crm"]
+    dependencies = {"listing": Provide(contact_listing, sync_to_thread=False)}
 
     @get("/", summary="Contacts you may see", opt=requires(READ))
     async def list_contacts(
         self,
         actor: Member,
         uow: Uow,
-        q: Search = None,
-        tag: TagFilter = None,
-        owner: OwnerFilter = None,
-        account_id: AccountFilter = None,
+        listing: Listed,
         limit: LimitQuery = DEFAULT_LIMIT,
-        sort: SortQuery = None,
         cursor: SortedCursorQuery = None,
     ) -> Page[ContactOut]:
-        page = page_query(
-            Contact,
-            actor,
-            READ,
-            sorting=SORTING,
-            owner=owner,
-            q=q,
-            sort=sort,
-            limit=limit,
-            cursor=cursor,
-        )
-        query = page.query
-        if tag:
-            query = query.where(Contact.tags.contains([tag]))
-        if account_id is not None:
-            query = query.where(Contact.account_id == account_id)
-        rows = list((await uow.db.execute(query)).scalars())
+        page = listing.page(limit, cursor)
+        rows = list((await uow.db.execute(page.query)).scalars())
         return page.of(rows, contact_out)
+
+    @get(
+        "/export",
+        summary="Export the contacts you may see, filtered and sorted as the list",
+        opt=requires(EXPORT),
+    )
+    async def export(
+        self, actor: Member, uow: Uow, listing: Listed, format: ExportFormat = "csv"
+    ) -> Stream:
+        actor.require(READ)
+        return await export_response(uow, actor, listing, CONTACTS_EXPORT, format)
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create a contact", opt=requires(WRITE))
     async def create(self, data: JSONBody[ContactIn], actor: Member, uow: Uow) -> ContactOut:
@@ -185,3 +212,15 @@ class ContactsController(Controller):
     async def remove(self, contact_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> None:
         await uow.db.delete(await get_contact(uow, actor, contact_id, WRITE))
         await uow.db.flush()
+
+    @post(
+        "/{contact_id:uuid}/merge",
+        status_code=HTTP_200_OK,
+        summary="Merge a duplicate into this contact (its links move here)",
+        opt=requires(WRITE),
+    )
+    async def merge(
+        self, contact_id: FromPath[uuid.UUID], data: JSONBody[MergeIn], actor: Member, uow: Uow
+    ) -> Merged[ContactOut]:
+        contact, moved = await merge(uow, actor, MERGE, contact_id, data.duplicate_id)
+        return Merged(contact_out(contact), data.duplicate_id, moved)

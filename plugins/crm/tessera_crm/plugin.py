@@ -10,6 +10,7 @@ from tessera.plugin import BUILTIN_ROLES, Manifest, ModuleContext, Permission, h
 from tessera_crm.accounts import AccountsController
 from tessera_crm.contacts import ContactsController
 from tessera_crm.deals import DealsController
+from tessera_crm.imports import ImportsController
 from tessera_crm.models import Account, Contact, CrmSettings, Deal, Pipeline, Stage
 from tessera_crm.pipelines import PipelinesController, seed_default_pipeline
 from tessera_crm.settings import SettingsController
@@ -44,6 +45,7 @@ def tessera_routes() -> Sequence[Any]:
         PipelinesController,
         DealsController,
         SettingsController,
+        ImportsController,
     ]
 
 
@@ -69,6 +71,11 @@ def tessera_permissions() -> Sequence[Permission]:
         ),
         Permission("crm.pipeline.manage", "Create pipelines and their stages"),
         Permission("crm.settings.manage", "Change the lead pool, discount and currency rules"),
+        # On top of the kind's write permission: one request creates thousands of records.
+        Permission("crm.data.import", "Import accounts and contacts from CSV or XLSX files"),
+        # On top of the kind's read permission; all roles by default, so that a custom role can
+        # leave it out for people who may look but not take the list away.
+        Permission("crm.data.export", "Export lists as CSV or XLSX", default_roles=BUILTIN_ROLES),
     ]  # fmt: skip
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, literal_column, select
+from litestar.di import NamedDependency
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
 
 from tessera.plugin import (
     Actor,
@@ -85,6 +87,56 @@ async def get_visible(
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The records a list asks for: those the actor may see, searched and filtered, and their sort.
+
+    Built once from the list's query parameters (each kind's ``*_listing`` dependency), so the
+    list pages exactly what the export streams.
+    """
+
+    query: Select[Any]
+    sorting: Sorting
+    sort: str | None
+
+    def page(self, limit: int, cursor: str | None) -> SortedPage:
+        return self.sorting.page(self.query, self.sort, cursor, limit)
+
+
+#: A handler parameter ``listing: Listed`` gets the list's records as its query parameters ask.
+Listed = NamedDependency[Listing]
+
+
+def listing(
+    model: Any,
+    actor: Actor,
+    permission: str,
+    sorting: Sorting,
+    *,
+    q: str | None,
+    owner: str | None,
+    sort: str | None,
+    where: Sequence[ColumnElement[bool]] = (),
+) -> Listing:
+    """``model``'s records the actor may see, searched, filtered by owner and by ``where``.
+
+    ``model`` has ``owner_id`` and ``search_vector``. Every parameter is checked here, before a
+    page is read or an export starts streaming.
+    """
+    query = select(model).where(visible_to(actor, permission, model.owner_id), *where)
+    if q:
+        query = query.where(search_filter(model, q))
+    if owner == "me":
+        query = query.where(model.owner_id == actor.user_id)
+    elif owner is not None:
+        try:
+            query = query.where(model.owner_id == uuid.UUID(owner))
+        except ValueError:
+            raise Invalid("owner", "is 'me' or a user id") from None
+    sorting.order(sort)
+    return Listing(query, sorting, sort)
+
+
 def page_query(
     model: Any,
     actor: Actor,
@@ -99,20 +151,11 @@ def page_query(
 ) -> SortedPage:
     """One page of ``model``'s records the actor may see, sorted, searched, filtered by owner.
 
-    ``model`` has ``id``, ``owner_id`` and ``search_vector``; callers add their own filters to
-    the page's query.
+    Callers add their own filters to the page's query.
     """
-    query = select(model).where(visible_to(actor, permission, model.owner_id))
-    if q:
-        query = query.where(search_filter(model, q))
-    if owner == "me":
-        query = query.where(model.owner_id == actor.user_id)
-    elif owner is not None:
-        try:
-            query = query.where(model.owner_id == uuid.UUID(owner))
-        except ValueError:
-            raise Invalid("owner", "is 'me' or a user id") from None
-    return sorting.page(query, sort, cursor, limit)
+    return listing(model, actor, permission, sorting, q=q, owner=owner, sort=sort).page(
+        limit, cursor
+    )
 
 
 def refuse_duplicates(found: Sequence[Duplicate], what: str) -> None:
