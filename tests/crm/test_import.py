@@ -328,6 +328,7 @@ async def test_twenty_thousand_rows_import_in_one_go(
         last = await owner_db.fetchrow(
             "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
         )
+    assert head is not None and last is not None
     assert (head["seq"], head["hash"]) == (last["seq"], last["hash"]), "the chain head moved"
     # A few seconds on a quiet machine (the audit chain's head moves once per transaction, not
     # once per row: that was quadratic, 47 s for 20,000 rows); room left for a busy one.

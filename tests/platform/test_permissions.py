@@ -444,6 +444,20 @@ async def _deal_lost(s: Scene) -> Request:
     return f"/api/v1/crm/deals/{await _deal(s)}/lost", {"reason": "Price"}
 
 
+async def _account_merge(s: Scene) -> Request:
+    survivor = await _crm(s, "accounts", {"name": "Acme"})
+    return f"/api/v1/crm/accounts/{survivor}/merge", {
+        "duplicate_id": await _crm(s, "accounts", {"name": "Acme"})
+    }
+
+
+async def _contact_merge(s: Scene) -> Request:
+    survivor = await _crm(s, "contacts", {"last_name": "Lovelace"})
+    return f"/api/v1/crm/contacts/{survivor}/merge", {
+        "duplicate_id": await _crm(s, "contacts", {"last_name": "Lovelace"})
+    }
+
+
 async def _pipeline(s: Scene) -> Request:
     pipelines = (await s.owner.get("/api/v1/crm/pipelines")).json()
     default = next(p for p in pipelines if p["is_default"])
@@ -503,6 +517,16 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/accounts/{account_id:uuid}", _account),
     ("PATCH", "/api/v1/crm/accounts/{account_id:uuid}", _account_patch),
     ("DELETE", "/api/v1/crm/accounts/{account_id:uuid}", _account),
+    ("POST", "/api/v1/crm/accounts/{account_id:uuid}/merge", _account_merge),
+    ("GET", "/api/v1/crm/accounts/export", fixed("/api/v1/crm/accounts/export")),
+    (
+        "POST",
+        "/api/v1/crm/imports/{kind:str}",
+        fixed(
+            "/api/v1/crm/imports/accounts",
+            {"format": "csv", "content": "Name\nMatrix\n", "on_duplicate": "create"},
+        ),
+    ),
     ("GET", "/api/v1/crm/pipelines", fixed("/api/v1/crm/pipelines")),
     (
         "POST",
@@ -522,6 +546,7 @@ CASES: list[tuple[str, str, Build]] = [
     ("PATCH", "/api/v1/crm/deals/{deal_id:uuid}", _deal_patch),
     ("POST", "/api/v1/crm/deals/{deal_id:uuid}/won", _deal_won),
     ("POST", "/api/v1/crm/deals/{deal_id:uuid}/lost", _deal_lost),
+    ("GET", "/api/v1/crm/deals/export", fixed("/api/v1/crm/deals/export")),
     ("GET", "/api/v1/crm/contacts", fixed("/api/v1/crm/contacts")),
     (
         "POST",
@@ -531,6 +556,8 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/contacts/{contact_id:uuid}", _contact),
     ("PATCH", "/api/v1/crm/contacts/{contact_id:uuid}", _contact_patch),
     ("DELETE", "/api/v1/crm/contacts/{contact_id:uuid}", _contact),
+    ("POST", "/api/v1/crm/contacts/{contact_id:uuid}/merge", _contact_merge),
+    ("GET", "/api/v1/crm/contacts/export", fixed("/api/v1/crm/contacts/export")),
     ("GET", "/api/v1/events/dead-letters", fixed("/api/v1/events/dead-letters")),
     ("GET", "/api/v1/events/dead-letters/{letter_id:uuid}", _letter),
     ("POST", "/api/v1/events/dead-letters/{letter_id:uuid}/retry", _letter_retry),
@@ -677,10 +704,13 @@ async def test_each_route_answers_as_its_permission_declares(
     assert (refused == 0) == (role == "owner")
 
 
-#: Routes that take an id. Module names and notification types are not ids (every tenant may
-#: switch every module; every member chooses how to hear of every type).
+#: Routes that take an id. Module names, notification types and import kinds are not ids
+#: (every tenant may switch every module; every member chooses how to hear of every type; every
+#: tenant imports into the same kinds).
 ID_ROUTES = [
-    (m, p) for m, p, _ in CASES if "{" in p and "/modules/" not in p and "/preferences/" not in p
+    (m, p)
+    for m, p, _ in CASES
+    if "{" in p and not any(part in p for part in ("/modules/", "/preferences/", "/imports/"))
 ]
 
 

@@ -64,6 +64,9 @@ TAGS = ImportField("tags", tags, aliases=("labels",))
 EMAIL = ImportField("email", email, aliases=("e-mail", "email address", "mail"))
 
 
+ADDRESS_PARTS = ("street", "city", "region", "postal_code", "country")
+
+
 def _address(part: str) -> Callable[[dict[str, Any], Any], None]:
     def put(row: dict[str, Any], value: Any) -> None:
         row.setdefault("address", {})[part] = value
@@ -74,7 +77,10 @@ def _address(part: str) -> Callable[[dict[str, Any], Any], None]:
 def _complete_account(row: dict[str, Any], actor: Actor) -> None:
     for column in ("website", "email", "phone", "industry"):
         row.setdefault(column, None)
-    row.setdefault("address", {})
+    # As the API stores one: every part, empty if not given; or none at all.
+    given = row.setdefault("address", {})
+    if given:
+        row["address"] = {part: given.get(part, "") for part in ADDRESS_PARTS}
     row.setdefault("tags", [])
     row.setdefault("notes", "")
     row.setdefault("owner_id", actor.user_id)

@@ -41,8 +41,10 @@ class Mergeable(Generic[Owned]):
     id_key: str
 
 
-def links_to(table: Table) -> list[tuple[Table, Column[Any]]]:
-    """Every tenant foreign key to ``table`` in the metadata of all loaded models."""
+def links_to(model: type[Any]) -> list[tuple[Table, Column[Any]]]:
+    """Every tenant foreign key to ``model``'s table in the metadata of all loaded models."""
+    table = model.__table__
+    assert isinstance(table, Table)
     found = []
     for candidate in table.metadata.sorted_tables:
         for constraint in candidate.foreign_key_constraints:
@@ -76,9 +78,7 @@ async def merge(
     filled = _combine(kind, survivor, duplicate)
     kind.set_keys(survivor)
     moved: dict[str, int] = {}
-    merged_table = kind.model.__table__
-    assert isinstance(merged_table, Table)
-    for table, column in links_to(merged_table):
+    for table, column in links_to(kind.model):
         statement = update(table).where(column == duplicate.id).values({column.name: survivor.id})
         result = cast(CursorResult[Any], await uow.db.execute(statement))
         if result.rowcount:
