@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from functools import partial
 from typing import IO, Annotated, Any, Literal
 
@@ -83,8 +82,6 @@ def cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, Decimal | uuid.UUID | int):
-        return str(value)
     return str(value)
 
 

@@ -16,10 +16,8 @@ from litestar import Controller, Response, post
 from litestar.params import FromPath, JSONBody
 
 from tessera.plugin import Input, Member, NotFound, Uow, requires
-from tessera_crm.import_kinds import IMPORT_KINDS
-from tessera_crm.importing import (
+from tessera_crm.import_checks import (
     Checked,
-    ImportKind,
     ImportRefused,
     ImportReport,
     OnDuplicate,
@@ -27,6 +25,8 @@ from tessera_crm.importing import (
     resolve,
     write,
 )
+from tessera_crm.import_kinds import IMPORT_KINDS
+from tessera_crm.importing import ImportKind
 from tessera_crm.tabular import decode_content, read_csv, read_xlsx
 
 IMPORT = "crm.data.import"
