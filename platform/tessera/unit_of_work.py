@@ -12,15 +12,14 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.audit import capture as audit
 from tessera.db.tenant_context import set_tenant
 from tessera.mail.service import MailQueue
 from tessera.security.signed import SignedTokens
 from tessera.settings import Settings
 
-_READ_ONLY = text("SET TRANSACTION READ ONLY")
 #: Opens a separate, immediately committed transaction (for writes that must survive a
 #: rollback of the request, such as counting a failed log-in).
 SideTransaction = Callable[[], AbstractAsyncContextManager[AsyncSession]]
@@ -64,14 +63,13 @@ class UnitOfWork:
     @asynccontextmanager
     async def read_session(self, tenant_id: uuid.UUID) -> AsyncIterator[AsyncSession]:
         """An ORM session for reading in ``tenant_id``: ``db`` itself, or — in a hot read,
-        which has none — a short read-only transaction of its own in the same tenant, for the
-        rare read that needs another module's ORM code (a timeline contributor, say)."""
+        which has none — a short transaction of its own in the same tenant
+        (:meth:`tenant_transaction`), for the rare read that needs another module's ORM code
+        (a timeline contributor, say)."""
         if self.driver is None:
             yield self.db
             return
-        async with self.side_transaction() as db:
-            await db.execute(_READ_ONLY)
-            await set_tenant(db, tenant_id)
+        async with self.tenant_transaction(tenant_id) as db:
             yield db
 
     async def _driver(self) -> Any:
@@ -82,3 +80,18 @@ class UnitOfWork:
         connection = await self.db.connection()
         raw = await connection.get_raw_connection()
         return raw.driver_connection
+
+    @asynccontextmanager
+    async def tenant_transaction(self, tenant_id: uuid.UUID) -> AsyncIterator[AsyncSession]:
+        """A separate transaction scoped to ``tenant_id``, committed when the block ends.
+
+        For work that outlives the request's own transaction. A streamed response is written
+        after that transaction committed, so it reads page by page, each page in one of these
+        (``async with uow.tenant_transaction(actor.tenant) as db: ...``). Row-level security
+        holds as in the request, and a write would be audited as the same actor.
+        """
+        async with self.side_transaction() as db:
+            if self.driver is None:  # a hot read has no session, and writes nothing
+                audit.set_context(db.sync_session, audit.get_context(self.db.sync_session))
+            await set_tenant(db, tenant_id)
+            yield db

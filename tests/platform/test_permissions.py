@@ -470,6 +470,20 @@ async def _stage(s: Scene) -> Request:
     return f"/api/v1/crm/stages/{default['stages'][0]['id']}", None
 
 
+async def _account_merge(s: Scene) -> Request:
+    survivor = await _crm(s, "accounts", {"name": "Acme"})
+    return f"/api/v1/crm/accounts/{survivor}/merge", {
+        "duplicate_id": await _crm(s, "accounts", {"name": "Acme"})
+    }
+
+
+async def _contact_merge(s: Scene) -> Request:
+    survivor = await _crm(s, "contacts", {"last_name": "Lovelace"})
+    return f"/api/v1/crm/contacts/{survivor}/merge", {
+        "duplicate_id": await _crm(s, "contacts", {"last_name": "Lovelace"})
+    }
+
+
 async def _pipeline(s: Scene) -> Request:
     pipelines = (await s.owner.get("/api/v1/crm/pipelines")).json()
     default = next(p for p in pipelines if p["is_default"])
@@ -614,6 +628,16 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/search", fixed("/api/v1/crm/search?q=acme")),
     ("PATCH", "/api/v1/crm/accounts/{account_id:uuid}", _account_patch),
     ("DELETE", "/api/v1/crm/accounts/{account_id:uuid}", _account),
+    ("POST", "/api/v1/crm/accounts/{account_id:uuid}/merge", _account_merge),
+    ("GET", "/api/v1/crm/accounts/export", fixed("/api/v1/crm/accounts/export")),
+    (
+        "POST",
+        "/api/v1/crm/imports/{kind:str}",
+        fixed(
+            "/api/v1/crm/imports/accounts",
+            {"format": "csv", "content": "Name\nMatrix\n", "on_duplicate": "create"},
+        ),
+    ),
     ("GET", "/api/v1/crm/pipelines", fixed("/api/v1/crm/pipelines")),
     (
         "POST",
@@ -636,21 +660,13 @@ CASES: list[tuple[str, str, Build]] = [
     ("POST", "/api/v1/crm/deals/{deal_id:uuid}/submit-for-approval", _deal_submit),
     ("GET", "/api/v1/crm/stages", fixed("/api/v1/crm/stages")),
     ("GET", "/api/v1/crm/stages/{stage_id:uuid}", _stage),
-    ("GET", "/api/v1/crm/settings", fixed("/api/v1/crm/settings")),
-    (
-        "PUT",
-        "/api/v1/crm/settings",
-        fixed(
-            "/api/v1/crm/settings",
-            {"lead_pool_days": 30, "discount_threshold": "15", "default_currency": "USD"},
-        ),
-    ),
     ("GET", "/api/v1/crm/reports/forecast", fixed("/api/v1/crm/reports/forecast")),
     ("GET", "/api/v1/crm/reports/funnel", fixed("/api/v1/crm/reports/funnel")),
     ("GET", "/api/v1/crm/reports/win-rate", fixed("/api/v1/crm/reports/win-rate")),
     ("GET", "/api/v1/crm/reports/pipeline-value", fixed("/api/v1/crm/reports/pipeline-value")),
     ("GET", "/api/v1/crm/reports/deals-won", fixed("/api/v1/crm/reports/deals-won")),
     ("GET", "/api/v1/crm/reports/activities", fixed("/api/v1/crm/reports/activities")),
+    ("GET", "/api/v1/crm/deals/export", fixed("/api/v1/crm/deals/export")),
     ("GET", "/api/v1/crm/contacts", fixed("/api/v1/crm/contacts")),
     (
         "POST",
@@ -687,6 +703,8 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/tickets/{ticket_id:uuid}", _ticket_get),
     ("PATCH", "/api/v1/crm/tickets/{ticket_id:uuid}", _ticket_patch),
     ("DELETE", "/api/v1/crm/tickets/{ticket_id:uuid}", _ticket_get),
+    ("POST", "/api/v1/crm/contacts/{contact_id:uuid}/merge", _contact_merge),
+    ("GET", "/api/v1/crm/contacts/export", fixed("/api/v1/crm/contacts/export")),
     ("GET", "/api/v1/events/dead-letters", fixed("/api/v1/events/dead-letters")),
     ("GET", "/api/v1/events/dead-letters/{letter_id:uuid}", _letter),
     ("POST", "/api/v1/events/dead-letters/{letter_id:uuid}/retry", _letter_retry),
@@ -833,10 +851,13 @@ async def test_each_route_answers_as_its_permission_declares(
     assert (refused == 0) == (role == "owner")
 
 
-#: Routes that take an id. Module names and notification types are not ids (every tenant may
-#: switch every module; every member chooses how to hear of every type).
+#: Routes that take an id. Module names, notification types and import kinds are not ids
+#: (every tenant may switch every module; every member chooses how to hear of every type; every
+#: tenant imports into the same kinds).
 ID_ROUTES = [
-    (m, p) for m, p, _ in CASES if "{" in p and "/modules/" not in p and "/preferences/" not in p
+    (m, p)
+    for m, p, _ in CASES
+    if "{" in p and not any(part in p for part in ("/modules/", "/preferences/", "/imports/"))
 ]
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
 from tessera.db.tenant_context import CONTEXT_KEY, context_statement, forget_transaction
@@ -127,6 +128,30 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [json_safe(v) for v in value]
     return str(value)
+
+
+def audit_event(
+    db: AsyncSession,
+    tenant_id: uuid.UUID,
+    action: str,
+    *,
+    record_type: str | None = None,
+    record_id: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Add an entry that is not a row change (a merge, an import) to the tenant's audit trail.
+
+    It is written when the transaction commits, after the row changes the trigger recorded, and
+    not at all if the transaction rolls back: ``audit_event(uow.db, tenant, "merge", …)``.
+    """
+    record(
+        db.sync_session,
+        tenant_id,
+        action,
+        record_type=record_type,
+        record_id=record_id,
+        details=details,
+    )
 
 
 @event.listens_for(AuditedSession, "before_flush")

@@ -6,12 +6,13 @@ Read-only and scoped by row-level security to the current tenant, like every ten
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, Uuid, any_, bindparam, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.identity.models import Membership
+from tessera.identity.models import Membership, User
 
 
 async def user_ids_of(db: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
@@ -32,6 +33,35 @@ async def user_ids_of(db: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.U
 
 async def is_member(db: AsyncSession, user_id: uuid.UUID) -> bool:
     return user_id in await user_ids_of(db, [user_id])
+
+
+async def member_ids_by_email(db: AsyncSession, emails: Collection[str]) -> dict[str, uuid.UUID]:
+    """Members of the tenant among ``emails`` (compared without case): lower-cased email -> user id.
+
+    One query whatever the number of emails (they travel as one array parameter), so an import
+    of thousands of rows that name owners by email looks them all up at once.
+    """
+    wanted = sorted({email.strip().lower() for email in emails if email.strip()})
+    if not wanted:
+        return {}
+    query = (
+        select(User.email, User.id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.email == any_(bindparam("emails", wanted, type_=ARRAY(String))))
+    )
+    return {email: user_id for email, user_id in await db.execute(query)}
+
+
+async def member_emails(db: AsyncSession, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The email of each of ``user_ids`` that is a member of the tenant."""
+    if not user_ids:
+        return {}
+    query = (
+        select(User.id, User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.user_id == any_(bindparam("ids", list(user_ids), type_=ARRAY(Uuid))))
+    )
+    return {user_id: email for user_id, email in await db.execute(query)}
 
 
 async def user_ids_with_role(db: AsyncSession, role: str) -> list[uuid.UUID]:

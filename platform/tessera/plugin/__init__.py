@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from tessera.audit.capture import audit_event
 from tessera.db.base import TenantModel, Timestamps, tenant_fk, tenant_unique
 from tessera.db.ids import uuid7
 from tessera.db.rls import FULL_ACCESS, enable_tenant_rls, grant_runtime
@@ -51,7 +52,7 @@ from tessera.plugin.timeline import (
 from tessera.workflow.types import Approvable, Approval, Step, WorkflowTemplate
 
 if TYPE_CHECKING:
-    from tessera.identity.directory import is_member
+    from tessera.identity.directory import is_member, member_emails, member_ids_by_email
     from tessera.identity.record_rules import visible_sql, visible_to
     from tessera.identity.service import Actor
     from tessera.jobs.service import start_job
@@ -80,6 +81,8 @@ _LAZY = {
     "Actor": "tessera.identity.service",
     "start_job": "tessera.jobs.service",
     "is_member": "tessera.identity.directory",
+    "member_emails": "tessera.identity.directory",
+    "member_ids_by_email": "tessera.identity.directory",
     "notify": "tessera.notifications.service",
     "UnitOfWork": "tessera.unit_of_work",
     "submit_for_approval": "tessera.workflow.service",
@@ -161,6 +164,7 @@ __all__ = [
     "UnitOfWork",
     "Uow",
     "WorkflowTemplate",
+    "audit_event",
     "check_limit",
     "decode_cursor",
     "emit",
@@ -169,6 +173,8 @@ __all__ = [
     "hookimpl",
     "hot_read",
     "is_member",
+    "member_emails",
+    "member_ids_by_email",
     "newest_first",
     "notify",
     "page_of",

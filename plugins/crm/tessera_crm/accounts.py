@@ -8,7 +8,9 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post
+from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import or_, select
 
@@ -30,16 +32,20 @@ from tessera.plugin import (
     timeline_entries,
 )
 from tessera_crm import reads
+from tessera_crm.exports import ACCOUNTS_EXPORT, EXPORT, ExportFormat, export_response
+from tessera_crm.merging import Mergeable, merge
 from tessera_crm.models import Account
 from tessera_crm.normalize import company_key, email_key, phone_key
 from tessera_crm.records import (
+    Listed,
+    Listing,
     checked_owner,
     clean_tags,
     get_visible,
-    page_query,
+    listing,
     refuse_duplicates,
 )
-from tessera_crm.schemas import AccountIn, AccountOut, AccountPatch, Duplicate
+from tessera_crm.schemas import AccountIn, AccountOut, AccountPatch, Duplicate, Merged, MergeIn
 
 READ, WRITE = "crm.account.read", "crm.account.write"
 SORTING = Sorting(
@@ -55,6 +61,18 @@ Search = Annotated[
 ]
 TagFilter = Annotated[str | None, QueryParameter(max_length=50)]
 OwnerFilter = Annotated[str | None, QueryParameter(max_length=40, description="'me' or a user id")]
+
+
+def account_listing(
+    actor: Member,
+    q: Search = None,
+    tag: TagFilter = None,
+    owner: OwnerFilter = None,
+    sort: SortQuery = None,
+) -> Listing:
+    """The list's filters, search and sort, read in one place: the list and the export."""
+    where = [Account.tags.contains([tag])] if tag else []
+    return listing(Account, actor, READ, SORTING, q=q, owner=owner, sort=sort, where=where)
 
 
 def account_out(account: Account) -> AccountOut:
@@ -124,37 +142,33 @@ async def create_account(uow: Uow, actor: Actor, data: AccountIn) -> Account:
     return account
 
 
+MERGE = Mergeable(
+    model=Account,
+    write_permission=WRITE,
+    fill=("website", "email", "phone", "industry"),
+    set_keys=_set_keys,
+    label=lambda account: account.name,
+    event="crm.account.merged",
+    id_key="account_id",
+)
+
+
 class AccountsController(Controller):
     path = "/accounts"
     tags = ["crm"]
+    dependencies = {"listing": Provide(account_listing, sync_to_thread=False)}
 
     @get("/", summary="Accounts you may see", opt=requires(READ))
     async def list_accounts(
         self,
         actor: Member,
         uow: Uow,
-        q: Search = None,
-        tag: TagFilter = None,
-        owner: OwnerFilter = None,
+        listing: Listed,
         limit: LimitQuery = DEFAULT_LIMIT,
-        sort: SortQuery = None,
         cursor: SortedCursorQuery = None,
     ) -> Page[AccountOut]:
-        page = page_query(
-            Account,
-            actor,
-            READ,
-            sorting=SORTING,
-            owner=owner,
-            q=q,
-            sort=sort,
-            limit=limit,
-            cursor=cursor,
-        )
-        query = page.query
-        if tag:
-            query = query.where(Account.tags.contains([tag]))
-        rows = list((await uow.db.execute(query)).scalars())
+        page = listing.page(limit, cursor)
+        rows = list((await uow.db.execute(page.query)).scalars())
         return page.of(rows, account_out)
 
     @get(
@@ -178,6 +192,17 @@ class AccountsController(Controller):
             )
         detail["timeline"] = reads.merged_timeline(detail["timeline"], others)
         return reads.json_response(json.dumps(detail))
+
+    @get(
+        "/export",
+        summary="Export the accounts you may see, filtered and sorted as the list",
+        opt=requires(EXPORT),
+    )
+    async def export(
+        self, actor: Member, uow: Uow, listing: Listed, format: ExportFormat = "csv"
+    ) -> Stream:
+        actor.require(READ)
+        return await export_response(uow, actor, listing, ACCOUNTS_EXPORT, format)
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create an account", opt=requires(WRITE))
     async def create(self, data: JSONBody[AccountIn], actor: Member, uow: Uow) -> AccountOut:
@@ -216,3 +241,15 @@ class AccountsController(Controller):
     async def remove(self, account_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> None:
         await uow.db.delete(await get_account(uow, actor, account_id, WRITE))
         await uow.db.flush()
+
+    @post(
+        "/{account_id:uuid}/merge",
+        status_code=HTTP_200_OK,
+        summary="Merge a duplicate into this account (its contacts, deals and links move here)",
+        opt=requires(WRITE),
+    )
+    async def merge(
+        self, account_id: FromPath[uuid.UUID], data: JSONBody[MergeIn], actor: Member, uow: Uow
+    ) -> Merged[AccountOut]:
+        account, moved = await merge(uow, actor, MERGE, account_id, data.duplicate_id)
+        return Merged(account_out(account), data.duplicate_id, moved)

@@ -7,8 +7,10 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post
+from litestar.di import Provide
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import or_, select
 
@@ -30,17 +32,30 @@ from tessera.plugin import (
 from tessera_crm import reads
 from tessera_crm.accounts import READ as ACCOUNT_READ
 from tessera_crm.accounts import OwnerFilter, Search, TagFilter
+from tessera_crm.exports import CONTACTS_EXPORT, EXPORT, ExportFormat, export_response
+from tessera_crm.merging import Mergeable, merge
 from tessera_crm.models import Account, Contact
 from tessera_crm.normalize import email_key, phone_key
 from tessera_crm.records import (
+    Listed,
+    Listing,
     checked_owner,
     clean_tags,
     get_visible,
+    listing,
     owner_filter,
     prefix_query,
     refuse_duplicates,
 )
-from tessera_crm.schemas import ContactIn, ContactOut, ContactPage, ContactPatch, Duplicate
+from tessera_crm.schemas import (
+    ContactIn,
+    ContactOut,
+    ContactPage,
+    ContactPatch,
+    Duplicate,
+    Merged,
+    MergeIn,
+)
 
 READ, WRITE = "crm.contact.read", "crm.contact.write"
 SORTING = Sorting(
@@ -59,6 +74,23 @@ TotalQuery = Annotated[
     ),
 ]
 AccountFilter = Annotated[uuid.UUID | None, QueryParameter(description="Contacts of this account")]
+
+
+def contact_listing(
+    actor: Member,
+    q: Search = None,
+    tag: TagFilter = None,
+    owner: OwnerFilter = None,
+    account_id: AccountFilter = None,
+    sort: SortQuery = None,
+) -> Listing:
+    """The list's filters, search and sort, read in one place: the list and the export."""
+    where = []
+    if tag:
+        where.append(Contact.tags.contains([tag]))
+    if account_id is not None:
+        where.append(Contact.account_id == account_id)
+    return listing(Contact, actor, READ, SORTING, q=q, owner=owner, sort=sort, where=where)
 
 
 def contact_out(contact: Contact) -> ContactOut:
@@ -128,9 +160,21 @@ async def create_contact(uow: Uow, actor: Actor, data: ContactIn) -> Contact:
     return contact
 
 
+MERGE = Mergeable(
+    model=Contact,
+    write_permission=WRITE,
+    fill=("first_name", "title", "email", "phone", "account_id"),
+    set_keys=_set_keys,
+    label=lambda contact: f"{contact.first_name} {contact.last_name}".strip(),
+    event="crm.contact.merged",
+    id_key="contact_id",
+)
+
+
 class ContactsController(Controller):
     path = "/contacts"
     tags = ["crm"]
+    dependencies = {"listing": Provide(contact_listing, sync_to_thread=False)}
 
     @get(
         "/",
@@ -151,6 +195,7 @@ class ContactsController(Controller):
         cursor: SortedCursorQuery = None,
         total: TotalQuery = False,
     ) -> Response[bytes]:
+        # The same filters as contact_listing (the export's), as one prepared statement.
         order = SORTING.order(sort)
         after = order.after(cursor)
         params = reads.Params(actor.tenant)
@@ -170,6 +215,17 @@ class ContactsController(Controller):
         )
         counted = await reads.count_contacts(uow, params, where) if total else None
         return reads.json_response(reads.page_json(rows, limit, order, counted))
+
+    @get(
+        "/export",
+        summary="Export the contacts you may see, filtered and sorted as the list",
+        opt=requires(EXPORT),
+    )
+    async def export(
+        self, actor: Member, uow: Uow, listing: Listed, format: ExportFormat = "csv"
+    ) -> Stream:
+        actor.require(READ)
+        return await export_response(uow, actor, listing, CONTACTS_EXPORT, format)
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create a contact", opt=requires(WRITE))
     async def create(self, data: JSONBody[ContactIn], actor: Member, uow: Uow) -> ContactOut:
@@ -218,3 +274,15 @@ class ContactsController(Controller):
     async def remove(self, contact_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> None:
         await uow.db.delete(await get_contact(uow, actor, contact_id, WRITE))
         await uow.db.flush()
+
+    @post(
+        "/{contact_id:uuid}/merge",
+        status_code=HTTP_200_OK,
+        summary="Merge a duplicate into this contact (its links move here)",
+        opt=requires(WRITE),
+    )
+    async def merge(
+        self, contact_id: FromPath[uuid.UUID], data: JSONBody[MergeIn], actor: Member, uow: Uow
+    ) -> Merged[ContactOut]:
+        contact, moved = await merge(uow, actor, MERGE, contact_id, data.duplicate_id)
+        return Merged(contact_out(contact), data.duplicate_id, moved)

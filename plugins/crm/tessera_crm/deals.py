@@ -9,7 +9,9 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, patch, post
+from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import select
 
@@ -39,8 +41,9 @@ from tessera_crm.approval import (
     void_approval,
 )
 from tessera_crm.contacts import checked_account
+from tessera_crm.exports import DEALS_EXPORT, EXPORT, ExportFormat, export_response
 from tessera_crm.models import Deal, Pipeline, Stage
-from tessera_crm.records import checked_owner, get_visible, page_query
+from tessera_crm.records import Listed, Listing, checked_owner, get_visible, listing
 from tessera_crm.settings import crm_settings
 
 READ, WRITE = "crm.deal.read", "crm.deal.write"
@@ -112,6 +115,29 @@ class DealOut(msgspec.Struct):
     approval: str
     created_at: datetime
     updated_at: datetime
+
+
+def deal_listing(
+    actor: Member,
+    q: Search = None,
+    owner: OwnerFilter = None,
+    status: StatusFilter = None,
+    stage_id: StageFilter = None,
+    pipeline_id: PipelineFilter = None,
+    approval: ApprovalFilter = None,
+    sort: SortQuery = None,
+) -> Listing:
+    """The list's filters, search and sort, read in one place: the list and the export."""
+    where = []
+    if status:
+        where.append(Deal.status == status)
+    if stage_id is not None:
+        where.append(Deal.stage_id == stage_id)
+    if pipeline_id is not None:
+        where.append(Deal.pipeline_id == pipeline_id)
+    if approval:
+        where.append(Deal.approval == approval)
+    return listing(Deal, actor, READ, SORTING, q=q, owner=owner, sort=sort, where=where)
 
 
 def deal_out(deal: Deal) -> DealOut:
@@ -191,44 +217,31 @@ async def create_deal(uow: Uow, actor: Actor, data: DealIn) -> Deal:
 class DealsController(Controller):
     path = "/deals"
     tags = ["crm"]
+    dependencies = {"listing": Provide(deal_listing, sync_to_thread=False)}
 
     @get("/", summary="Deals you may see", opt=requires(READ))
     async def list_deals(
         self,
         actor: Member,
         uow: Uow,
-        q: Search = None,
-        owner: OwnerFilter = None,
-        status: StatusFilter = None,
-        stage_id: StageFilter = None,
-        pipeline_id: PipelineFilter = None,
-        approval: ApprovalFilter = None,
+        listing: Listed,
         limit: LimitQuery = DEFAULT_LIMIT,
-        sort: SortQuery = None,
         cursor: SortedCursorQuery = None,
     ) -> Page[DealOut]:
-        page = page_query(
-            Deal,
-            actor,
-            READ,
-            sorting=SORTING,
-            owner=owner,
-            q=q,
-            sort=sort,
-            limit=limit,
-            cursor=cursor,
-        )
-        query = page.query
-        if status:
-            query = query.where(Deal.status == status)
-        if stage_id is not None:
-            query = query.where(Deal.stage_id == stage_id)
-        if pipeline_id is not None:
-            query = query.where(Deal.pipeline_id == pipeline_id)
-        if approval:
-            query = query.where(Deal.approval == approval)
-        rows = list((await uow.db.execute(query)).scalars())
+        page = listing.page(limit, cursor)
+        rows = list((await uow.db.execute(page.query)).scalars())
         return page.of(rows, deal_out)
+
+    @get(
+        "/export",
+        summary="Export the deals you may see, filtered and sorted as the list",
+        opt=requires(EXPORT),
+    )
+    async def export(
+        self, actor: Member, uow: Uow, listing: Listed, format: ExportFormat = "csv"
+    ) -> Stream:
+        actor.require(READ)
+        return await export_response(uow, actor, listing, DEALS_EXPORT, format)
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create a deal", opt=requires(WRITE))
     async def create(self, data: JSONBody[DealIn], actor: Member, uow: Uow) -> DealOut:

@@ -24,6 +24,7 @@ from tessera_crm.accounts import AccountsController
 from tessera_crm.activities import ActivitiesController
 from tessera_crm.contacts import ContactsController
 from tessera_crm.deals import DealsController
+from tessera_crm.imports import ImportsController
 from tessera_crm.lead_conversion import LeadConversionController
 from tessera_crm.lead_pool import RETURN_TO_POOL, LeadPoolController
 from tessera_crm.leads import LeadsController
@@ -86,6 +87,7 @@ def tessera_routes() -> Sequence[Any]:
         ActivitiesController,
         TicketsController,
         TimelineController,
+        ImportsController,
     ]
 
 
@@ -135,6 +137,11 @@ def tessera_permissions() -> Sequence[Permission]:
             "crm.ticket.write", "Open, change, resolve and delete tickets",
             default_roles=BUILTIN_ROLES, scoped=True,
         ),
+        # On top of the kind's write permission: one request creates thousands of records.
+        Permission("crm.data.import", "Import accounts and contacts from CSV or XLSX files"),
+        # On top of the kind's read permission; all roles by default, so that a custom role can
+        # leave it out for people who may look but not take the list away.
+        Permission("crm.data.export", "Export lists as CSV or XLSX", default_roles=BUILTIN_ROLES),
     ]  # fmt: skip
 
 

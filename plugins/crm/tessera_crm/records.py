@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, literal_column, select
+from litestar.di import NamedDependency
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
 
 from tessera.plugin import (
     Actor,
@@ -111,6 +113,56 @@ async def get_visible(
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The records a list asks for: those the actor may see, searched and filtered, and their sort.
+
+    Built once from the list's query parameters (each kind's ``*_listing`` dependency), so the
+    list pages exactly what the export streams.
+    """
+
+    query: Select[Any]
+    sorting: Sorting
+    sort: str | None
+
+    def page(self, limit: int, cursor: str | None) -> SortedPage:
+        return self.sorting.page(self.query, self.sort, cursor, limit)
+
+
+#: A handler parameter ``listing: Listed`` gets the list's records as its query parameters ask.
+Listed = NamedDependency[Listing]
+
+
+def listing(
+    model: Any,
+    actor: Actor,
+    permission: str,
+    sorting: Sorting,
+    *,
+    q: str | None,
+    owner: str | None,
+    sort: str | None,
+    where: Sequence[ColumnElement[bool]] = (),
+    visible: ColumnElement[bool] | None = None,
+) -> Listing:
+    """``model``'s records the actor may see, searched, filtered by owner and by ``where``.
+
+    ``model`` has an owner (:func:`owner_column`) and ``search_vector``. ``visible`` replaces
+    the record rule of ``permission`` where a model widens it. Every parameter is checked here,
+    before a page is read or an export starts streaming.
+    """
+    owned_by = owner_column(model)
+    if visible is None:
+        visible = visible_to(actor, permission, owned_by)
+    query = select(model).where(visible, *where)
+    if q:
+        query = query.where(search_filter(model, q))
+    if (owner_id := owner_filter(actor, owner)) is not None:
+        query = query.where(owned_by == owner_id)
+    sorting.order(sort)
+    return Listing(query, sorting, sort)
+
+
 def page_query(
     model: Any,
     actor: Actor,
@@ -130,15 +182,8 @@ def page_query(
     ``search_vector``; callers add their own filters to the page's query. ``visible`` replaces
     the record rule of ``permission`` where a model widens it (leads in the pool are everyone's).
     """
-    owned_by = owner_column(model)
-    if visible is None:
-        visible = visible_to(actor, permission, owned_by)
-    query = select(model).where(visible)
-    if q:
-        query = query.where(search_filter(model, q))
-    if (owner_id := owner_filter(actor, owner)) is not None:
-        query = query.where(owned_by == owner_id)
-    return sorting.page(query, sort, cursor, limit)
+    found = listing(model, actor, permission, sorting, q=q, owner=owner, sort=sort, visible=visible)
+    return found.page(limit, cursor)
 
 
 def owner_filter(actor: Actor, owner: str | None) -> uuid.UUID | None:

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
 from tessera.plugin import Input
 
+T = TypeVar("T")
+
+#: What the API takes as an email, a phone number and a website (imports check the same).
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+PHONE_PATTERN = r"^[0-9+()./ \-x]*[0-9][0-9+()./ \-x]*$"
+WEBSITE_PATTERN = r"^https?://\S+$"
+
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 PersonName = Annotated[str, msgspec.Meta(max_length=100)]
-Email = Annotated[str, msgspec.Meta(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Phone = Annotated[
-    str, msgspec.Meta(max_length=40, pattern=r"^[0-9+()./ \-x]*[0-9][0-9+()./ \-x]*$")
-]
-Website = Annotated[str, msgspec.Meta(max_length=300, pattern=r"^https?://\S+$")]
+Email = Annotated[str, msgspec.Meta(max_length=320, pattern=EMAIL_PATTERN)]
+Phone = Annotated[str, msgspec.Meta(max_length=40, pattern=PHONE_PATTERN)]
+Website = Annotated[str, msgspec.Meta(max_length=300, pattern=WEBSITE_PATTERN)]
 Short = Annotated[str, msgspec.Meta(max_length=100)]
 Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=r"^\S(.*\S)?$")]
 Tags = Annotated[list[Tag], msgspec.Meta(max_length=20)]
@@ -130,3 +135,16 @@ class Duplicate(msgspec.Struct):
     matched: list[str]
     #: What the record is, where a check looks at more than one kind (lead or contact)
     kind: str | None = None
+
+
+class MergeIn(Input):
+    #: The record merged into this one, and then deleted (to the recycle bin).
+    duplicate_id: uuid.UUID
+
+
+class Merged(msgspec.Struct, Generic[T]):
+    #: The survivor, as it is after the merge.
+    record: T
+    merged_id: uuid.UUID
+    #: Links moved from the duplicate to the survivor, by table.column: {"crm_deal.account_id": 2}.
+    moved: dict[str, int]
