@@ -284,7 +284,7 @@ async def test_limits_and_bad_requests(
     huge_body = await send(owner, "accounts", "x" * (17 * 1024 * 1024))
     assert huge_body.status_code == 413
     cases: list[tuple[str, dict[str, Any], int]] = [
-        ("leads", {"format": "csv", "content": "Name\nA\n"}, 404),
+        ("widgets", {"format": "csv", "content": "Name\nA\n"}, 404),
         ("accounts", {"format": "ods", "content": "Name\nA\n"}, 400),
         ("accounts", {"format": "csv"}, 400),
         ("accounts", {"format": "csv", "content": "Name\nA\n", "on_duplicate": "merge"}, 400),

@@ -128,7 +128,7 @@ class ContactPage(msgspec.Struct):
     total_is_estimate: bool = False
 
 
-class Duplicate(msgspec.Struct):
+class Duplicate(msgspec.Struct, omit_defaults=True):
     id: uuid.UUID
     label: str
     #: What matched: name, email or phone
