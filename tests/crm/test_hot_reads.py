@@ -6,6 +6,8 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import pytest
+from tessera_crm import reads
 from tessera_crm.reads import CONTACT_FIELDS
 from tessera_crm.schemas import ContactOut
 
@@ -209,3 +211,18 @@ async def test_account_detail_timeline_takes_in_other_modules(client: httpx.Asyn
     assert [e["module"] for e in detail["timeline"]] == ["notes"]
     assert detail["timeline"][0]["record_id"] == note.json()["id"]
     assert detail["account"]["id"] == acme["id"]
+
+
+async def test_a_large_count_is_an_estimate_and_says_so(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = await crm_tenant(client)
+    for name in ("A", "B", "C", "D", "E"):
+        await contact(owner, name)
+    exact = (await owner.get(CONTACTS, params={"total": "true"})).json()
+    assert (exact["total"], exact["total_is_estimate"]) == (5, False)
+    # The live server runs in this process: a lower limit stands for a million rows.
+    monkeypatch.setattr(reads, "EXACT_COUNT_LIMIT", 3)
+    estimated = (await owner.get(CONTACTS, params={"total": "true", "limit": "2"})).json()
+    assert estimated["total_is_estimate"] is True and estimated["total"] >= 4
+    assert len(estimated["items"]) == 2 and estimated["next_cursor"]

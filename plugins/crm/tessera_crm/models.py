@@ -40,7 +40,7 @@ class Account(TenantModel, Timestamps):
         Index("ix_crm_account_name_key", "tenant_id", "name_key"),
         Index("ix_crm_account_email_key", "tenant_id", "email_key"),
         Index("ix_crm_account_phone_key", "tenant_id", "phone_key"),
-        Index("ix_crm_account_search", "search_vector", postgresql_using="gin"),
+        Index("ix_crm_account_search", "tenant_id", "search_vector", postgresql_using="gin"),
         Index("ix_crm_account_name", "tenant_id", "name", "id"),
     )
 
@@ -70,7 +70,7 @@ class Contact(TenantModel, Timestamps):
         Index("ix_crm_contact_owner", "tenant_id", "owner_id"),
         Index("ix_crm_contact_email_key", "tenant_id", "email_key"),
         Index("ix_crm_contact_phone_key", "tenant_id", "phone_key"),
-        Index("ix_crm_contact_search", "search_vector", postgresql_using="gin"),
+        Index("ix_crm_contact_search", "tenant_id", "search_vector", postgresql_using="gin"),
         Index("ix_crm_contact_last_name", "tenant_id", "last_name", "id"),
     )
 
@@ -131,7 +131,7 @@ class Deal(TenantModel, Timestamps):
         Index("ix_crm_deal_owner", "tenant_id", "owner_id"),
         Index("ix_crm_deal_stage", "tenant_id", "stage_id"),
         Index("ix_crm_deal_account", "tenant_id", "account_id"),
-        Index("ix_crm_deal_search", "search_vector", postgresql_using="gin"),
+        Index("ix_crm_deal_search", "tenant_id", "search_vector", postgresql_using="gin"),
         # Reports pick deals by when they close, are expected to close, or came in.
         Index("ix_crm_deal_closed_at", "tenant_id", "closed_at"),
         Index("ix_crm_deal_expected_close", "tenant_id", "expected_close"),
@@ -188,7 +188,7 @@ class Lead(TenantModel, Timestamps):
         Index("ix_crm_lead_owner", "tenant_id", "owner_id"),
         Index("ix_crm_lead_email_key", "tenant_id", "email_key"),
         Index("ix_crm_lead_phone_key", "tenant_id", "phone_key"),
-        Index("ix_crm_lead_search", "search_vector", postgresql_using="gin"),
+        Index("ix_crm_lead_search", "tenant_id", "search_vector", postgresql_using="gin"),
         Index("ix_crm_lead_last_name", "tenant_id", "last_name", "id"),
         Index("ix_crm_lead_company", "tenant_id", "company", "id"),
         # Sorting by it, and the return-to-pool rule's search for leads left untouched.
@@ -314,7 +314,7 @@ class Ticket(TenantModel, Timestamps):
             "sla_due_at",
             postgresql_where=text("breached_at IS NULL AND status IN ('open', 'pending')"),
         ),
-        Index("ix_crm_ticket_search", "search_vector", postgresql_using="gin"),
+        Index("ix_crm_ticket_search", "tenant_id", "search_vector", postgresql_using="gin"),
     )
 
     subject: Mapped[str] = mapped_column(String(200))

@@ -155,8 +155,18 @@ EXACT_COUNT_LIMIT = 10_000
 
 
 async def count_contacts(uow: Any, params: Params, where: Sequence[str]) -> tuple[int, bool]:
-    """How many contacts match: (count, whether it is an estimate)."""
+    """How many contacts match: (count, whether it is an estimate).
+
+    The planner's estimate first (no rows read): when it is beyond the exact limit, that is
+    the answer. Otherwise the rows are counted, up to the limit.
+    """
     conditions = " AND ".join(where)
+    plan = await uow.fetch_value(
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM crm_contact c WHERE {conditions}", *params.values
+    )
+    estimate = int(json.loads(plan)[0]["Plan"]["Plan Rows"])
+    if estimate > EXACT_COUNT_LIMIT:
+        return estimate, True
     exact: int = await uow.fetch_value(
         f"SELECT count(*) FROM (SELECT 1 FROM crm_contact c WHERE {conditions} "
         f"LIMIT {EXACT_COUNT_LIMIT + 1}) s",
@@ -164,10 +174,6 @@ async def count_contacts(uow: Any, params: Params, where: Sequence[str]) -> tupl
     )
     if exact <= EXACT_COUNT_LIMIT:
         return exact, False
-    plan = await uow.fetch_value(
-        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM crm_contact c WHERE {conditions}", *params.values
-    )
-    estimate = int(json.loads(plan)[0]["Plan"]["Plan Rows"])
     return max(estimate, exact), True
 
 
