@@ -159,6 +159,8 @@ async def settle(conn: asyncpg.Connection) -> None:
     """Statistics, hint bits and the visibility map, as a table that has been live a while has
     them (a bulk load leaves the first reads of every page to set them)."""
     await conn.execute("VACUUM (ANALYZE)")
+    # Written out now, not by a checkpoint in the middle of the next measurement.
+    await conn.execute("CHECKPOINT")
 
 
 async def seed_one(admin_db_url: str, tenant: Tenant, size: Size) -> None:
@@ -419,18 +421,14 @@ def main() -> None:
             )
         )
         print(f"\nseeded the large tenant in {time.perf_counter() - began:.0f} s", flush=True)
-        big = run_wrk(
-            url,
-            GET_SCRIPT
-            % {
-                "paths": lua_list(
-                    ["/api/v1/crm/contacts?tag=vip&sort=last_name&limit=50&total=true"]
-                ),
-                "cookie": json.dumps(large.cookie),
-            },
-            connections=args.connections,
-            seconds=args.seconds,
-        )
+        big_script = GET_SCRIPT % {
+            "paths": lua_list(["/api/v1/crm/contacts?tag=vip&sort=last_name&limit=50&total=true"]),
+            "cookie": json.dumps(large.cookie),
+        }
+        run_wrk(url, big_script, connections=args.connections, seconds=2)  # warm-up
+        big = run_wrk(url, big_script, connections=args.connections, seconds=args.seconds)
+        # As one team of the tenant loads it: a few people at once.
+        few = run_wrk(url, big_script, connections=4, seconds=args.seconds)
         page = httpx.get(
             f"{url}/api/v1/crm/contacts?tag=vip&sort=last_name&limit=50&total=true",
             headers={"Cookie": large.cookie},
@@ -458,7 +456,9 @@ def main() -> None:
     print(
         f"  large tenant ({args.large:,} contacts): first page of tag=vip sorted by last_name with "
         f"total {page['total']:,} ({'estimate' if page['total_is_estimate'] else 'exact'}): "
-        f"{big.rate:.0f} req/s, p50 {big.p50:.1f} ms, p99 {big.p99:.1f} ms (target p99 < 100 ms)"
+        f"{big.rate:.0f} req/s, p50 {big.p50:.1f} ms, p99 {big.p99:.1f} ms with "
+        f"{args.connections} connections; {few.rate:.0f} req/s, p50 {few.p50:.1f} ms, "
+        f"p99 {few.p99:.1f} ms with 4 (target p99 < 100 ms)"
     )
 
 

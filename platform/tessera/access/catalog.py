@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 from tessera.modules.registry import installed_plugins
 from tessera.plugin.manifest import BUILTIN_ROLES, Permission
@@ -90,7 +91,18 @@ def builtin_grants(role: str, enabled_modules: frozenset[str]) -> dict[str, str]
 def effective_grants(
     role: str, enabled_modules: frozenset[str], custom: Iterable[str]
 ) -> Mapping[str, str]:
-    """The built-in role's grants, widened by custom roles' ``permission:scope`` grants."""
+    """The built-in role's grants, widened by custom roles' ``permission:scope`` grants.
+
+    Worked out on every signed-in request, from few distinct inputs: kept (read-only) for
+    each role, set of modules and set of custom grants.
+    """
+    return _effective_grants(role, enabled_modules, tuple(sorted(custom)))
+
+
+@lru_cache(maxsize=1024)
+def _effective_grants(
+    role: str, enabled_modules: frozenset[str], custom: tuple[str, ...]
+) -> Mapping[str, str]:
     grants = builtin_grants(role, enabled_modules)
     usable = available(enabled_modules)
     for item in custom:
@@ -100,4 +112,4 @@ def effective_grants(
         scope = scope if usable[name].scoped else "all"
         if _SCOPE_RANK[scope] > _SCOPE_RANK.get(grants.get(name, ""), -1):
             grants[name] = scope
-    return grants
+    return MappingProxyType(grants)
