@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from litestar import Litestar, Router
@@ -80,6 +81,12 @@ def create_app(
     async def close_database() -> None:
         await services.database.dispose()
 
+    async def freeze_startup_objects() -> None:
+        # What start-up made (routes, schemas, metadata, plugins) lives as long as the process;
+        # frozen, the collector no longer walks it on every full collection, whose pauses
+        # otherwise show in the slowest requests.
+        gc.freeze()
+
     app = Litestar(
         route_handlers=handlers,
         state=State({"services": services}),
@@ -91,6 +98,7 @@ def create_app(
         before_request=check_request,
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
+        on_startup=[freeze_startup_objects],
         on_shutdown=[close_database],
         openapi_config=OpenAPIConfig(
             title="Tessera API",
