@@ -8,7 +8,11 @@ same server and the same worker processes serve both, loaded the same way.
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import os
+import sys
+import time
 import uuid
 from typing import Any
 
@@ -89,6 +93,32 @@ async def ref_create(tenant_id: uuid.UUID, data: dict[str, Any]) -> Response[byt
     )
 
 
+async def watch_pauses() -> None:
+    """With BENCH_DIAGNOSE set: print every event-loop stall and garbage collection over 20 ms,
+    so a slow p99 can be told apart as the worker's (a stall) or the database's (no stall)."""
+    started: dict[str, float] = {}
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started["gc"] = time.perf_counter()
+            return
+        took = (time.perf_counter() - started.get("gc", time.perf_counter())) * 1000
+        if took > 20:
+            print(f"[{os.getpid()}] gc gen{info['generation']} {took:.0f} ms", file=sys.stderr)
+
+    gc.callbacks.append(on_gc)
+
+    async def lag() -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            late = (time.perf_counter() - before - 0.01) * 1000
+            if late > 20:
+                print(f"[{os.getpid()}] loop stalled {late:.0f} ms", file=sys.stderr)
+
+    asyncio.get_running_loop().create_task(lag())
+
+
 def create() -> Litestar:
     app = create_app(Settings.from_env())
 
@@ -103,6 +133,8 @@ def create() -> Litestar:
             await _pool.close()
 
     app.on_startup.append(open_pool)
+    if os.environ.get("BENCH_DIAGNOSE"):
+        app.on_startup.append(watch_pauses)
     app.on_shutdown.append(close_pool)
     for handler in (ref_contact, ref_contacts, ref_account, ref_create):
         app.register(handler)

@@ -40,9 +40,12 @@ class UnitOfWork:
     side_transaction: SideTransaction
     origin: Origin = field(default_factory=Origin)
     mail: MailQueue = field(default_factory=MailQueue)
-    #: A hot read's plain connection (see ``Database.read_transaction``): then everything
-    #: goes through :meth:`fetch`, and ``db`` is not connected to this transaction.
+    #: A hot read's plain connection (see ``Database.read_connection``): then everything
+    #: goes through :meth:`fetch`, and ``db`` is not connected.
     driver: Any = None
+    #: Whether this hot read's session lookup entered its tenant on ``driver``; until it
+    #: has, the connection may still carry what an earlier request entered.
+    entered: bool = False
 
     async def fetch(self, sql: str, *args: Any) -> Sequence[Any]:
         """Rows of a hot read, run as the driver's prepared statement in this transaction.
@@ -74,6 +77,8 @@ class UnitOfWork:
 
     async def _driver(self) -> Any:
         if self.driver is not None:
+            if not self.entered:
+                raise RuntimeError("A hot read ran a query before its session lookup.")
             return self.driver
         if self.db.new or self.db.dirty or self.db.deleted:
             await self.db.flush()

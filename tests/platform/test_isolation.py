@@ -11,6 +11,8 @@ from sqlalchemy import ForeignKeyConstraint, Index, Table, UniqueConstraint, sel
 from tessera.db.base import PLATFORM_TABLES
 from tessera.db.engine import Database
 from tessera.db.tenant_context import set_tenant
+from tessera.security.secrets import digest
+from tessera.web.context import SESSION_COOKIE
 from tessera.metadata import load_metadata
 from tests.support import LiveServer, make_client, sign_up
 
@@ -231,25 +233,55 @@ async def test_pooled_connection_serves_two_tenants_in_turn(live_server: LiveSer
 
 
 async def test_hot_read_connections_serve_two_tenants_in_turn(live_server: LiveServer) -> None:
-    """The hot-read pool skips the reset on release: the tenant must still die with the
-    transaction, for the next request on the same connection to start with none."""
-    tenant_a, tenant_b = await _two_tenants(live_server)
+    """A hot read enters its session's tenant for the pooled connection, and the pool skips
+    the reset on release: each lookup must replace what the last request on the connection
+    entered — an invalid session must leave it in no tenant at all."""
+    async with make_client(live_server) as a, make_client(live_server) as b:
+        tenant_a, tenant_b = (await sign_up(a)).tenant_id, (await sign_up(b)).tenant_id
+        cookies = {tenant_a: a.cookies[SESSION_COOKIE], tenant_b: b.cookies[SESSION_COOKIE]}
     from tessera.runtime import runtime_database_url
 
     database = Database(runtime_database_url(live_server.settings), pool_size=1)
     pids = set()
     try:
-        for tenant in (tenant_a, None, tenant_b, None):
-            async with database.read_transaction() as connection:
+        for tenant in (tenant_a, None, tenant_b, None, tenant_a):
+            cookie = cookies[tenant] if tenant else "not-a-session"
+            async with database.read_connection() as connection:
                 pids.add(await connection.fetchval("SELECT pg_backend_pid()"))
-                if tenant is not None:
-                    await connection.execute(
-                        "SELECT set_config('tessera.tenant_id', $1, true)", tenant
-                    )
+                member = await connection.fetchrow(
+                    "SELECT * FROM tessera_session_member($1, '{}'::jsonb, true)", digest(cookie)
+                )
+                assert (member is not None) == (tenant is not None)
                 visible = await connection.fetch(
                     "SELECT DISTINCT tenant_id::text FROM identity_membership"
                 )
                 assert [row[0] for row in visible] == ([tenant] if tenant else [])
+                entered = await connection.fetchval("SELECT current_setting('tessera.context')")
+                assert (entered != "") == (tenant is not None)
     finally:
         await database.dispose()
-    assert len(pids) == 1, "the transactions should have shared one pooled connection"
+    assert len(pids) == 1, "the requests should have shared one pooled connection"
+
+
+async def test_a_hot_read_runs_nothing_before_its_session_lookup(live_server: LiveServer) -> None:
+    """Until the lookup entered this request's tenant, the pooled connection may still carry
+    the last request's: a query there is refused, not run."""
+    from tessera.runtime import runtime_database_url
+    from tessera.unit_of_work import UnitOfWork
+
+    database = Database(runtime_database_url(live_server.settings), pool_size=1)
+    try:
+        async with database.read_connection() as connection:
+            uow = UnitOfWork(
+                db=None,  # type: ignore[arg-type]
+                settings=live_server.settings,
+                signer=None,  # type: ignore[arg-type]
+                side_transaction=database.transaction,
+                driver=connection,
+            )
+            with pytest.raises(RuntimeError, match="before its session lookup"):
+                await uow.fetch("SELECT 1")
+            uow.entered = True
+            assert [tuple(row) for row in await uow.fetch("SELECT 1")] == [(1,)]
+    finally:
+        await database.dispose()

@@ -37,7 +37,7 @@ def app_role_url(owner_url: str, role: str, password: str | None) -> str:
 class Database:
     """The app role's connection pool and the session factory built on it.
 
-    Beside it, a pool of plain driver connections for hot reads (:meth:`read_transaction`):
+    Beside it, a pool of plain driver connections for hot reads (:meth:`read_connection`):
     no ORM session, nothing between the handler and asyncpg's prepared statements.
     """
 
@@ -66,16 +66,21 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def read_transaction(self) -> AsyncIterator[Any]:
-        """A transaction on a plain asyncpg connection, for a request that only reads.
+    async def read_connection(self) -> AsyncIterator[Any]:
+        """A plain asyncpg connection, for a request that only reads: no transaction around
+        its statements (each is its own, as each would take its own snapshot anyway), so no
+        BEGIN and COMMIT round trips.
 
-        The pool does not reset connections on release (a round trip per request): the tenant
-        and acting context are set per transaction (``set_config(…, true)``), so nothing of a
-        request outlives its transaction — the isolation tests serve two tenants in turn on
-        one pooled connection to hold this.
+        The tenant is therefore entered for the connection, not a transaction, and the pool
+        does not reset connections on release (another round trip). What makes that safe:
+        every hot read first looks up its session with ``tessera_session_member(…, true)``,
+        which enters that session's tenant or, for an invalid session, clears what the last
+        request on the connection entered; ``UnitOfWork.fetch`` refuses to run before that
+        lookup. The isolation tests serve two tenants and a stranger in turn on one pooled
+        connection to hold this.
         """
         pool = self._driver_pool or await self._open_driver_pool()
-        async with pool.acquire() as connection, connection.transaction():
+        async with pool.acquire() as connection:
             yield connection
 
     async def _open_driver_pool(self) -> asyncpg.Pool:
@@ -97,4 +102,4 @@ class Database:
 
 
 async def _keep(connection: asyncpg.Connection) -> None:
-    """No reset on release: see :meth:`Database.read_transaction`."""
+    """No reset on release: see :meth:`Database.read_connection`."""

@@ -33,7 +33,8 @@ from tessera.tenants import service as tenants
 from tessera.unit_of_work import UnitOfWork
 
 Role = Literal["owner", "admin", "member"]
-_SESSION_MEMBER_SQL = "SELECT * FROM tessera_session_member($1, $2::jsonb)"
+# On a hot read's plain connection: the tenant is entered for the connection (0014).
+_SESSION_MEMBER_SQL = "SELECT * FROM tessera_session_member($1, $2::jsonb, true)"
 _SESSION_MEMBER = text("SELECT * FROM tessera_session_member(:hash, CAST(:context AS jsonb))")
 _ROLE_RANK = {role: rank for rank, role in enumerate(reversed(ROLES))}
 
@@ -287,6 +288,7 @@ async def actor_from_session(uow: UnitOfWork, cookie: str) -> Actor | None:
             user_agent=uow.origin.user_agent,
         )
         member = await uow.driver.fetchrow(_SESSION_MEMBER_SQL, token_hash, context.as_json())
+        uow.entered = True
     else:
         context = audit.get_context(uow.db.sync_session)
         found = await uow.db.execute(

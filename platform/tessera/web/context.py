@@ -82,7 +82,7 @@ async def provide_uow(
     """
     services = services_of(state)
     if request.route_handler.opt.get(HOT_READ) and "authorization" not in request.headers:
-        async with services.database.read_transaction() as connection:
+        async with services.database.read_connection() as connection:
             yield UnitOfWork(
                 db=NO_SESSION,
                 settings=services.settings,
