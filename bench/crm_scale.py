@@ -8,10 +8,10 @@ CRM on through the API, so their owner, session and pipeline are what production
 For one tenant it drives, with h2load, each endpoint and its reference — a minimal Litestar
 handler in the same app (bench/crm_app.py), running the same statement on a raw asyncpg pool
 without RLS, session or permission work — and prints requests per second, p50 and p99, and
-the ratio to the reference, at 10 tenants and at 1,000. On the large tenant it prints the
-first page of a filtered, sorted list with its total.
+the ratio to the reference, at 10 tenants and at 1,000, each figure the median of its rounds.
+On the large tenant it prints the first page of a filtered, sorted list with its total.
 
-    uv run python -m bench.crm_scale [--seconds 10] [--connections 16] [--workers 2]
+    uv run python -m bench.crm_scale [--seconds 6] [--rounds 3] [--connections 16] [--workers 2]
 
 PostgreSQL: an embedded server in a temporary directory, unless TESSERA_BENCH_DATABASE_URL
 names a server (a superuser URL; the bench makes and drops its own database). Needs h2load
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -221,6 +222,7 @@ async def sample_ids(
 
 # --- load ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Requests:
     """What one side of a case sends: the paths each connection cycles through, as whom, and
@@ -292,17 +294,30 @@ def load(url: str, requests: Requests, seconds: float, connections: int) -> Load
     )
 
 
+def median_load(loads: list[Load]) -> Load:
+    """Each figure's median over the rounds: a p99 is the slowest 1% of one run, and one
+    pause of the shared machine (2 cores for server, database and load) moves it."""
+    return Load(
+        rate=statistics.median(one.rate for one in loads),
+        p50=statistics.median(one.p50 for one in loads),
+        p99=statistics.median(one.p99 for one in loads),
+    )
+
+
 def measure(
-    url: str, all_cases: dict[str, Case], seconds: float, connections: int
+    url: str, all_cases: dict[str, Case], seconds: float, connections: int, rounds: int
 ) -> dict[str, tuple[Load, Load]]:
-    results = {}
-    for name, case in all_cases.items():
+    """Each case and its reference in turn, ``rounds`` times over, so a slow stretch of the
+    machine falls on both sides rather than on one."""
+    runs: dict[str, tuple[list[Load], list[Load]]] = {name: ([], []) for name in all_cases}
+    for case in all_cases.values():
         load(url, case.ours, 2, connections)  # warm-up
         load(url, case.reference, 2, connections)
-        ours = load(url, case.ours, seconds, connections)
-        reference = load(url, case.reference, seconds, connections)
-        results[name] = (ours, reference)
-    return results
+    for _ in range(rounds):
+        for name, case in all_cases.items():
+            runs[name][0].append(load(url, case.ours, seconds, connections))
+            runs[name][1].append(load(url, case.reference, seconds, connections))
+    return {name: (median_load(ours), median_load(ref)) for name, (ours, ref) in runs.items()}
 
 
 def report(title: str, results: dict[str, tuple[Load, Load]]) -> None:
@@ -353,7 +368,8 @@ def start_server(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--rounds", type=int, default=3, help="medians over this many runs")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--tenants", type=int, default=1000)
@@ -387,7 +403,7 @@ def main() -> None:
         contacts = asyncio.run(sample_ids(admin_db_url, "crm_contact", tenant.id))
         accounts = asyncio.run(sample_ids(admin_db_url, "crm_account", tenant.id))
         all_cases = cases(tenant, writer, contacts, accounts)
-        at_10 = measure(url, all_cases, args.seconds, args.connections)
+        at_10 = measure(url, all_cases, args.seconds, args.connections, args.rounds)
         report(f"10 tenants, {10 * size.contacts:,} contacts — one tenant's endpoints", at_10)
 
         began = time.perf_counter()
@@ -396,7 +412,7 @@ def main() -> None:
             f"\nseeded up to {args.tenants} tenants in {time.perf_counter() - began:.0f} s",
             flush=True,
         )
-        at_all = measure(url, all_cases, args.seconds, args.connections)
+        at_all = measure(url, all_cases, args.seconds, args.connections, args.rounds)
         report(
             f"{args.tenants} tenants, {args.tenants * size.contacts:,} contacts, "
             f"{args.tenants * size.deals:,} deals — the same tenant's endpoints",
@@ -418,9 +434,11 @@ def main() -> None:
             {"Cookie": large.cookie},
         )
         load(url, first_page, 2, args.connections)  # warm-up
-        big = load(url, first_page, args.seconds, args.connections)
+        big = median_load(
+            [load(url, first_page, args.seconds, args.connections) for _ in range(args.rounds)]
+        )
         # As one team of the tenant loads it: a few people at once.
-        few = load(url, first_page, args.seconds, 4)
+        few = median_load([load(url, first_page, args.seconds, 4) for _ in range(args.rounds)])
         page = httpx.get(
             f"{url}/api/v1/crm/contacts?tag=vip&sort=last_name&limit=50&total=true",
             headers={"Cookie": large.cookie},
