@@ -7,7 +7,11 @@ PYTHON ?= python3
 UV_SYSTEM := $(shell command -v uv 2>/dev/null)
 UV := $(if $(UV_SYSTEM),$(UV_SYSTEM),$(CURDIR)/.tools/bin/uv)
 
-.PHONY: dev test sync sync-test uv lint typecheck imports pytest clean
+# The plugins of this repository whose routes the browser app's typed client describes.
+FIRST_PARTY_PLUGINS := crm
+
+.PHONY: dev test sync sync-test uv lint typecheck imports pytest clean frontend frontend-deps \
+	frontend-test e2e chromium
 
 uv:
 ifeq ($(UV_SYSTEM),)
@@ -24,8 +28,28 @@ sync-test: uv
 
 # The venv's own entry point: `uv run` would forward Ctrl-C a second time, cutting the
 # server's (and the embedded PostgreSQL's) clean shutdown short.
-dev: sync
+dev: sync frontend
 	.venv/bin/tessera dev
+
+# The browser app: dependencies from the lock file, the typed API client generated from the
+# server's OpenAPI document, then the static build the server serves under /.
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+frontend-deps: frontend/node_modules/.package-lock.json
+
+frontend: sync frontend-deps
+	.venv/bin/tessera openapi $(addprefix --plugin ,$(FIRST_PARTY_PLUGINS)) -o frontend/openapi.json
+	cd frontend && npm run --silent api && npm run --silent build
+
+frontend-test: frontend
+	cd frontend && npm test
+
+# Browser tests use Debian's Chromium (Playwright's own download cannot reach its server here).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+e2e: frontend chromium sync-test
+	cd frontend && npm run e2e
 
 lint: sync-test
 	$(UV) run ruff check .
@@ -40,7 +64,7 @@ imports: sync-test
 pytest: sync-test
 	$(UV) run pytest -n auto --dist loadgroup
 
-test: lint typecheck imports pytest
+test: lint typecheck imports pytest frontend-test
 
 clean:
-	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache
+	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache frontend/node_modules frontend/dist

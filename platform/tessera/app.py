@@ -34,6 +34,7 @@ from tessera.web.context import (
     provide_uow,
     provide_user,
 )
+from tessera.web.frontend import FRONTEND_ROUTES
 from tessera.web.health import dev_mail, live, ready
 from tessera.web.middleware import RequestContextMiddleware
 from tessera.web.problems import EXCEPTION_HANDLERS
@@ -74,7 +75,7 @@ def create_app(
         *services.registry.route_handlers(),
     ]
     api = Router(path="/api/v1", route_handlers=api_handlers)
-    handlers: list[Any] = [api, live, ready]
+    handlers: list[Any] = [api, live, ready, *FRONTEND_ROUTES]
     if settings.env != "production":
         handlers.append(dev_mail)
 

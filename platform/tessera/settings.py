@@ -27,6 +27,11 @@ def _default_migrations_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "migrations"
 
 
+def _default_frontend_dir() -> Path:
+    # platform/tessera/settings.py -> repository root / frontend / dist (what `make frontend` builds)
+    return Path(__file__).resolve().parents[2] / "frontend" / "dist"
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     env: Environment = "dev"
@@ -39,6 +44,8 @@ class Settings:
     db_pool_size: int = 10
     data_dir: Path = Path(".tessera")
     migrations_dir: Path = field(default_factory=_default_migrations_dir)
+    #: The built browser app, served under ``/``.
+    frontend_dir: Path = field(default_factory=_default_frontend_dir)
     secret_key: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
@@ -119,6 +126,7 @@ class Settings:
             db_pool_size=reader.get("DB_POOL_SIZE", _int_between(1, 500), 10),
             data_dir=data_dir,
             migrations_dir=reader.get("MIGRATIONS_DIR", Path, _default_migrations_dir()),
+            frontend_dir=reader.get("FRONTEND_DIR", Path, _default_frontend_dir()),
             secret_key=reader.get("SECRET_KEY", _secret_key, None)
             or ("" if production else _dev_secret_key(data_dir)),
             host=reader.get("HOST", str, "127.0.0.1"),

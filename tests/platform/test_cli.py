@@ -134,3 +134,22 @@ def test_serve_runs_granian_workers(owner_url: str, tmp_path: Path) -> None:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def test_openapi_describes_the_core_and_the_plugins_asked_for(tmp_path: Path) -> None:
+    """What the browser app's typed client is generated from; it needs no database."""
+    import json
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_")}
+    env |= {"TESSERA_DATA_DIR": str(tmp_path), "TESSERA_LOG_LEVEL": "ERROR"}
+    out = tmp_path / "openapi.json"
+    result = subprocess.run(
+        [str(TESSERA), "openapi", "--plugin", "crm", "-o", str(out)],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    paths = json.loads(out.read_text())["paths"]
+    assert "/api/v1/me" in paths
+    assert "/api/v1/crm/contacts" in paths
+    assert not [path for path in paths if path.startswith("/api/v1/notes")]
+    assert not [path for path in paths if not path.startswith(("/api/", "/health/"))]

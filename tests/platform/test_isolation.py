@@ -11,9 +11,9 @@ from sqlalchemy import ForeignKeyConstraint, Index, Table, UniqueConstraint, sel
 from tessera.db.base import PLATFORM_TABLES
 from tessera.db.engine import Database
 from tessera.db.tenant_context import set_tenant
+from tessera.metadata import load_metadata
 from tessera.security.secrets import digest
 from tessera.web.context import SESSION_COOKIE
-from tessera.metadata import load_metadata
 from tests.support import LiveServer, make_client, sign_up
 
 #: The deliberate platform (not tenant-owned) tables. Adding one is a design decision.

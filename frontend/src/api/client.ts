@@ -1,0 +1,97 @@
+import createClient, { type Middleware } from "openapi-fetch";
+
+import type { paths } from "./schema";
+
+/** The problem details (RFC 9457) every error answer of the API carries. */
+export interface Problem {
+  status: number;
+  title?: string;
+  detail?: string;
+  /** Field errors: where (a dotted path into the request body) and what is wrong. */
+  errors?: { field: string; message: string }[];
+}
+
+/** An answer that was not 2xx: its problem details, for forms to show at the right field. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(problem.detail ?? problem.title ?? `Request failed (${problem.status})`);
+    this.status = problem.status;
+    this.problem = problem;
+  }
+
+  /** Field name -> message, for antd's Form.setFields. */
+  fieldErrors(): Record<string, string> {
+    const found: Record<string, string> = {};
+    for (const error of this.problem.errors ?? []) found[error.field] = error.message;
+    return found;
+  }
+}
+
+const CSRF_COOKIE = "tessera_csrf";
+
+export function csrfToken(): string | undefined {
+  const match = document.cookie.split("; ").find((part) => part.startsWith(`${CSRF_COOKIE}=`));
+  return match ? decodeURIComponent(match.slice(CSRF_COOKIE.length + 1)) : undefined;
+}
+
+// Writes carry the session's CSRF token (the server compares it with the session's copy).
+const csrf: Middleware = {
+  onRequest({ request }) {
+    if (!["GET", "HEAD", "OPTIONS"].includes(request.method)) {
+      const token = csrfToken();
+      if (token) request.headers.set("X-CSRF-Token", token);
+    }
+    return request;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
+api.use(csrf);
+
+/** The data of an openapi-fetch answer, or its problem as an ApiError. */
+export async function unwrap<T>(
+  pending: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  const { data, error, response } = await pending;
+  if (!response.ok) throw new ApiError(asProblem(error, response.status));
+  return data as T;
+}
+
+function asProblem(error: unknown, status: number): Problem {
+  if (error && typeof error === "object") return { status, ...(error as object) } as Problem;
+  return { status, detail: typeof error === "string" ? error : undefined };
+}
+
+/**
+ * A request to a path only known at run time (a plugin's resource endpoint from its UI
+ * metadata): the same session, CSRF and error handling as the typed client.
+ */
+export async function request<T>(
+  method: string,
+  path: string,
+  options: { query?: Record<string, string | number | boolean | undefined>; body?: unknown } = {},
+): Promise<T> {
+  const url = new URL(path, window.location.origin);
+  for (const [key, value] of Object.entries(options.query ?? {})) {
+    if (value !== undefined && value !== "") url.searchParams.set(key, String(value));
+  }
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (!["GET", "HEAD"].includes(method)) {
+    const token = csrfToken();
+    if (token) headers["X-CSRF-Token"] = token;
+  }
+  const response = await fetch(url, {
+    method,
+    headers,
+    credentials: "same-origin",
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  const parsed: unknown = text ? JSON.parse(text) : undefined;
+  if (!response.ok) throw new ApiError(asProblem(parsed, response.status));
+  return parsed as T;
+}

@@ -1,0 +1,27 @@
+import { QueryClientProvider } from "@tanstack/react-query";
+import { App as AntApp, ConfigProvider } from "antd";
+import enUS from "antd/locale/en_US";
+import zhCN from "antd/locale/zh_CN";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { RouterProvider } from "react-router-dom";
+
+import { makeQueryClient } from "./queryClient";
+import { router } from "./routes";
+
+export function App() {
+  const [queryClient] = useState(makeQueryClient);
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider
+      locale={i18n.language === "zh" ? zhCN : enUS}
+      theme={{ token: { colorPrimary: "#1f5fbf", borderRadius: 6 } }}
+    >
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <RouterProvider router={router} />
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
