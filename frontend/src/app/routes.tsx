@@ -1,4 +1,4 @@
-import { Suspense, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { createBrowserRouter, Navigate, useLocation } from "react-router-dom";
 
 import { moduleRoutes } from "../modules/routes";
@@ -33,8 +33,3 @@ export const router = createBrowserRouter([
     children: [...appRoutes, ...adminRoutes, ...moduleRoutes, { path: "*", element: <NotFound /> }],
   },
 ]);
-
-/** A lazily loaded page, with the skeleton while its chunk arrives. */
-export function page(element: ReactNode) {
-  return <Suspense fallback={<PageLoading />}>{element}</Suspense>;
-}
