@@ -3,6 +3,7 @@ own routes answered with its index page, and the API's misses still the API's 40
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,8 @@ def app_server(owner_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     (built / "index.html").write_bytes(INDEX)
     (built / "assets").mkdir()
     (built / "assets" / "index-abc123.js").write_bytes(ASSET)
+    (built / "assets" / "index-abc123.js.gz").write_bytes(gzip.compress(ASSET))
+    (built / "assets" / "index-abc123.js.br").write_bytes(b"brotli bytes")
     (built / "favicon.svg").write_bytes(b"<svg/>")
     settings = support.test_settings(owner_url, tmp_path_factory.mktemp("data"))
     server = LiveServer(settings.with_overrides(frontend_dir=built))
@@ -30,8 +33,8 @@ def app_server(owner_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     server.stop()
 
 
-def get(server: LiveServer, path: str) -> httpx.Response:
-    return httpx.get(f"{server.url}{path}", timeout=10)
+def get(server: LiveServer, path: str, encodings: str = "identity") -> httpx.Response:
+    return httpx.get(f"{server.url}{path}", headers={"Accept-Encoding": encodings}, timeout=10)
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/crm/deals/board", "/admin/audit?page=2"])
@@ -59,6 +62,20 @@ def test_misses_of_assets_and_the_api_are_404s(app_server: LiveServer, path: str
     answer = get(app_server, path)
     assert answer.status_code == 404
     assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_browser_gets_the_precompressed_copy_it_accepts(app_server: LiveServer) -> None:
+    path = "/assets/index-abc123.js"
+    gzipped = get(app_server, path, "gzip, deflate")
+    assert gzipped.headers["content-encoding"] == "gzip"
+    assert gzipped.content == ASSET  # httpx decodes it
+    assert "javascript" in gzipped.headers["content-type"]
+    raw = httpx.get(f"{app_server.url}{path}", headers={"Accept-Encoding": "br, gzip"}, timeout=10)
+    assert raw.headers["content-encoding"] == "br"
+    assert "accept-encoding" in raw.headers["vary"].lower()
+    plain = get(app_server, path)
+    assert "content-encoding" not in plain.headers
+    assert plain.content == ASSET
 
 
 def test_no_way_out_of_the_built_directory(app_server: LiveServer) -> None:

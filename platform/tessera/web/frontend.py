@@ -1,7 +1,9 @@
 """The browser app: the built files of ``frontend/`` served under ``/``.
 
 Vite names every built asset by its content hash, so ``/assets/*`` can be cached for a year;
-``index.html`` never is, so a deploy shows at the next page load. Any other path that is not
+``index.html`` never is, so a deploy shows at the next page load. The build writes a brotli
+and a gzip copy beside each text file; a browser that accepts one gets it, so nothing is
+compressed per request. Any other path that is not
 the API's is one of the app's own routes (``/crm/deals/…``): the app's ``index.html`` answers
 and the browser-side router draws the page.
 """
@@ -31,9 +33,19 @@ def _file_in(root: Path, relative: str) -> Path | None:
     return None
 
 
-def _send(path: Path, cache: str) -> Response[bytes]:
+#: Precompressed copies the build leaves beside a file, best first.
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+
+
+def _send(path: Path, cache: str, accepted: str) -> Response[bytes]:
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return Response(path.read_bytes(), media_type=media_type, headers={"Cache-Control": cache})
+    headers = {"Cache-Control": cache, "Vary": "Accept-Encoding"}
+    for encoding, suffix in ENCODINGS:
+        compressed = path.with_name(path.name + suffix)
+        if encoding in accepted and compressed.is_file():
+            headers["Content-Encoding"] = encoding
+            return Response(compressed.read_bytes(), media_type=media_type, headers=headers)
+    return Response(path.read_bytes(), media_type=media_type, headers=headers)
 
 
 @get(["/", "/{path:path}"], include_in_schema=False, sync_to_thread=False)
@@ -47,12 +59,13 @@ def browser_app(request: Request[object, object, State], state: State) -> Respon
         raise NotFound(
             "The browser app is not built: run `make frontend` (or `make dev`, which builds it)."
         )
+    accepted = request.headers.get("accept-encoding", "").lower()
     found = _file_in(root, relative) if relative else None
     if found is not None:
-        return _send(found, IMMUTABLE if relative.startswith("assets/") else "no-cache")
+        return _send(found, IMMUTABLE if relative.startswith("assets/") else "no-cache", accepted)
     if relative.startswith("assets/"):
         raise NotFound(f"Nothing is at {request.url.path}.")
-    return _send(index, "no-cache")
+    return _send(index, "no-cache", accepted)
 
 
 FRONTEND_ROUTES: list[HTTPRouteHandler] = [browser_app]
