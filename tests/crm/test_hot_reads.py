@@ -226,3 +226,21 @@ async def test_a_large_count_is_an_estimate_and_says_so(
     estimated = (await owner.get(CONTACTS, params={"total": "true", "limit": "2"})).json()
     assert estimated["total_is_estimate"] is True and estimated["total"] >= 4
     assert len(estimated["items"]) == 2 and estimated["next_cursor"]
+
+
+async def test_counts_answer_the_same_with_an_api_token(
+    client: httpx.AsyncClient, live_server: LiveServer
+) -> None:
+    """A token's request takes the ORM's connection, where the driver decodes JSON itself."""
+    owner = await crm_tenant(client)
+    for name in ("A", "B", "C"):
+        await contact(owner, name)
+    secret = (await owner.post("/api/v1/tokens", json={"name": "counts"})).json()["secret"]
+    async with make_client(live_server) as api:
+        listed = await api.get(
+            CONTACTS,
+            params={"total": "true", "q": "a"},
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+    assert listed.status_code == 200, listed.text
+    assert (listed.json()["total"], listed.json()["total_is_estimate"]) == (1, False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +72,10 @@ def services_of(state: State) -> Services:
     return services
 
 
+#: ``scope["state"]`` key of the open unit of work's exit, for :func:`close_abandoned_uow`.
+UOW_EXIT = "tessera.uow_exit"
+
+
 async def provide_uow(
     request: Request[Any, Any, Any], state: State
 ) -> AsyncGenerator[UnitOfWork, None]:
@@ -79,39 +84,68 @@ async def provide_uow(
     Mail queued during the request goes out only after the commit. A hot read (a route marked
     ``hot_read()``, signed in by session) gets a plain driver connection
     instead of an ORM session: see :meth:`UnitOfWork.fetch`.
+
+    Litestar drops this generator unclosed when a dependency resolved after it fails (a
+    query parameter of a later dependency refused, say): the transaction would stay open,
+    its locks held, until the garbage collector got to it. Its exit is therefore also left in
+    the request's state, for the request middleware to roll back (:func:`close_abandoned_uow`).
     """
     services = services_of(state)
+    exit_stack = AsyncExitStack()
+    request_state: dict[str, Any] = request.scope.setdefault("state", {})
+    request_state[UOW_EXIT] = exit_stack
+    try:
+        uow = await _open_uow(request, services, exit_stack)
+        yield uow
+    except BaseException as exc:
+        request_state.pop(UOW_EXIT, None)
+        await exit_stack.__aexit__(type(exc), exc, exc.__traceback__)
+        raise
+    request_state.pop(UOW_EXIT, None)
+    await exit_stack.aclose()
+    await deliver(services.mailer, uow.mail)
+
+
+async def _open_uow(
+    request: Request[Any, Any, Any], services: Services, exit_stack: AsyncExitStack
+) -> UnitOfWork:
     if request.route_handler.opt.get(HOT_READ) and "authorization" not in request.headers:
-        async with services.database.read_connection() as connection:
-            yield UnitOfWork(
-                db=NO_SESSION,
-                settings=services.settings,
-                signer=services.signer,
-                side_transaction=services.database.transaction,
-                origin=_origin(request),
-                driver=connection,
-            )
-        return
-    async with services.database.transaction() as db:
-        uow = UnitOfWork(
-            db=db,
+        connection = await exit_stack.enter_async_context(services.database.read_connection())
+        return UnitOfWork(
+            db=NO_SESSION,
             settings=services.settings,
             signer=services.signer,
             side_transaction=services.database.transaction,
             origin=_origin(request),
+            driver=connection,
         )
-        set_retention(db.sync_session, services.settings.recycle_days)
-        audit.set_context(
-            db.sync_session,
-            audit.AuditContext(
-                actor_kind="anonymous",
-                request_id=uow.origin.request_id,
-                ip=uow.origin.ip,
-                user_agent=uow.origin.user_agent,
-            ),
-        )
-        yield uow
-    await deliver(services.mailer, uow.mail)
+    db = await exit_stack.enter_async_context(services.database.transaction())
+    uow = UnitOfWork(
+        db=db,
+        settings=services.settings,
+        signer=services.signer,
+        side_transaction=services.database.transaction,
+        origin=_origin(request),
+    )
+    set_retention(db.sync_session, services.settings.recycle_days)
+    audit.set_context(
+        db.sync_session,
+        audit.AuditContext(
+            actor_kind="anonymous",
+            request_id=uow.origin.request_id,
+            ip=uow.origin.ip,
+            user_agent=uow.origin.user_agent,
+        ),
+    )
+    return uow
+
+
+async def close_abandoned_uow(state: dict[str, Any]) -> None:
+    """Roll back a unit of work its request left open (see :func:`provide_uow`)."""
+    exit_stack = state.pop(UOW_EXIT, None)
+    if exit_stack is not None:
+        abandoned = RuntimeError("the request ended with its unit of work still open")
+        await exit_stack.__aexit__(RuntimeError, abandoned, None)
 
 
 class _NoSession:

@@ -12,6 +12,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from tessera.db.ids import uuid7
 from tessera.logs import request_id_var
+from tessera.web.context import close_abandoned_uow
 
 logger = logging.getLogger("tessera.access")
 
@@ -70,6 +71,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            await close_abandoned_uow(state)
             logger.info(
                 "request",
                 extra={

@@ -164,7 +164,10 @@ async def count_contacts(uow: Any, params: Params, where: Sequence[str]) -> tupl
     plan = await uow.fetch_value(
         f"EXPLAIN (FORMAT JSON) SELECT 1 FROM crm_contact c WHERE {conditions}", *params.values
     )
-    estimate = int(json.loads(plan)[0]["Plan"]["Plan Rows"])
+    # Text from a plain connection; already decoded on one where SQLAlchemy registered its
+    # JSON codec (a request with an API token takes the ORM's connection).
+    explained = json.loads(plan) if isinstance(plan, str) else plan
+    estimate = int(explained[0]["Plan"]["Plan Rows"])
     if estimate > EXACT_COUNT_LIMIT:
         return estimate, True
     exact: int = await uow.fetch_value(
