@@ -112,13 +112,20 @@ async def test_resources_describe_accounts_contacts_and_a_board_of_deals(
     assert one.status_code == 200 and one.json() == first
 
 
-def sample(field: dict[str, Any]) -> str:
-    """A value the list's filter for ``field`` takes (matching nothing, most likely)."""
+def sample(field: dict[str, Any], parameter: str) -> dict[str, str]:
+    """Query parameters the list's filter of ``field`` takes (matching nothing, most likely);
+    a date filters as a range, ``<parameter>_from`` and ``<parameter>_to``."""
     if field["type"] == "enum":
-        return str(field["options"][0])
+        return {parameter: str(field["options"][0])}
     if field["type"] == "bool":
-        return "true"
-    return str(uuid.uuid4())
+        return {parameter: "true"}
+    if field["type"] in ("date", "datetime"):
+        start = datetime(2027, 3, 1, tzinfo=UTC)
+        if field["type"] == "date":
+            return {f"{parameter}_from": "2027-03-01", f"{parameter}_to": "2027-03-31"}
+        end = start + timedelta(days=31)
+        return {f"{parameter}_from": start.isoformat(), f"{parameter}_to": end.isoformat()}
+    return {parameter: str(uuid.uuid4())}
 
 
 async def test_lists_take_what_the_metadata_says(client: httpx.AsyncClient) -> None:
@@ -136,7 +143,7 @@ async def test_lists_take_what_the_metadata_says(client: httpx.AsyncClient) -> N
             assert (await owner.get(endpoint, params={"q": "acm"})).status_code == 200, name
         for field in resource["filters"]:
             parameter = resource["filter_params"].get(field, field)
-            filtered = await owner.get(endpoint, params={parameter: sample(fields[field])})
+            filtered = await owner.get(endpoint, params=sample(fields[field], parameter))
             assert filtered.status_code == 200, (name, parameter, filtered.text)
         if resource["export_endpoint"]:
             exported = await owner.get(resource["export_endpoint"], params={"format": "csv"})

@@ -324,8 +324,9 @@ ACTIVITY = Resource(
         UPDATED,
     ),
     list_columns=("subject", "kind", "account_id", "due_at", "done_at", "owner_id"),
-    # Not record_type: the list takes it only with a record_id (one record's activities).
-    filters=("kind", "owner_id"),
+    # Not record_type: the list takes it only with a record_id (one record's activities). Due
+    # dates filter as a range, due_from and due_to (what the calendar shows of a month).
+    filters=("kind", "owner_id", "due_at"),
     form=(
         ("kind", "subject"),
         ("record_type", "record_id"),
@@ -338,7 +339,7 @@ ACTIVITY = Resource(
     write_permission="crm.activity.write",
     calendar_by="due_at",
     sort_fields=("due_at", "remind_at", "created_at", "updated_at"),
-    filter_params=BY_OWNER,
+    filter_params=(*BY_OWNER, ("due_at", "due")),
     deletable=True,
     audit_type="crm_activity",
 )
