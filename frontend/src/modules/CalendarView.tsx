@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Badge, Calendar, Empty, Grid, List, Skeleton, Typography } from "antd";
+import { LeftOutlined, RightOutlined } from "@ant-design/icons";
+import { Alert, Badge, Button, Calendar, Empty, Flex, Grid, List, Skeleton, Typography } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -18,7 +19,7 @@ const UNRANGED_MAX = 1000;
 const PER_DAY = 3;
 
 /** A month of records on their day of ``calendar_by``; a record opens its page. */
-export default function CalendarView({ resource, base }: ScreenProps) {
+export default function CalendarView({ resource, base, title }: ScreenProps) {
   const { t, i18n } = useTranslation("modules");
   const client = useQueryClient();
   const screens = Grid.useBreakpoint();
@@ -70,7 +71,7 @@ export default function CalendarView({ resource, base }: ScreenProps) {
   const selectedRecords = days.get(selected.format("YYYY-MM-DD")) ?? [];
   return (
     <Screen>
-      <PageHeader title={t("calendar.title", { resource: resource.label })} extra={<ViewSwitch resource={resource} base={base} current="calendar" />} />
+      <PageHeader title={t("calendar.title", { resource: title ?? resource.label })} extra={<ViewSwitch resource={resource} base={base} current="calendar" />} />
       {records.isError ? <ErrorNotice error={records.error} retry={() => void records.refetch()} /> : null}
       {!ranged && records.data?.truncated ? (
         <Alert type="info" showIcon message={t("calendar.truncated", { count: UNRANGED_MAX })} style={{ marginBottom: 12 }} />
@@ -86,6 +87,9 @@ export default function CalendarView({ resource, base }: ScreenProps) {
           setParams(next, { replace: true });
         }}
         cellRender={(date, info) => (info.type === "date" ? dayCell(date) : null)}
+        headerRender={({ value, onChange }) => (
+          <MonthHeader month={value} onChange={onChange} language={i18n.language} />
+        )}
       />
       {!wide ? (
         <section aria-label={formatDate(selected.format("YYYY-MM-DD"), i18n.language)} style={{ marginTop: 12 }}>
@@ -107,5 +111,24 @@ export default function CalendarView({ resource, base }: ScreenProps) {
         </section>
       ) : null}
     </Screen>
+  );
+}
+
+/** Month by month, with labelled buttons (antd's own header has unlabelled year and month
+ * selects). */
+function MonthHeader(props: { month: Dayjs; onChange: (date: Dayjs) => void; language: string }) {
+  const { t } = useTranslation("modules");
+  const label = new Intl.DateTimeFormat(props.language, { year: "numeric", month: "long" }).format(props.month.toDate());
+  return (
+    <Flex align="center" justify="space-between" gap={8} wrap style={{ padding: "8px 4px" }}>
+      <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }} aria-live="polite">
+        {label}
+      </Typography.Title>
+      <Flex gap={4}>
+        <Button aria-label={t("calendar.previous")} icon={<LeftOutlined />} onClick={() => props.onChange(props.month.subtract(1, "month"))} />
+        <Button onClick={() => props.onChange(dayjs())}>{t("calendar.today")}</Button>
+        <Button aria-label={t("calendar.next")} icon={<RightOutlined />} onClick={() => props.onChange(props.month.add(1, "month"))} />
+      </Flex>
+    </Flex>
   );
 }

@@ -56,12 +56,14 @@ export function DashboardBody({ dashboard, heading }: { dashboard: DashboardMeta
       ) : (
         <div style={{ display: "flex", justifyContent: "flex-end", marginBottom: 12 }}>{picker}</div>
       )}
-      <Row gutter={[16, 16]}>
+      <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
         {figures.map((metric) => (
           <Col key={metric.name} xs={24} sm={12} lg={6}>
             <MetricCard metric={metric} period={period} />
           </Col>
         ))}
+      </Row>
+      <Row gutter={[16, 16]}>
         {charts.map((metric) => (
           <Col key={metric.name} xs={24} lg={12}>
             <MetricCard metric={metric} period={period} />

@@ -1,6 +1,6 @@
 import { DeleteOutlined, EditOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Descriptions, Tabs, Typography } from "antd";
+import { App, Button, Descriptions, Skeleton, Tabs, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router-dom";
 
@@ -22,10 +22,11 @@ interface Props {
   resource: ResourceMeta;
   base: string;
   id: string;
+  title?: string;
 }
 
 /** The generic record page: its fields, related lists, timeline, history and approvals. */
-export default function DetailView({ resource, base, id }: Props) {
+export default function DetailView({ resource, base, id, title }: Props) {
   const record = useRecord(resource, id);
   if (record.isPending) return <PageLoading />;
   if (record.isError) {
@@ -35,10 +36,11 @@ export default function DetailView({ resource, base, id }: Props) {
       </Screen>
     );
   }
-  return <RecordDetail resource={resource} base={base} record={record.data} />;
+  return <RecordDetail resource={resource} base={base} record={record.data} listTitle={title} />;
 }
 
-export function RecordDetail({ resource, base, record }: { resource: ResourceMeta; base: string; record: RecordData }) {
+export function RecordDetail(props: { resource: ResourceMeta; base: string; record: RecordData; listTitle?: string }) {
+  const { resource, base, record } = props;
   const { t } = useTranslation("modules");
   const resources = useResources();
   const me = useMe();
@@ -66,7 +68,7 @@ export function RecordDetail({ resource, base, record }: { resource: ResourceMet
   return (
     <Screen>
       <Typography.Paragraph style={{ marginBottom: 4 }}>
-        <Link to={base}>← {t("detail.backTo", { resource: resource.label })}</Link>
+        <Link to={base}>← {t("detail.backTo", { resource: props.listTitle ?? resource.label })}</Link>
       </Typography.Paragraph>
       <PageHeader
         title={titleOf(resource, record)}
@@ -92,7 +94,9 @@ export function RecordDetail({ resource, base, record }: { resource: ResourceMet
         }))}
         style={{ marginBottom: 24 }}
       />
-      {tabs.length > 0 ? <Tabs items={tabs} /> : null}
+      {/* Once the metadata is in: the first tab (a related list) must not appear after another
+          was already chosen. */}
+      {resources.isPending ? <Skeleton active /> : tabs.length > 0 ? <Tabs items={tabs} /> : null}
     </Screen>
   );
 }

@@ -28,7 +28,7 @@ import type { RecordData, ResourceMeta } from "./types";
 const PER_COLUMN = 50;
 
 /** The board: a column per option or per referenced record; dragging a card changes the field. */
-export default function KanbanView({ resource, base }: ScreenProps) {
+export default function KanbanView({ resource, base, title }: ScreenProps) {
   const { t } = useTranslation("modules");
   const resources = useResources();
   const field = fieldOf(resource, resource.kanban_by ?? "");
@@ -61,7 +61,7 @@ export default function KanbanView({ resource, base }: ScreenProps) {
   return (
     <Screen>
       <PageHeader
-        title={t("board.title", { resource: resource.label })}
+        title={t("board.title", { resource: title ?? resource.label })}
         extra={
           <>
             {scope?.field.reference ? (

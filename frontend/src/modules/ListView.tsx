@@ -21,12 +21,14 @@ const PAGE = 50;
 
 export interface ScreenProps {
   resource: ResourceMeta;
+  /** The screen's name: its menu entry's label (plural), else the resource's. */
+  title?: string;
   /** The app path of the resource's screens (its menu entry's, or its endpoint's). */
   base: string;
 }
 
 /** The generic list: declared columns, filters, search, sort, pages, bulk delete, export. */
-export default function ListView({ resource, base }: ScreenProps) {
+export default function ListView({ resource, base, title }: ScreenProps) {
   const { t } = useTranslation("modules");
   const [params, setParams] = useSearchParams();
   const client = useQueryClient();
@@ -53,7 +55,7 @@ export default function ListView({ resource, base }: ScreenProps) {
   return (
     <Screen>
       <PageHeader
-        title={resource.label}
+        title={title ?? resource.label}
         extra={
           <>
             <ViewSwitch resource={resource} base={base} current="list" />
@@ -153,7 +155,10 @@ export function RecordTable(props: TableProps) {
       },
     ];
   });
+  // Wide tables scroll in their own box (antd's scroll.x adds a hidden measuring row that
+  // keeps focusable copies of the header).
   return (
+    <div style={{ overflowX: "auto" }}>
     <Table<RecordData>
       rowKey="id"
       size="middle"
@@ -161,7 +166,7 @@ export function RecordTable(props: TableProps) {
       dataSource={props.rows}
       loading={props.loading && props.rows.length > 0}
       pagination={false}
-      scroll={{ x: "max-content" }}
+      tableLayout="auto"
       locale={{ emptyText: props.loading ? <TableSkeleton /> : props.empty }}
       rowSelection={
         props.onSelect
@@ -178,6 +183,7 @@ export function RecordTable(props: TableProps) {
         else props.onSort(`${one.order === "descend" ? "-" : ""}${String(one.columnKey)}`);
       }}
     />
+    </div>
   );
 }
 

@@ -40,21 +40,21 @@ export default function ModuleScreen() {
   const screen = resolveScreen(location.pathname, menus.data ?? [], resources.data ?? [], dashboards.data ?? []);
   if (screen.kind === "none") return <NotFound />;
   if (screen.kind === "dashboard") return page(<DashboardView key={screen.dashboard.name} dashboard={screen.dashboard} />);
-  const { resource, base, view, id } = screen;
+  const { resource, base, view, id, title } = screen;
   // Keyed by resource and record: moving between them starts each screen afresh.
   const key = `${resource.name}:${id ?? ""}`;
   switch (view) {
     case "list":
-      return page(<ListView key={key} resource={resource} base={base} />);
+      return page(<ListView key={key} resource={resource} base={base} title={title} />);
     case "new":
       return page(<FormView key={`${key}:new${location.search}`} resource={resource} base={base} />);
     case "edit":
       return page(<FormView key={`${key}:edit`} resource={resource} base={base} id={id} />);
     case "detail":
-      return page(<DetailView key={key} resource={resource} base={base} id={id!} />);
+      return page(<DetailView key={key} resource={resource} base={base} id={id!} title={title} />);
     case "board":
-      return page(<KanbanView key={key} resource={resource} base={base} />);
+      return page(<KanbanView key={key} resource={resource} base={base} title={title} />);
     case "calendar":
-      return page(<CalendarView key={key} resource={resource} base={base} />);
+      return page(<CalendarView key={key} resource={resource} base={base} title={title} />);
   }
 }

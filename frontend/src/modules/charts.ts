@@ -1,3 +1,4 @@
+import { humanize } from "./format";
 import type { MetricMeta } from "./types";
 
 export const PERIODS = [
@@ -83,7 +84,7 @@ function number(value: string | number | null | undefined): number | null {
 export function plottedSeries(metric: MetricMeta, answer: ChartAnswer) {
   return (answer.series ?? [])
     .filter((s) => metric.series.length === 0 || metric.series.includes(s.name))
-    .map((s) => ({ name: s.currency ? `${s.name} (${s.currency})` : s.name, data: s.data.map(number) }));
+    .map((s) => ({ name: s.currency ? `${humanize(s.name)} (${s.currency})` : humanize(s.name), data: s.data.map(number) }));
 }
 
 /** The ECharts option of a chart metric: the answer's labels against its series. */

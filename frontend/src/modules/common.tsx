@@ -1,5 +1,5 @@
 import { AppstoreOutlined, CalendarOutlined, UnorderedListOutlined } from "@ant-design/icons";
-import { Flex, Segmented, Typography } from "antd";
+import { ConfigProvider, Flex, Segmented, Typography } from "antd";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
@@ -25,9 +25,18 @@ export function PageHeader(props: { title: ReactNode; extra?: ReactNode; childre
   );
 }
 
-/** Padding of every module screen: narrower on a phone. */
+/**
+ * Every module screen: padding (narrower on a phone), and links and placeholders dark enough
+ * for a 4.5:1 contrast (antd's defaults, #1677ff and #bfbfbf, fail it on white and grey).
+ */
+const READABLE = { token: { colorLink: "#0b4fa8", colorTextPlaceholder: "rgba(0, 0, 0, 0.6)" } };
+
 export function Screen({ children }: { children: ReactNode }) {
-  return <div style={{ padding: "clamp(12px, 3vw, 24px)", maxWidth: 1600 }}>{children}</div>;
+  return (
+    <ConfigProvider theme={READABLE}>
+      <div style={{ padding: "clamp(12px, 3vw, 24px)", maxWidth: 1600 }}>{children}</div>
+    </ConfigProvider>
+  );
 }
 
 /** List, board and calendar of a resource: one switch, shown when there is more than a list. */

@@ -54,7 +54,7 @@ export function filterParam(resource: ResourceMeta, field: string): string {
 export type View = "list" | "new" | "board" | "calendar" | "detail" | "edit";
 
 export type Screen =
-  | { kind: "resource"; resource: ResourceMeta; base: string; view: View; id?: string }
+  | { kind: "resource"; resource: ResourceMeta; base: string; view: View; id?: string; title?: string }
   | { kind: "dashboard"; dashboard: DashboardMeta; base: string }
   | { kind: "none" };
 
@@ -70,7 +70,7 @@ export function resolveScreen(
   dashboards: readonly DashboardMeta[],
 ): Screen {
   const path = pathname.replace(/\/+$/, "") || "/";
-  const bases: { base: string; resource?: ResourceMeta; dashboard?: DashboardMeta }[] = [];
+  const bases: { base: string; resource?: ResourceMeta; dashboard?: DashboardMeta; title?: string }[] = [];
   for (const menu of menus) {
     const dashboard = dashboards.find((d) => d.name === menu.dashboard);
     const resource = menu.resource
@@ -79,12 +79,12 @@ export function resolveScreen(
         ? undefined
         : menuResource(menu.path, resources);
     if (dashboard) bases.push({ base: menu.path, dashboard });
-    else if (resource) bases.push({ base: menu.path, resource });
+    else if (resource) bases.push({ base: menu.path, resource, title: menu.label });
   }
   for (const resource of resources) bases.push({ base: resourcePath(resource), resource });
   // The longest base that prefixes the path wins (/crm/deals before /crm).
   bases.sort((a, b) => b.base.length - a.base.length);
-  for (const { base, resource, dashboard } of bases) {
+  for (const { base, resource, dashboard, title } of bases) {
     if (path !== base && !path.startsWith(`${base}/`)) continue;
     const rest = path.slice(base.length).split("/").filter(Boolean);
     if (dashboard) {
@@ -93,7 +93,7 @@ export function resolveScreen(
     }
     if (!resource) continue;
     const view = viewOf(rest, resource);
-    if (view) return { kind: "resource", resource, base, ...view };
+    if (view) return { kind: "resource", resource, base, title, ...view };
   }
   return { kind: "none" };
 }
