@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { LeftOutlined, RightOutlined } from "@ant-design/icons";
-import { Alert, Badge, Button, Calendar, Empty, Flex, Grid, List, Skeleton, Typography } from "antd";
+import { Alert, Badge, Button, Calendar, ConfigProvider, Empty, Flex, Grid, List, Skeleton, Typography } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -77,6 +77,8 @@ export default function CalendarView({ resource, base, title }: ScreenProps) {
         <Alert type="info" showIcon message={t("calendar.truncated", { count: UNRANGED_MAX })} style={{ marginBottom: 12 }} />
       ) : null}
       {records.isPending ? <Skeleton active /> : null}
+      {/* Days of the months around are greyed, still readable (antd's #bfbfbf is not). */}
+      <ConfigProvider theme={{ token: { colorTextDisabled: "rgba(0, 0, 0, 0.56)" } }}>
       <Calendar
         fullscreen={wide}
         value={selected.isSame(month, "month") ? selected : month}
@@ -91,6 +93,7 @@ export default function CalendarView({ resource, base, title }: ScreenProps) {
           <MonthHeader month={value} onChange={onChange} language={i18n.language} />
         )}
       />
+      </ConfigProvider>
       {!wide ? (
         <section aria-label={formatDate(selected.format("YYYY-MM-DD"), i18n.language)} style={{ marginTop: 12 }}>
           <Typography.Title level={2} style={{ fontSize: 16 }}>

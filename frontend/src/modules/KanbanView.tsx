@@ -292,10 +292,10 @@ function BoardCard(props: CardProps) {
         ) : null}
       </Flex>
       {details.map((field) => (
-        <div key={field.name} style={{ fontSize: 13, marginTop: 4 }}>
-          <span style={{ color: "rgba(0,0,0,0.62)" }}>{field.label}: </span>
+        <Flex key={field.name} gap={4} wrap style={{ fontSize: 13, marginTop: 4 }}>
+          <span style={{ color: "rgba(0,0,0,0.62)" }}>{field.label}:</span>
           <FieldValue field={field} record={card} />
-        </div>
+        </Flex>
       ))}
     </Card>
   );

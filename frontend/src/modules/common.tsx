@@ -26,10 +26,18 @@ export function PageHeader(props: { title: ReactNode; extra?: ReactNode; childre
 }
 
 /**
- * Every module screen: padding (narrower on a phone), and links and placeholders dark enough
- * for a 4.5:1 contrast (antd's defaults, #1677ff and #bfbfbf, fail it on white and grey).
+ * Every module screen: padding (narrower on a phone), and links, placeholders and danger
+ * buttons dark enough for a 4.5:1 contrast (antd's defaults, #1677ff, #bfbfbf and #ff4d4f,
+ * fail it on white and grey).
  */
-const READABLE = { token: { colorLink: "#0b4fa8", colorTextPlaceholder: "rgba(0, 0, 0, 0.6)" } };
+const READABLE = {
+  token: {
+    colorLink: "#0b4fa8",
+    colorTextPlaceholder: "rgba(0, 0, 0, 0.6)",
+    colorTextDescription: "rgba(0, 0, 0, 0.62)",
+    colorError: "#c62828",
+  },
+};
 
 export function Screen({ children }: { children: ReactNode }) {
   return (

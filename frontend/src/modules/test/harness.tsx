@@ -31,7 +31,7 @@ export interface Call {
   body: unknown;
 }
 
-type Answer = unknown | ((call: Call) => unknown);
+type Answer = ((call: Call) => unknown) | Reply | Record<string, unknown> | unknown[] | null;
 
 /** A status and a body: what a route answers when it is not 200. */
 export class Reply {
