@@ -16,6 +16,7 @@ from tessera.plugin import (
     Dashboard,
     Field,
     Manifest,
+    MenuItem,
     Metric,
     Permission,
     Resource,
@@ -273,3 +274,55 @@ timeline_late = _WithTimeline("timeline_late", [1, 3, 5])
 timeline_raises = _WithTimeline("timeline_raises", [6], misbehave="raise")
 timeline_wrong_type = _WithTimeline("timeline_wrong_type", [7], misbehave="wrong type")
 timeline_switched_off = _WithTimeline("timeline_switched_off", [8])
+
+
+def _with_menu(module: str, **menu: Any) -> UI:
+    """A resource, a dashboard and a menu entry that names one of them (or what ``menu`` says)."""
+    dashboard = _dashboard(module).dashboards
+    item = MenuItem(**({"label": "Things", "path": f"/{module}/things"} | menu))
+    return UI(menus=(item,), resources=(_resource(module),), dashboards=dashboard)
+
+
+def _listed(module: str, **changes: Any) -> _WithUI:
+    """A resource whose list the app can search, sort, filter and export."""
+    fields = (
+        Field("title", "Title"),
+        Field("owner_id", "Owner", type="reference", reference="identity.user"),
+        Field("kind", "Kind", type="enum", options=("a", "b"), create_only=True),
+    )
+    base: dict[str, Any] = {
+        "fields": fields,
+        "filters": ("owner_id", "kind"),
+        "search": True,
+        "sort_fields": ("title",),
+        "filter_params": (("owner_id", "owner"),),
+        "export_endpoint": f"/api/v1/{module}/things/export",
+        "export_permission": f"{module}.thing.read",
+        "deletable": True,
+        "timeline_endpoint": f"/api/v1/{module}/things/{{id}}/timeline",
+        "audit_type": f"{module}_thing",
+    }
+    return _WithUI(module, UI(resources=(_resource(module, **(base | changes)),)))
+
+
+good_menu = _WithUI("good_menu", _with_menu("good_menu", dashboard="good_menu.main"))
+menu_to_resource = _WithUI(
+    "menu_to_resource", _with_menu("menu_to_resource", resource="menu_to_resource.thing")
+)
+menu_to_nothing = _WithUI("menu_to_nothing", _with_menu("menu_to_nothing", dashboard="x.main"))
+menu_to_both = _WithUI(
+    "menu_to_both",
+    _with_menu("menu_to_both", resource="menu_to_both.thing", dashboard="menu_to_both.main"),
+)
+menu_bad_path = _WithUI("menu_bad_path", _with_menu("menu_bad_path", path="things"))
+good_list = _listed("good_list")
+sort_unknown = _listed("sort_unknown", sort_fields=("colour",))
+filter_param_elsewhere = _listed("filter_param_elsewhere", filter_params=(("title", "t"),))
+bad_filter_param = _listed("bad_filter_param", filter_params=(("owner_id", "Owner!"),))
+export_elsewhere = _listed("export_elsewhere", export_endpoint="/api/v1/other/export")
+export_without_permission = _listed("export_without_permission", export_permission=None)
+export_undeclared = _listed("export_undeclared", export_permission="export_undeclared.x.export")
+timeline_without_id = _listed(
+    "timeline_without_id", timeline_endpoint="/api/v1/timeline_without_id/timeline"
+)
+foreign_audit_type = _listed("foreign_audit_type", audit_type="crm_account")

@@ -97,6 +97,17 @@ def test_a_plugin_that_raises_while_starting_is_skipped_with_its_dependants() ->
         ("period_and_dates", "start", "its period sets from and to"),
         ("undeclared_metric_permission", "start", "which the plugin does not declare"),
         ("undeclared_permission", "start", "which the plugin does not declare"),
+        ("menu_to_nothing", "start", "names dashboard 'x.main', which the plugin does not"),
+        ("menu_to_both", "start", "names a resource and a dashboard"),
+        ("menu_bad_path", "start", "path 'things' is not an app path"),
+        ("sort_unknown", "start", "sort_fields names unknown fields ['colour']"),
+        ("filter_param_elsewhere", "start", "filter_params names ['title'], which are not filters"),
+        ("bad_filter_param", "start", "'Owner!' is not a parameter name"),
+        ("export_elsewhere", "start", "export_endpoint must be under /api/v1/export_elsewhere/"),
+        ("export_without_permission", "start", "an export_endpoint needs an export_permission"),
+        ("export_undeclared", "start", "'export_undeclared.x.export', which the plugin does not"),
+        ("timeline_without_id", "start", "name the record as {id}"),
+        ("foreign_audit_type", "start", "audit_type must be one of the plugin's tables"),
     ],
 )
 def test_bad_plugins_are_named_with_the_reason(name: str, stage: str, reason: str) -> None:
@@ -114,6 +125,19 @@ def test_ui_resources_are_checked_and_kept() -> None:
     assert module == "good_ui"
     assert resource.calendar_by == "due"
     assert registry.resources([]) == []
+
+
+def test_menus_name_the_screens_they_open_and_lists_say_what_they_take() -> None:
+    registry = _load("good_menu", "menu_to_resource", "good_list")
+    assert registry.failures == []
+    menus = {module: item for module, item in registry.menus(["good_menu", "menu_to_resource"])}
+    assert (menus["good_menu"].dashboard, menus["good_menu"].resource) == ("good_menu.main", None)
+    assert menus["menu_to_resource"].resource == "menu_to_resource.thing"
+    [(_, listed)] = registry.resources(["good_list"])
+    assert listed.search and listed.deletable and listed.sort_fields == ("title",)
+    assert dict(listed.filter_params) == {"owner_id": "owner"}
+    assert listed.timeline_endpoint == "/api/v1/good_list/things/{id}/timeline"
+    assert [f.name for f in listed.fields if f.create_only] == ["kind"]
 
 
 def test_dashboards_and_reference_boards_are_checked_and_kept() -> None:

@@ -137,7 +137,15 @@ async def test_menus_show_only_enabled_modules(client: httpx.AsyncClient) -> Non
     await _enable(owner, "notes")
     menus = (await owner.get("/api/v1/ui/menus")).json()
     assert menus == [
-        {"module": "notes", "label": "Notes", "path": "/notes", "icon": "file-text", "order": 100}
+        {
+            "module": "notes",
+            "label": "Notes",
+            "path": "/notes",
+            "icon": "file-text",
+            "order": 100,
+            "resource": None,
+            "dashboard": None,
+        }
     ]
 
 
@@ -263,6 +271,9 @@ async def test_resources_of_enabled_modules_describe_their_screens(
     assert [f["name"] for f in note["fields"]] == ["title", "body", "author_id"]
     assert note["form"] == [["title"], ["body"]]
     assert note["can_write"] is True
+    # What the plugin does not declare, the app does not offer.
+    assert (note["search"], note["sort_fields"], note["filter_params"]) == (False, [], {})
+    assert (note["can_delete"], note["export_endpoint"], note["approvable"]) == (False, None, False)
     # The endpoint it names is real: the generic list screen can call it as is.
     assert (await owner.get(note["endpoint"])).status_code == 200
 

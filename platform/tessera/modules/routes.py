@@ -141,7 +141,15 @@ class ModulesController(Controller):
 async def menus(actor: Member, state: State) -> list[MenuOut]:
     """Only entries whose permission (if they name one) the caller holds."""
     return [
-        MenuOut(module=module, label=item.label, path=item.path, icon=item.icon, order=item.order)
+        MenuOut(
+            module=module,
+            label=item.label,
+            path=item.path,
+            icon=item.icon,
+            order=item.order,
+            resource=item.resource,
+            dashboard=item.dashboard,
+        )
         for module, item in services_of(state).registry.menus(sorted(actor.modules))
         if item.permission is None or actor.can(item.permission)
     ]
@@ -153,6 +161,8 @@ async def menus(actor: Member, state: State) -> list[MenuOut]:
     summary="Record types of the enabled modules the caller may read, for the generic screens",
 )
 async def resources(actor: Member, state: State) -> list[ResourceOut]:
+    registry = services_of(state).registry
+    approvable = registry.approvables()
     return [
         ResourceOut(
             module=module,
@@ -161,7 +171,14 @@ async def resources(actor: Member, state: State) -> list[ResourceOut]:
             endpoint=r.endpoint,
             fields=[
                 FieldOut(
-                    f.name, f.label, f.type, f.required, f.read_only, list(f.options), f.reference
+                    f.name,
+                    f.label,
+                    f.type,
+                    f.required,
+                    f.read_only,
+                    list(f.options),
+                    f.reference,
+                    f.create_only,
                 )
                 for f in r.fields
             ],
@@ -172,8 +189,20 @@ async def resources(actor: Member, state: State) -> list[ResourceOut]:
             kanban_by=r.kanban_by,
             calendar_by=r.calendar_by,
             can_write=r.write_permission is not None and actor.can(r.write_permission),
+            can_delete=r.deletable
+            and r.write_permission is not None
+            and actor.can(r.write_permission),
+            search=r.search,
+            sort_fields=list(r.sort_fields),
+            filter_params=dict(r.filter_params),
+            export_endpoint=r.export_endpoint
+            if r.export_permission is not None and actor.can(r.export_permission)
+            else None,
+            timeline_endpoint=r.timeline_endpoint,
+            audit_type=r.audit_type,
+            approvable=r.name in approvable,
         )
-        for module, r in services_of(state).registry.resources(sorted(actor.modules))
+        for module, r in registry.resources(sorted(actor.modules))
         if actor.can(r.read_permission)
     ]
 

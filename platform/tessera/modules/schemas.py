@@ -64,6 +64,9 @@ class MenuOut(msgspec.Struct):
     path: str
     icon: str
     order: int
+    #: The resource (its list, forms, board …) or the dashboard the entry opens, if it names one.
+    resource: str | None
+    dashboard: str | None
 
 
 class FieldOut(msgspec.Struct):
@@ -74,6 +77,8 @@ class FieldOut(msgspec.Struct):
     read_only: bool
     options: list[str]
     reference: str | None
+    #: Set on create only; the edit form shows it disabled.
+    create_only: bool
 
 
 class ResourceOut(msgspec.Struct):
@@ -90,6 +95,22 @@ class ResourceOut(msgspec.Struct):
     calendar_by: str | None
     #: Whether the caller may create and edit these records.
     can_write: bool
+    #: Whether the caller may delete them (``DELETE endpoint/{id}``).
+    can_delete: bool
+    #: The list takes ``q``.
+    search: bool
+    #: Fields the list sorts by (``sort=name``, ``sort=-name``).
+    sort_fields: list[str]
+    #: Query parameter of each filter whose name is not the field's.
+    filter_params: dict[str, str]
+    #: Streams the filtered list as a file (``format=csv|xlsx``); null unless the caller may.
+    export_endpoint: str | None
+    #: A record's timeline, with ``{id}`` for the record.
+    timeline_endpoint: str | None
+    #: The record type of its history in the audit trail (``/api/v1/audit/records/...``).
+    audit_type: str | None
+    #: Records can be submitted for approval (``/api/v1/workflow/...``, record type ``name``).
+    approvable: bool
 
 
 class MetricOut(msgspec.Struct):

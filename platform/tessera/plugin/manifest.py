@@ -12,6 +12,8 @@ from packaging.version import Version
 API_VERSION = Version("1.0")
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+#: A path of the browser app: ``/crm/deals``.
+_PATH = re.compile(r"^(/[a-z0-9][a-z0-9_-]*)+$")
 _PERMISSION = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 
@@ -96,13 +98,36 @@ class Permission:
 
 @dataclass(frozen=True, slots=True)
 class MenuItem:
-    """An entry in the browser app's menu, shown only to tenants that enabled the module."""
+    """An entry in the browser app's menu, shown only to tenants that enabled the module.
+
+    The entry opens the screens of a ``resource`` or a ``dashboard`` of the plugin, named here.
+    Without either, it opens the resource whose endpoint is ``/api/v1`` + ``path``, if any.
+    """
 
     label: str
     path: str
     icon: str = ""
     permission: str | None = None
     order: int = 100
+    resource: str | None = None
+    dashboard: str | None = None
+
+    def check(self, resources: set[str], dashboards: set[str]) -> MenuItem:
+        if not _PATH.fullmatch(self.path):
+            raise ManifestError(f"menu {self.label!r}: path {self.path!r} is not an app path")
+        if self.resource is not None and self.dashboard is not None:
+            raise ManifestError(f"menu {self.label!r} names a resource and a dashboard")
+        if self.resource is not None and self.resource not in resources:
+            raise ManifestError(
+                f"menu {self.label!r} names resource {self.resource!r}, which the plugin "
+                "does not declare"
+            )
+        if self.dashboard is not None and self.dashboard not in dashboards:
+            raise ManifestError(
+                f"menu {self.label!r} names dashboard {self.dashboard!r}, which the plugin "
+                "does not declare"
+            )
+        return self
 
 
 FIELD_TYPES = (
@@ -123,7 +148,9 @@ class Field:
     """One field of a resource as the browser app shows and edits it.
 
     ``name`` is the key in the API's JSON; ``options`` lists an ``enum``'s values; a
-    ``reference`` names the resource it points to.
+    ``reference`` names the resource it points to (or ``identity.user``, a member of the
+    tenant). A ``create_only`` field is set when the record is made and cannot be changed
+    after (the API's PATCH does not take it): the edit form shows it, disabled.
     """
 
     name: str
@@ -133,6 +160,7 @@ class Field:
     read_only: bool = False
     options: tuple[str, ...] = ()
     reference: str | None = None
+    create_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +172,16 @@ class Resource:
     ``kanban_by`` names the field to group a board by: an ``enum`` (a column per option) or a
     ``reference`` to another resource of the plugin (a column per record of it, in the order
     its list gives, as deals by their pipeline's stages); ``calendar_by`` names a date field.
+
+    What the collection endpoint's list takes besides ``limit`` and ``cursor``: ``search``
+    (a ``q`` parameter), ``sort_fields`` (``sort=name``, ``sort=-name``), and a query
+    parameter per name in ``filters``, named as the field unless ``filter_params`` maps the
+    field to another name (``("owner_id", "owner")``). ``export_endpoint`` streams the list,
+    filtered and sorted as the list, as a file (``format`` ``csv`` or ``xlsx``) to holders of
+    ``export_permission``. ``deletable`` says ``DELETE endpoint/{id}`` exists.
+    ``timeline_endpoint`` (with ``{id}``) pages a record's timeline entries
+    (``TimelineEntry``), ``audit_type`` is the table whose row changes the audit trail keeps
+    for the record's history.
     """
 
     name: str
@@ -158,6 +196,14 @@ class Resource:
     form: tuple[tuple[str, ...], ...] = ()
     kanban_by: str | None = None
     calendar_by: str | None = None
+    search: bool = False
+    sort_fields: tuple[str, ...] = ()
+    filter_params: tuple[tuple[str, str], ...] = ()
+    export_endpoint: str | None = None
+    export_permission: str | None = None
+    deletable: bool = False
+    timeline_endpoint: str | None = None
+    audit_type: str | None = None
 
     def check(self, module: str) -> Resource:
         if not self.name.startswith(f"{module}."):
@@ -187,7 +233,50 @@ class Resource:
             "datetime",
         ):
             raise ManifestError(f"resource {self.name!r}: calendar_by must name a date field")
+        self._check_list(module, by_name)
+        if self.timeline_endpoint is not None and not (
+            self.timeline_endpoint.startswith(f"/api/v1/{module}/")
+            and "{id}" in self.timeline_endpoint
+        ):
+            raise ManifestError(
+                f"resource {self.name!r}: timeline_endpoint must be under /api/v1/{module}/ "
+                "and name the record as {id}"
+            )
+        if self.audit_type is not None and not re.fullmatch(
+            rf"{module}_[a-z0-9_]+", self.audit_type
+        ):
+            raise ManifestError(
+                f"resource {self.name!r}: audit_type must be one of the plugin's tables "
+                f"({module}_...)"
+            )
         return self
+
+    def _check_list(self, module: str, by_name: dict[str, Field]) -> None:
+        """What the list takes: sort fields and filter parameters name fields; the export is
+        the plugin's, with a permission."""
+        if unknown := sorted(set(self.sort_fields) - set(by_name)):
+            raise ManifestError(
+                f"resource {self.name!r}: sort_fields names unknown fields {unknown}"
+            )
+        mapped = [name for name, _ in self.filter_params]
+        if unknown := sorted(set(mapped) - set(self.filters)):
+            raise ManifestError(
+                f"resource {self.name!r}: filter_params names {unknown}, which are not filters"
+            )
+        for _, parameter in self.filter_params:
+            if not _PARAMETER.fullmatch(parameter):
+                raise ManifestError(
+                    f"resource {self.name!r}: {parameter!r} is not a parameter name"
+                )
+        if self.export_endpoint is not None:
+            if not self.export_endpoint.startswith(f"/api/v1/{module}/"):
+                raise ManifestError(
+                    f"resource {self.name!r}: export_endpoint must be under /api/v1/{module}/"
+                )
+            if self.export_permission is None:
+                raise ManifestError(
+                    f"resource {self.name!r}: an export_endpoint needs an export_permission"
+                )
 
 
 #: Metrics shown as one figure: the JSON value at ``value``.
@@ -300,7 +389,8 @@ class UI:
     dashboards: tuple[Dashboard, ...] = field(default_factory=tuple)
 
     def check(self, module: str, permissions: set[str]) -> UI:
-        """Each resource, reference boards and dashboard is valid and names what the plugin has."""
+        """Each resource, reference board, dashboard and menu entry is valid and names what the
+        plugin has."""
         names = {resource.check(module).name for resource in self.resources}
         for resource in self.resources:
             for permission in (resource.read_permission, resource.write_permission):
@@ -315,7 +405,17 @@ class UI:
                     f"resource {resource.name!r}: kanban_by must name an enum field or a "
                     "reference to one of the plugin's resources"
                 )
+            if (
+                resource.export_permission is not None
+                and resource.export_permission not in permissions
+            ):
+                raise ManifestError(
+                    f"resource {resource.name!r} names {resource.export_permission!r}, which "
+                    "the plugin does not declare"
+                )
         dashboards = [dashboard.check(module, permissions).name for dashboard in self.dashboards]
         if len(set(dashboards)) != len(dashboards):
             raise ManifestError("two dashboards have the same name")
+        for menu in self.menus:
+            menu.check(names, set(dashboards))
         return self

@@ -164,7 +164,16 @@ def tessera_event_handlers() -> Sequence[EventHandler]:
 def tessera_ui() -> UI:
     return UI(
         menus=ui.MENU,
-        resources=(ui.ACCOUNT, ui.CONTACT, ui.LEAD, ui.STAGE, ui.DEAL, ui.ACTIVITY, ui.TICKET),
+        resources=(
+            ui.ACCOUNT,
+            ui.CONTACT,
+            ui.LEAD,
+            ui.PIPELINE,
+            ui.STAGE,
+            ui.DEAL,
+            ui.ACTIVITY,
+            ui.TICKET,
+        ),
         dashboards=(ui.SALES,),
     )
 

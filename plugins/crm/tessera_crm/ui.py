@@ -17,6 +17,9 @@ from tessera_crm.record_types import RECORD_TYPES
 
 REPORTS = "/api/v1/crm/reports"
 REPORT_READ = "crm.report.read"
+EXPORT = "crm.data.export"
+#: Lists filter by owner with ``owner`` ('me' or a user id), not ``owner_id``.
+BY_OWNER = (("owner_id", "owner"),)
 OWNER = Field("owner_id", "Owner", type="reference", reference="identity.user")
 CREATED = Field("created_at", "Created", type="datetime", read_only=True)
 UPDATED = Field("updated_at", "Changed", type="datetime", read_only=True)
@@ -32,7 +35,14 @@ MENU = (
         "Activities", "/crm/activities", icon="calendar", permission="crm.activity.read", order=24
     ),
     MenuItem("Tickets", "/crm/tickets", icon="life-buoy", permission="crm.ticket.read", order=25),
-    MenuItem("Reports", "/crm/reports", icon="bar-chart", permission=REPORT_READ, order=26),
+    MenuItem(
+        "Reports",
+        "/crm/reports",
+        icon="bar-chart",
+        permission=REPORT_READ,
+        order=26,
+        dashboard="crm.sales",
+    ),
 )
 
 ACCOUNT = Resource(
@@ -56,6 +66,14 @@ ACCOUNT = Resource(
     title_field="name",
     read_permission="crm.account.read",
     write_permission="crm.account.write",
+    search=True,
+    sort_fields=("name", "created_at", "updated_at"),
+    filter_params=BY_OWNER,
+    export_endpoint="/api/v1/crm/accounts/export",
+    export_permission=EXPORT,
+    deletable=True,
+    timeline_endpoint="/api/v1/crm/accounts/{id}/timeline",
+    audit_type="crm_account",
 )
 
 CONTACT = Resource(
@@ -86,6 +104,27 @@ CONTACT = Resource(
     title_field="last_name",
     read_permission="crm.contact.read",
     write_permission="crm.contact.write",
+    search=True,
+    sort_fields=("last_name", "created_at", "updated_at"),
+    filter_params=BY_OWNER,
+    export_endpoint="/api/v1/crm/contacts/export",
+    export_permission=EXPORT,
+    deletable=True,
+    audit_type="crm_contact",
+)
+
+#: Read-only: what deals are on. Pipelines and their stages are made in settings.
+PIPELINE = Resource(
+    name="crm.pipeline",
+    label="Pipeline",
+    endpoint="/api/v1/crm/pipelines",
+    fields=(
+        Field("name", "Name", read_only=True),
+        Field("is_default", "Default", type="bool", read_only=True),
+    ),
+    list_columns=("name", "is_default"),
+    title_field="name",
+    read_permission="crm.deal.read",
 )
 
 #: Read-only: the columns of the deals board. Pipelines and stages are made in settings.
@@ -105,6 +144,7 @@ STAGE = Resource(
     filters=("pipeline_id",),
     title_field="name",
     read_permission="crm.deal.read",
+    sort_fields=("position", "name"),
 )
 
 DEAL = Resource(
@@ -113,8 +153,10 @@ DEAL = Resource(
     endpoint="/api/v1/crm/deals",
     fields=(
         Field("name", "Name", required=True),
-        Field("account_id", "Account", type="reference", reference="crm.account"),
-        Field("pipeline_id", "Pipeline", type="reference", reference="crm.pipeline"),
+        Field("account_id", "Account", type="reference", reference="crm.account", create_only=True),
+        Field(
+            "pipeline_id", "Pipeline", type="reference", reference="crm.pipeline", create_only=True
+        ),
         Field("stage_id", "Stage", type="reference", reference="crm.stage"),
         Field("amount", "Amount", type="money", required=True),
         Field("currency", "Currency", required=True),
@@ -157,6 +199,12 @@ DEAL = Resource(
     write_permission="crm.deal.write",
     kanban_by="stage_id",
     calendar_by="expected_close",
+    search=True,
+    sort_fields=("name", "amount", "expected_close", "created_at", "updated_at"),
+    filter_params=BY_OWNER,
+    export_endpoint="/api/v1/crm/deals/export",
+    export_permission=EXPORT,
+    audit_type="crm_deal",
 )
 
 SALES = Dashboard(
@@ -243,6 +291,11 @@ LEAD = Resource(
     title_field="last_name",
     read_permission="crm.lead.read",
     write_permission="crm.lead.write",
+    search=True,
+    sort_fields=("last_name", "company", "last_touched_at", "created_at", "updated_at"),
+    filter_params=BY_OWNER,
+    deletable=True,
+    audit_type="crm_lead",
 )
 
 ACTIVITY = Resource(
@@ -253,8 +306,15 @@ ACTIVITY = Resource(
         Field("kind", "Kind", type="enum", required=True, options=ACTIVITY_KINDS),
         Field("subject", "Subject", required=True),
         Field("body", "Notes", type="longtext"),
-        Field("record_type", "About a", type="enum", required=True, options=tuple(RECORD_TYPES)),
-        Field("record_id", "Record", required=True),
+        Field(
+            "record_type",
+            "About a",
+            type="enum",
+            required=True,
+            options=tuple(RECORD_TYPES),
+            create_only=True,
+        ),
+        Field("record_id", "Record", required=True, create_only=True),
         Field("account_id", "Account", type="reference", reference="crm.account", read_only=True),
         Field("due_at", "Due", type="datetime"),
         Field("remind_at", "Remind me", type="datetime"),
@@ -264,7 +324,9 @@ ACTIVITY = Resource(
         UPDATED,
     ),
     list_columns=("subject", "kind", "account_id", "due_at", "done_at", "owner_id"),
-    filters=("kind", "record_type", "owner_id"),
+    # Not record_type: the list takes it only with a record_id (one record's activities). Due
+    # dates filter as a range, due_from and due_to (what the calendar shows of a month).
+    filters=("kind", "owner_id", "due_at"),
     form=(
         ("kind", "subject"),
         ("record_type", "record_id"),
@@ -276,6 +338,10 @@ ACTIVITY = Resource(
     read_permission="crm.activity.read",
     write_permission="crm.activity.write",
     calendar_by="due_at",
+    sort_fields=("due_at", "remind_at", "created_at", "updated_at"),
+    filter_params=(*BY_OWNER, ("due_at", "due")),
+    deletable=True,
+    audit_type="crm_activity",
 )
 
 TICKET = Resource(
@@ -317,4 +383,8 @@ TICKET = Resource(
     read_permission="crm.ticket.read",
     write_permission="crm.ticket.write",
     kanban_by="status",
+    search=True,
+    sort_fields=("subject", "sla_due_at", "created_at", "updated_at"),
+    deletable=True,
+    audit_type="crm_ticket",
 )

@@ -1,0 +1,225 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Alert, App, Button, Col, DatePicker, Flex, Form, Input, InputNumber, Row, Select, Switch } from "antd";
+import type { FormInstance } from "antd";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
+
+import { ApiError, request } from "../api/client";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { PageLoading } from "../components/PageLoading";
+import { PageHeader, Screen } from "./common";
+import { humanize } from "./format";
+import { formRows, isEditable, pickerScope, toApiBody, toFormValues, type FormValues } from "./formValues";
+import { useResources } from "./metadata";
+import { recordKey, recordUrl, titleOf, useRecord } from "./records";
+import { RecordPicker } from "./references";
+import type { FieldMeta, RecordData, ResourceMeta } from "./types";
+
+interface Props {
+  resource: ResourceMeta;
+  base: string;
+  /** The record to change; none for a new one. */
+  id?: string;
+}
+
+/** The generic form: new records (POST) and changes (PATCH of what changed). */
+export default function FormView({ resource, base, id }: Props) {
+  const record = useRecord(id ? resource : undefined, id);
+  if (id && record.isPending) return <PageLoading />;
+  if (id && record.isError) {
+    return (
+      <Screen>
+        <ErrorNotice error={record.error} retry={() => void record.refetch()} />
+      </Screen>
+    );
+  }
+  return <RecordForm resource={resource} base={base} record={id ? record.data : undefined} />;
+}
+
+/** Values a link can fill in for a new record: ?account_id=… from an account's page. */
+function prefill(resource: ResourceMeta, params: URLSearchParams): Partial<RecordData> {
+  const values: Record<string, unknown> = {};
+  for (const field of resource.fields) {
+    const value = params.get(field.name);
+    if (value !== null && !field.read_only) values[field.name] = value;
+  }
+  return values as Partial<RecordData>;
+}
+
+export function RecordForm(props: { resource: ResourceMeta; base: string; record?: RecordData }) {
+  const { resource, base, record } = props;
+  const { t } = useTranslation("modules");
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const [params] = useSearchParams();
+  const [form] = Form.useForm<FormValues>();
+  const [problem, setProblem] = useState<string | null>(null);
+  const resources = useResources();
+  const editing = record !== undefined;
+  const initial = useMemo(
+    () => toFormValues(resource, record ?? prefill(resource, params)),
+    [resource, record, params],
+  );
+
+  const save = useMutation({
+    mutationFn: (values: FormValues) =>
+      editing
+        ? request<RecordData>("PATCH", recordUrl(resource, record.id), { body: toApiBody(resource, values, record) })
+        : request<RecordData>("POST", resource.endpoint, { body: toApiBody(resource, values) }),
+    onSuccess: (saved) => {
+      client.setQueryData(recordKey(resource.name, saved.id), saved);
+      void client.invalidateQueries({ queryKey: ["list", resource.name] });
+      void client.invalidateQueries({ queryKey: ["all", resource.name] });
+      void message.success(editing ? t("form.saved") : t("form.created", { title: titleOf(resource, saved) }));
+      navigate(`${base}/${encodeURIComponent(saved.id)}`);
+    },
+    onError: (error) => setProblem(showProblem(form, resource, error, t("form.failed"))),
+  });
+
+  const title = editing
+    ? t("form.editTitle", { title: titleOf(resource, record) })
+    : t("form.newTitle", { resource: resource.label });
+  return (
+    <Screen>
+      <PageHeader title={title} />
+      <Form<FormValues>
+        form={form}
+        layout="vertical"
+        initialValues={initial}
+        onFinish={(values) => {
+          setProblem(null);
+          save.mutate(values);
+        }}
+        onValuesChange={(changed) => clearDependants(form, resource, resources.data, Object.keys(changed))}
+        style={{ maxWidth: 960 }}
+        scrollToFirstError
+      >
+        {problem ? <Alert type="error" showIcon message={problem} style={{ marginBottom: 16 }} role="alert" /> : null}
+        <FormFields resource={resource} form={form} editing={editing} />
+        <Flex gap={8} wrap>
+          <Button type="primary" htmlType="submit" loading={save.isPending}>
+            {editing ? t("form.save") : t("form.create")}
+          </Button>
+          <Link to={editing ? `${base}/${encodeURIComponent(record.id)}` : base}>
+            <Button>{t("form.cancel")}</Button>
+          </Link>
+        </Flex>
+      </Form>
+    </Screen>
+  );
+}
+
+/**
+ * The API's problem at the fields it names (problem details' ``errors``); what names no field
+ * of the form comes back as the form's own message.
+ */
+export function showProblem(
+  form: FormInstance<FormValues>,
+  resource: ResourceMeta,
+  error: unknown,
+  fallback: string,
+): string | null {
+  if (!(error instanceof ApiError)) return fallback;
+  const shown = new Set(formRows(resource).flat().map((field) => field.name));
+  const byField = error.fieldErrors();
+  const placed = Object.entries(byField).filter(([name]) => shown.has(name));
+  form.setFields(placed.map(([name, text]) => ({ name, errors: [text] })));
+  const elsewhere = Object.entries(byField).filter(([name]) => !shown.has(name));
+  if (placed.length > 0 && elsewhere.length === 0) return null;
+  if (elsewhere.length > 0) return elsewhere.map(([name, text]) => `${name}: ${text}`).join("; ");
+  return error.message;
+}
+
+/** A scoped picker's value goes when what scopes it changes (a stage of another pipeline). */
+function clearDependants(
+  form: FormInstance<FormValues>,
+  resource: ResourceMeta,
+  resources: readonly ResourceMeta[] | undefined,
+  changed: string[],
+) {
+  const values = form.getFieldsValue(true) as FormValues;
+  for (const field of resource.fields) {
+    if (field.type !== "reference") continue;
+    const { dependsOn } = pickerScope(resource, field, values, resources);
+    if (dependsOn.some((name) => changed.includes(name))) form.setFieldValue(field.name, null);
+  }
+}
+
+function FormFields(props: { resource: ResourceMeta; form: FormInstance<FormValues>; editing: boolean }) {
+  const { resource, form, editing } = props;
+  const resources = useResources();
+  const values = (Form.useWatch([], form) ?? {}) as FormValues;
+  return (
+    <>
+      {formRows(resource).map((row, index) => (
+        <Row gutter={16} key={index}>
+          {row.map((field) => (
+            <Col key={field.name} xs={24} md={Math.floor(24 / row.length)}>
+              <FieldInput
+                field={field}
+                disabled={!isEditable(field, editing)}
+                scope={field.type === "reference" ? pickerScope(resource, field, values, resources.data).scope : undefined}
+              />
+            </Col>
+          ))}
+        </Row>
+      ))}
+    </>
+  );
+}
+
+/** One labelled input, by the field's type; required fields are marked and checked. */
+export function FieldInput(props: { field: FieldMeta; disabled: boolean; scope?: Record<string, string | number | boolean | undefined> }) {
+  const { t } = useTranslation("modules");
+  const { field, disabled } = props;
+  const rules = field.required && !disabled ? [{ required: true, message: t("form.required", { field: field.label }) }] : [];
+  const common = { disabled, "aria-label": field.label };
+  let input: React.ReactNode;
+  let valuePropName = "value";
+  switch (field.type) {
+    case "longtext":
+      input = <Input.TextArea {...common} autoSize={{ minRows: 3, maxRows: 12 }} />;
+      break;
+    case "number":
+      input = <InputNumber {...common} style={{ width: "100%" }} />;
+      break;
+    case "money":
+      input = <InputNumber {...common} stringMode precision={2} min="0" style={{ width: "100%" }} />;
+      break;
+    case "date":
+      input = <DatePicker {...common} style={{ width: "100%" }} />;
+      break;
+    case "datetime":
+      input = <DatePicker {...common} showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" style={{ width: "100%" }} />;
+      break;
+    case "bool":
+      valuePropName = "checked";
+      input = <Switch {...common} />;
+      break;
+    case "enum":
+      input = (
+        <Select
+          {...common}
+          allowClear={!field.required}
+          options={field.options.map((option) => ({ value: option, label: humanize(option) }))}
+        />
+      );
+      break;
+    case "reference":
+      input = field.reference ? (
+        <RecordPicker reference={field.reference} disabled={disabled} aria-label={field.label} scope={props.scope} style={{ width: "100%" }} />
+      ) : (
+        <Input {...common} />
+      );
+      break;
+    default:
+      input = <Input {...common} />;
+  }
+  return (
+    <Form.Item name={field.name} label={field.label} rules={rules} required={field.required} valuePropName={valuePropName}>
+      {input}
+    </Form.Item>
+  );
+}

@@ -1,0 +1,151 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Select, Spin } from "antd";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
+
+import { api, unwrap } from "../api/client";
+import type { components } from "../api/schema";
+import { useDebounced } from "./common";
+import { basePathOf, resourceNamed, useMenus, useResources } from "./metadata";
+import { fetchPage, titleOf, useAllRecords, useRecord, type Query } from "./records";
+import { USER_REFERENCE, type RecordData, type ResourceMeta } from "./types";
+
+type Member = components["schemas"]["MemberOut"];
+
+/** The tenant's members (what a reference to identity.user points at), all pages of them. */
+export function useMembers() {
+  return useQuery({
+    queryKey: ["members", "all"],
+    staleTime: 5 * 60_000,
+    queryFn: async () => {
+      const members: Member[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await unwrap(
+          api.GET("/api/v1/members", { params: { query: { limit: 200, cursor } } }),
+        );
+        members.push(...page.items);
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor && members.length < 2000);
+      return members;
+    },
+  });
+}
+
+function memberName(member: Member): string {
+  return member.name || member.email;
+}
+
+/** A user's name, from the members list. */
+export function UserName({ id }: { id: string }) {
+  const members = useMembers();
+  const member = members.data?.find((m) => m.user_id === id);
+  if (members.isPending) return <Spin size="small" />;
+  return <>{member ? memberName(member) : id}</>;
+}
+
+/** The title of a record a reference points at, linked to its detail page. */
+export function RecordLink({ reference, id }: { reference: string; id: string }) {
+  const resources = useResources();
+  const target = resourceNamed(resources.data, reference);
+  if (reference === USER_REFERENCE) return <UserName id={id} />;
+  if (!target) return <>{id}</>;
+  return <ResourceRecordLink resource={target} id={id} />;
+}
+
+function ResourceRecordLink({ resource, id }: { resource: ResourceMeta; id: string }) {
+  const menus = useMenus();
+  const title = useRecordTitle(resource, id);
+  return <Link to={`${basePathOf(resource, menus.data)}/${encodeURIComponent(id)}`}>{title ?? "…"}</Link>;
+}
+
+/** A record's title: from the whole list for a short one (one request for all), else by id. */
+export function useRecordTitle(resource: ResourceMeta, id: string): string | undefined {
+  const whole = !resource.search;
+  const all = useAllRecords(whole ? resource : undefined);
+  const one = useRecord(whole ? undefined : resource, id);
+  const record = whole ? all.data?.find((r) => r.id === id) : one.data;
+  if (whole && all.isPending) return undefined;
+  if (!whole && one.isPending) return undefined;
+  return record ? titleOf(resource, record) : id;
+}
+
+interface PickerProps {
+  reference: string;
+  value?: string | null;
+  onChange?: (value: string | null) => void;
+  /** Filters of the referenced list, e.g. the stages of the chosen pipeline. */
+  scope?: Query;
+  id?: string;
+  disabled?: boolean;
+  placeholder?: string;
+  "aria-label"?: string;
+  style?: React.CSSProperties;
+}
+
+/** A searchable choice of a record (or a member) for a reference field or filter. */
+export function RecordPicker(props: PickerProps) {
+  const resources = useResources();
+  if (props.reference === USER_REFERENCE) return <MemberPicker {...props} />;
+  const target = resourceNamed(resources.data, props.reference);
+  if (!target) return <Select {...selectProps(props)} options={[]} loading={resources.isPending} />;
+  return target.search ? <SearchPicker {...props} resource={target} /> : <ListPicker {...props} resource={target} />;
+}
+
+function selectProps(props: PickerProps) {
+  return {
+    id: props.id,
+    value: props.value ?? undefined,
+    onChange: (value: string | undefined) => props.onChange?.(value ?? null),
+    disabled: props.disabled,
+    placeholder: props.placeholder,
+    "aria-label": props["aria-label"],
+    allowClear: true,
+    showSearch: true,
+    style: { minWidth: 180, ...props.style },
+  };
+}
+
+function MemberPicker(props: PickerProps) {
+  const members = useMembers();
+  const options = (members.data ?? []).map((m) => ({ value: m.user_id, label: memberName(m) }));
+  return <Select {...selectProps(props)} options={options} loading={members.isPending} optionFilterProp="label" />;
+}
+
+/** A short list: loaded whole, searched in the browser. */
+function ListPicker(props: PickerProps & { resource: ResourceMeta }) {
+  const all = useAllRecords(props.resource, props.scope ?? {});
+  const options = (all.data ?? []).map((r) => ({ value: r.id, label: titleOf(props.resource, r) }));
+  return <Select {...selectProps(props)} options={options} loading={all.isPending} optionFilterProp="label" />;
+}
+
+/** A long list: searched by the API (q), the chosen record shown by its title. */
+function SearchPicker(props: PickerProps & { resource: ResourceMeta }) {
+  const { t } = useTranslation("modules");
+  const client = useQueryClient();
+  const [typed, setText] = useState("");
+  const text = useDebounced(typed);
+  const found = useQuery({
+    queryKey: ["picker", props.resource.name, text, props.scope ?? {}],
+    queryFn: () =>
+      fetchPage(client, props.resource, { ...props.scope, q: text.trim() || undefined, limit: 20 }),
+    staleTime: 30_000,
+  });
+  const chosen = useRecord(props.value ? props.resource : undefined, props.value ?? undefined);
+  const options = useMemo(() => {
+    const items: RecordData[] = [...(found.data?.items ?? [])];
+    if (chosen.data && !items.some((r) => r.id === chosen.data.id)) items.unshift(chosen.data);
+    return items.map((r) => ({ value: r.id, label: titleOf(props.resource, r) }));
+  }, [found.data, chosen.data, props.resource]);
+  return (
+    <Select
+      {...selectProps(props)}
+      filterOption={false}
+      onSearch={setText}
+      options={options}
+      loading={found.isFetching}
+      notFoundContent={found.isFetching ? <Spin size="small" /> : t("picker.none")}
+    />
+  );
+}
