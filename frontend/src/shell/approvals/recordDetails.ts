@@ -1,0 +1,58 @@
+import type { Resource } from "../queries";
+
+export interface Detail {
+  name: string;
+  label: string;
+  value: string;
+}
+
+const SHOWN = 5;
+
+/**
+ * A few of the record's own values, for an approver to judge by without opening it: the
+ * fields of its form (what people enter) that are not references or long text, with a value.
+ */
+export function recordDetails(resource: Resource, record: Record<string, unknown>, language: string): Detail[] {
+  const formFields = resource.form.flat();
+  const names = formFields.length > 0 ? formFields : resource.list_columns;
+  // A currency shows with its amount ("€1,200.00"), not again on its own.
+  const hasMoney = resource.fields.some((f) => f.type === "money");
+  const details: Detail[] = [];
+  for (const name of names) {
+    if (name === resource.title_field || details.length >= SHOWN) continue;
+    if (hasMoney && name === "currency") continue;
+    const field = resource.fields.find((f) => f.name === name);
+    if (!field || field.type === "reference" || field.type === "longtext") continue;
+    const value = formatValue(field.type, record[name], record, language);
+    if (value !== null) details.push({ name, label: field.label, value });
+  }
+  return details;
+}
+
+export function formatValue(type: string, raw: unknown, record: Record<string, unknown>, language: string): string | null {
+  if (raw === null || raw === undefined || raw === "") return null;
+  const locale = language === "zh" ? "zh-CN" : "en";
+  if (type === "money" && typeof record.currency === "string") {
+    const amount = Number(raw);
+    if (Number.isFinite(amount)) {
+      try {
+        return new Intl.NumberFormat(locale, { style: "currency", currency: record.currency }).format(amount);
+      } catch {
+        // An unknown currency code: the number and the code as they are.
+      }
+    }
+    return `${String(raw)} ${record.currency}`;
+  }
+  if (type === "number" || type === "money") {
+    const number = Number(raw);
+    return Number.isFinite(number) ? new Intl.NumberFormat(locale).format(number) : String(raw);
+  }
+  if (type === "date" && typeof raw === "string") {
+    return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(new Date(`${raw}T00:00:00`));
+  }
+  if (type === "datetime" && typeof raw === "string") {
+    return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(raw));
+  }
+  if (typeof raw === "boolean") return raw ? "✓" : "✗";
+  return String(raw);
+}
