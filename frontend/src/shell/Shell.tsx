@@ -13,7 +13,9 @@ import { NotificationBell } from "./notifications/NotificationBell";
 import { useMenus, useModuleLabels } from "./queries";
 import { SideMenu } from "./SideMenu";
 import { TenantSwitcher } from "./TenantSwitcher";
+import { AccessibleTheme } from "./theme";
 import { UserMenu } from "./UserMenu";
+import "./base.css";
 import "./shell.css";
 
 /**
@@ -41,63 +43,65 @@ export function Shell() {
   const hasTenant = Boolean(me.tenant);
 
   return (
-    <Layout className="shell">
-      <a className="skip-link" href="#main">
-        {t("skipToContent")}
-      </a>
-      <Layout.Header className="shell-header">
-        {!wide && hasTenant && (
-          <Button
-            type="text"
-            icon={<MenuOutlined />}
-            aria-label={t("nav.open")}
-            aria-expanded={drawerOpen}
-            onClick={() => setDrawerOpen(true)}
-          />
-        )}
-        <Link to="/" className="shell-brand">
-          {t("common:appName")}
-        </Link>
-        {hasTenant && (
-          <div className="shell-search">
-            <GlobalSearch compact={compact} />
+    <AccessibleTheme>
+      <Layout className="shell">
+        <a className="skip-link" href="#main">
+          {t("skipToContent")}
+        </a>
+        <Layout.Header className="shell-header">
+          {!wide && hasTenant && (
+            <Button
+              type="text"
+              icon={<MenuOutlined />}
+              aria-label={t("nav.open")}
+              aria-expanded={drawerOpen}
+              onClick={() => setDrawerOpen(true)}
+            />
+          )}
+          <Link to="/" className="shell-brand">
+            {t("common:appName")}
+          </Link>
+          {hasTenant && (
+            <div className="shell-search">
+              <GlobalSearch compact={compact} />
+            </div>
+          )}
+          <div className="shell-actions">
+            {!compact && <TenantSwitcher me={me} />}
+            {hasTenant && <NotificationBell />}
+            <UserMenu me={me} compact={compact} />
           </div>
-        )}
-        <div className="shell-actions">
-          {!compact && <TenantSwitcher me={me} />}
-          {hasTenant && <NotificationBell />}
-          <UserMenu me={me} compact={compact} />
-        </div>
-      </Layout.Header>
-      <Layout hasSider={wide && hasTenant}>
-        {wide && hasTenant && (
-          <Layout.Sider width={232} theme="light" className="shell-sider">
-            <SideMenu groups={groups} />
-          </Layout.Sider>
-        )}
-        {!wide && hasTenant && (
-          <Drawer
-            open={drawerOpen}
-            onClose={() => setDrawerOpen(false)}
-            placement="left"
-            size={280}
-            title={t("nav.label")}
-            styles={{ body: { padding: 0 } }}
-          >
-            {compact && me.tenants.length > 1 && (
-              <div className="drawer-tenant">
-                <TenantSwitcher me={me} block />
-              </div>
-            )}
-            <SideMenu groups={groups} onNavigate={() => setDrawerOpen(false)} />
-          </Drawer>
-        )}
-        <Layout.Content className="shell-content">
-          <main id="main" tabIndex={-1} className="shell-main">
-            {hasTenant ? <Outlet /> : <NoTenant />}
-          </main>
-        </Layout.Content>
+        </Layout.Header>
+        <Layout hasSider={wide && hasTenant}>
+          {wide && hasTenant && (
+            <Layout.Sider width={232} theme="light" className="shell-sider">
+              <SideMenu groups={groups} />
+            </Layout.Sider>
+          )}
+          {!wide && hasTenant && (
+            <Drawer
+              open={drawerOpen}
+              onClose={() => setDrawerOpen(false)}
+              placement="left"
+              size={280}
+              title={t("nav.label")}
+              styles={{ body: { padding: 0 } }}
+            >
+              {compact && me.tenants.length > 1 && (
+                <div className="drawer-tenant">
+                  <TenantSwitcher me={me} block />
+                </div>
+              )}
+              <SideMenu groups={groups} onNavigate={() => setDrawerOpen(false)} />
+            </Drawer>
+          )}
+          <Layout.Content className="shell-content">
+            <main id="main" tabIndex={-1} className="shell-main">
+              {hasTenant ? <Outlet /> : <NoTenant />}
+            </main>
+          </Layout.Content>
+        </Layout>
       </Layout>
-    </Layout>
+    </AccessibleTheme>
   );
 }

@@ -24,16 +24,19 @@ export function PasswordStrength({ password, email, id }: { password: string; em
   const { strength, hints } = judgePassword(password, email);
   const label = t(`password.strength.${strength}`);
   return (
-    <div id={id} aria-live="polite">
-      <Progress
-        percent={strength * 25}
-        steps={4}
-        showInfo={false}
-        strokeColor={COLORS[strength]}
-        aria-label={t("password.meterLabel", { label })}
-        size="small"
-      />
-      <Typography.Text style={{ marginInlineStart: 8 }}>{label}</Typography.Text>
+    <div id={id}>
+      <div className="password-meter">
+        {/* The bar repeats the words beside it, which are what screen readers hear. */}
+        <Progress
+          percent={strength * 25}
+          steps={4}
+          showInfo={false}
+          strokeColor={COLORS[strength]}
+          size={[48, 6]}
+          aria-hidden
+        />
+        <Typography.Text aria-live="polite">{t("password.meterLabel", { label })}</Typography.Text>
+      </div>
       {hints.length > 0 && (
         <ul className="password-hints">
           {hints.map((hint) => (

@@ -107,7 +107,7 @@ export default function SignupPage() {
       <Form<SignupValues>
         form={form}
         layout="vertical"
-        requiredMark="optional"
+        requiredMark={false}
         onValuesChange={onValuesChange}
         onFinish={onFinish}
         disabled={submitting}

@@ -59,9 +59,10 @@ export function SlugField({
     : slugFeedback(status, slug, t);
   return (
     <Form.Item
+      className="slug-item"
       label={t("signup.slug")}
       name="slug"
-      hasFeedback={feedback.validateStatus !== undefined}
+      hasFeedback
       validateStatus={feedback.validateStatus}
       help={<span aria-live="polite">{feedback.help}</span>}
       normalize={(typed: string | undefined) => normalizeSlugInput(typed ?? "")}
@@ -71,6 +72,9 @@ export function SlugField({
         spellCheck={false}
         maxLength={SLUG_MAX}
         onChange={(event) => onEdit(event.target.value)}
+        // A suffix from the start: antd would otherwise wrap the input anew when the status
+        // icon first appears, and the field would lose focus in the middle of typing.
+        suffix={<span />}
       />
     </Form.Item>
   );

@@ -57,7 +57,7 @@ export function judgePassword(password: string, email = ""): PasswordVerdict {
   const repeated = /(.)\1{3,}/.test(password) || new Set(password).size <= password.length / 3;
 
   // Length is worth most: a long passphrase of plain words beats a short jumble.
-  let points = password.length >= 20 ? 3 : password.length >= 14 ? 2 : 1;
+  let points = password.length >= 24 ? 4 : password.length >= 20 ? 3 : password.length >= 14 ? 2 : 1;
   if (kinds >= 3) points += 1;
   if (common) points -= 1;
   if (repeated) points -= 1;

@@ -61,7 +61,7 @@ export function DecisionButton({
       <Button
         type={approve ? "primary" : "default"}
         danger={!approve}
-        icon={approve ? <CheckOutlined /> : <CloseOutlined />}
+        icon={approve ? <CheckOutlined aria-hidden /> : <CloseOutlined aria-hidden />}
         disabled={disabled}
       >
         {approve ? t("approvals.approve") : t("approvals.reject")}
