@@ -37,12 +37,17 @@ export function SearchBox({ autoFocus, onDone }: { autoFocus?: boolean; onDone?:
   const [used, setUsed] = useState(false);
   const { ready, loading, groups, failed } = useGlobalSearch(text, used);
 
+  // A flat list, each group's heading a disabled entry: antd's grouped options give its
+  // screen-reader list invalid ARIA (a presentation row marked selected, no active option).
   const options = groups
     .filter((group) => group.hits.length > 0)
-    .map((group) => ({
-      label: <span className="search-group">{group.label}</span>,
-      title: group.label,
-      options: group.hits.map((hit) => ({
+    .flatMap((group) => [
+      {
+        value: `group:${group.target.path}`,
+        disabled: true,
+        label: <span className="search-group">{group.label}</span>,
+      },
+      ...group.hits.map((hit) => ({
         value: hit.to,
         key: hit.key,
         label: (
@@ -56,7 +61,7 @@ export function SearchBox({ autoFocus, onDone }: { autoFocus?: boolean; onDone?:
           </div>
         ),
       })),
-    }));
+    ]);
 
   let status: ReactNode = null;
   if (text.trim().length > 0 && text.trim().length < SEARCH_MIN_LENGTH) status = t("search.tooShort");
@@ -88,7 +93,8 @@ export function SearchBox({ autoFocus, onDone }: { autoFocus?: boolean; onDone?:
           )}
         </>
       )}
-      popupMatchSelectWidth={360}
+      popupMatchSelectWidth
+      defaultActiveFirstOption
     >
       <Input
         prefix={<SearchOutlined aria-hidden />}

@@ -1,3 +1,4 @@
+import { formatValue } from "./format";
 import type { MenuEntry } from "./navigation";
 import type { Resource } from "./queries";
 
@@ -86,15 +87,20 @@ export function recordTitle(resource: Resource, record: SearchRecord): string {
   return record.id;
 }
 
-/** A second line for a result: the first other plain-text column with a value. */
-export function recordSubtitle(resource: Resource, record: SearchRecord): string | undefined {
+/**
+ * A second line for a result: the first other list column with a value that reads as text
+ * (plain text, or money with its currency); references and raw ids say nothing to a reader.
+ */
+export function recordSubtitle(resource: Resource, record: SearchRecord, language = "en"): string | undefined {
+  const hasMoney = resource.fields.some((f) => f.type === "money");
   for (const name of resource.list_columns) {
     if (name === resource.title_field || name === "first_name") continue;
+    // A currency shows with its amount, not on its own.
+    if (hasMoney && name === "currency") continue;
     const field = resource.fields.find((f) => f.name === name);
-    // Plain text only: ids of references and raw dates say nothing to a reader.
-    if (field && field.type !== "text") continue;
-    const value = record[name];
-    if (typeof value === "string" && value.trim()) return value;
+    if (field && field.type !== "text" && field.type !== "money") continue;
+    const value = formatValue(field?.type ?? "text", record[name], record, language);
+    if (value && value.trim()) return value;
   }
   return undefined;
 }

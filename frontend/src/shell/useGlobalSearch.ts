@@ -41,7 +41,7 @@ export interface SearchGroup {
  * is used (``active``).
  */
 export function useGlobalSearch(text: string, active: boolean) {
-  const { t } = useTranslation("shell");
+  const { t, i18n } = useTranslation("shell");
   const term = useDebounced(text.trim(), SEARCH_DELAY_MS);
   const resources = useResources(active);
   const menus = useMenus();
@@ -79,7 +79,7 @@ export function useGlobalSearch(text: string, active: boolean) {
         key: `${target.path}/${record.id}`,
         to: `${target.path}/${encodeURIComponent(record.id)}`,
         title: recordTitle(target.resource, record),
-        subtitle: recordSubtitle(target.resource, record),
+        subtitle: recordSubtitle(target.resource, record, i18n.language),
       })),
     };
   });
