@@ -1,4 +1,4 @@
-import { Button, Form, Input, Segmented } from "antd";
+import { Alert, Button, Form, Input, Segmented } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
@@ -37,10 +37,13 @@ export default function AcceptInvitationPage() {
   const [who, setWho] = useState<Who>("new");
   const [badLink, setBadLink] = useState(!token);
   const [problem, setProblem] = useState<unknown>(null);
+  // Why the page switched to the other way of joining, when the server said so.
+  const [switchNote, setSwitchNote] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
   async function onFinish(values: AcceptValues) {
     setProblem(null);
+    setSwitchNote(null);
     setSubmitting(true);
     try {
       const body = who === "new" ? { token, name: values.name, password: values.password } : { token, password: values.password };
@@ -62,13 +65,14 @@ export default function AcceptInvitationPage() {
     if (error instanceof ApiError && error.status === 401) {
       // The address has an account: joining takes that account's password.
       setWho("existing");
-      form.setFields([{ name: "password", value: "", errors: [t("invitation.hasAccount")] }]);
+      form.setFieldValue("password", "");
+      setSwitchNote(t("invitation.hasAccount"));
       return;
     }
     if (error instanceof ApiError && who === "existing" && "name" in error.fieldErrors()) {
       // No account yet: it is made here, with a name.
       setWho("new");
-      form.setFields([{ name: "name", errors: [t("invitation.noAccount")] }]);
+      setSwitchNote(t("invitation.noAccount"));
       return;
     }
     if (!showFieldErrors(form, error, ["name", "password"])) setProblem(error);
@@ -94,6 +98,7 @@ export default function AcceptInvitationPage() {
         onChange={(value) => {
           setWho(value);
           setProblem(null);
+          setSwitchNote(null);
         }}
         options={[
           { value: "new", label: t("invitation.new") },
@@ -103,6 +108,7 @@ export default function AcceptInvitationPage() {
         style={{ marginBottom: 16 }}
       />
       <FormProblem error={problem} />
+      {switchNote && <Alert type="info" showIcon title={switchNote} style={{ marginBottom: 16 }} />}
       <Form<AcceptValues> form={form} layout="vertical" onFinish={onFinish} disabled={submitting}>
         {who === "new" && (
           <Form.Item

@@ -32,7 +32,7 @@ export function PasswordStrength({ password, email, id }: { password: string; em
           steps={4}
           showInfo={false}
           strokeColor={COLORS[strength]}
-          size={[48, 6]}
+          size={[36, 6]}
           aria-hidden
         />
         <Typography.Text aria-live="polite">{t("password.meterLabel", { label })}</Typography.Text>
