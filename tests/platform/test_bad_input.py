@@ -325,6 +325,7 @@ def visitor(case_id: str, path: str, status: int, *args: Any, **kwargs: Any) -> 
 # --- The cases ---------------------------------------------------------------------------------
 
 SIGNUP = "/api/v1/signup"
+SLUG_CHECK = "/api/v1/signup/slug-availability"
 LOGIN = "/api/v1/auth/login"
 TOKENS = "/api/v1/tokens"
 INVITATIONS = "/api/v1/invitations"
@@ -395,6 +396,19 @@ CASES = [
         401,
         json=signup(email=lambda w: w.owner.email, password="somebody's guess"),
     ),
+    # Sign-up's slug check: anything no slug could be is bad input, not a verdict.
+    Case("slug-check-missing", "GET", SLUG_CHECK, 400, "slug", anonymous=True),
+    Case("slug-check-empty", "GET", f"{SLUG_CHECK}?slug=", 422, "slug", anonymous=True),
+    Case(
+        "slug-check-too-long", "GET", f"{SLUG_CHECK}?slug={'a' * 41}", 422, "slug", anonymous=True
+    ),
+    Case("slug-check-uppercase", "GET", f"{SLUG_CHECK}?slug=Acme", 422, "slug", anonymous=True),
+    Case("slug-check-underscore", "GET", f"{SLUG_CHECK}?slug=acme_co", 422, "slug", anonymous=True),
+    Case(
+        "slug-check-non-ascii", "GET", f"{SLUG_CHECK}?slug=caf%C3%A9", 422, "slug", anonymous=True
+    ),
+    Case("slug-check-nul", "GET", f"{SLUG_CHECK}?slug=acme%00co", 400, anonymous=True),
+    Case("slug-check-space", "GET", f"{SLUG_CHECK}?slug=acme%20co", 422, "slug", anonymous=True),
     # Log-in.
     visitor(
         "login-password-is-a-number",

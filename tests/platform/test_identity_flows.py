@@ -474,6 +474,93 @@ async def test_sign_up_with_an_existing_email_is_throttled_like_log_in(
         assert "retry-after" in response.headers
 
 
+SLUG_CHECK = "/api/v1/signup/slug-availability"
+
+
+def fields_of(problem: dict[str, object]) -> list[str]:
+    errors = problem.get("errors")
+    assert isinstance(errors, list)
+    return [str(error["field"]) for error in errors]
+
+
+async def check_slug(client: httpx.AsyncClient, slug: str) -> dict[str, object]:
+    response = await client.get(SLUG_CHECK, params={"slug": slug})
+    assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == "no-store"
+    body: dict[str, object] = response.json()
+    assert body["slug"] == slug
+    return body
+
+
+async def test_the_slug_check_says_free_then_taken_once_a_company_signs_up_with_it(
+    live_server: LiveServer,
+) -> None:
+    slug = unique_slug("check")
+    async with make_client(live_server) as visitor:
+        # No session needed: the sign-up form asks before anyone has an account.
+        free = await check_slug(visitor, slug)
+        assert free == {"slug": slug, "available": True, "reason": None, "detail": None}
+        assert "tessera_session" not in visitor.cookies
+
+        await sign_up(visitor, slug=slug)
+        taken = await check_slug(visitor, slug)
+        assert taken["available"] is False
+        assert taken["reason"] == "taken"
+
+
+async def test_the_slug_check_names_a_reserved_slug(live_server: LiveServer) -> None:
+    async with make_client(live_server) as visitor:
+        for slug in ("admin", "api", "www"):
+            body = await check_slug(visitor, slug)
+            assert body["available"] is False
+            assert body["reason"] == "reserved"
+            assert "reserved" in str(body["detail"])
+
+
+async def test_the_slug_check_explains_a_slug_that_breaks_the_format(
+    live_server: LiveServer,
+) -> None:
+    async with make_client(live_server) as visitor:
+        for slug, words in (
+            ("ab", "3 to 40"),
+            ("-acme", "starting and ending"),
+            ("acme-", "starting and ending"),
+            ("acme--corp", "two hyphens"),
+        ):
+            body = await check_slug(visitor, slug)
+            assert body["available"] is False
+            assert body["reason"] == "invalid"
+            assert words in str(body["detail"])
+
+
+async def test_the_slug_check_agrees_with_sign_up(live_server: LiveServer) -> None:
+    """What the check calls free, sign-up takes; what it refuses, sign-up refuses too."""
+    async with make_client(live_server) as visitor:
+        for slug, signup_status in (("acme--corp", 422), ("status", 422), (unique_slug(), 201)):
+            verdict = await check_slug(visitor, slug)
+            attempt = await visitor.post(
+                "/api/v1/signup",
+                json={
+                    "company_name": "Agreeing Co",
+                    "slug": slug,
+                    "name": "Agnes",
+                    "email": unique_email(),
+                    "password": PASSWORD,
+                },
+            )
+            assert attempt.status_code == signup_status, attempt.text
+            assert verdict["available"] is (signup_status == 201)
+
+
+async def test_the_slug_check_refuses_what_no_slug_could_be(live_server: LiveServer) -> None:
+    async with make_client(live_server) as visitor:
+        missing = assert_problem(await visitor.get(SLUG_CHECK), 400)
+        assert fields_of(missing) == ["slug"]
+        for bad in ("a" * 41, "Acme", "acme_co", "acme co", "caf\u00e9", ""):
+            problem = assert_problem(await visitor.get(SLUG_CHECK, params={"slug": bad}), 422)
+            assert fields_of(problem) == ["slug"], bad
+
+
 async def test_reset_links_cannot_flood_an_inbox(live_server: LiveServer) -> None:
     async with make_client(live_server) as client:
         owner = await sign_up(client)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from tessera.identity import api_tokens, email_links, invitations, members, signup
@@ -31,6 +31,7 @@ from tessera.identity.schemas import (
     SessionOut,
     SignupIn,
     SignupOut,
+    SlugAvailabilityOut,
     SwitchTenantIn,
     TenantOut,
     TokenIn,
@@ -113,6 +114,32 @@ async def sign_up(data: JSONBody[SignupIn], uow: Uow) -> Response[SignupOut]:
         csrf_token=result.session.csrf_token,
         expires_at=result.session.expires_at,
     )
+
+
+SlugQuery = Annotated[
+    str,
+    QueryParameter(
+        min_length=1, max_length=40, description="The slug to check: lowercase letters, digits, -"
+    ),
+]
+
+
+@get(
+    "/signup/slug-availability",
+    tags=["auth"],
+    summary="Whether a company slug is free to sign up with, and if not, why",
+)
+async def slug_availability(slug: SlugQuery, uow: Uow) -> Response[SlugAvailabilityOut]:
+    """For the sign-up form to check as one types; no session needed.
+
+    Whether a slug is taken is no secret (sign-up itself answers 409), so saying it costs
+    nothing; the answer is not cached, as the next sign-up may take the slug.
+    """
+    found = await signup.slug_availability(uow.db, slug)
+    body = SlugAvailabilityOut(
+        slug=found.slug, available=found.available, reason=found.reason, detail=found.detail
+    )
+    return Response(body, headers={"Cache-Control": "no-store"})
 
 
 class AuthController(Controller):
@@ -359,6 +386,7 @@ class ApiTokensController(Controller):
 
 ROUTE_HANDLERS: list[Any] = [
     sign_up,
+    slug_availability,
     AuthController,
     MeController,
     MembersController,

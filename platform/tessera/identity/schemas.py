@@ -148,3 +148,12 @@ class SignupOut(msgspec.Struct):
     expires_at: datetime
     #: False when the email belonged to an existing account, which now also owns this tenant.
     new_account: bool
+
+
+class SlugAvailabilityOut(msgspec.Struct):
+    slug: str
+    available: bool
+    #: Why not: the slug breaks the format rules, is reserved, or another tenant has it.
+    reason: Literal["invalid", "reserved", "taken"] | None
+    #: What to change, in words (for "invalid" and "reserved").
+    detail: str | None

@@ -93,12 +93,17 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
     )
 
 
+# Litestar's words for a required parameter that is not there.
+_MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '(?P<name>[^']+)'")
 # "Expected `str`, got `int` - at `$.email`" -> ("Expected `str`, got `int`", "email")
 _MSGSPEC_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$")
 
 
 def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     errors = [_field_error(item) for item in (exc.extra or []) if isinstance(item, dict)]
+    if not errors and (missing := _MISSING_PARAMETER.match(exc.detail)):
+        # A required query (or header, cookie) parameter left out: name it, not the body.
+        errors = [{"field": missing.group("name"), "message": "is required"}]
     if not errors:
         errors = [_field_error({"message": exc.detail, "source": "body"})]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)

@@ -1,7 +1,34 @@
+import { lazy } from "react";
 import type { RouteObject } from "react-router-dom";
 
-// Owned by the public pages and shell work: sign-up, log-in, password reset, invitations,
-// e-mail verification (publicRoutes, outside the shell) and the start page, approvals inbox
-// and notifications (appRoutes, inside it).
-export const publicRoutes: RouteObject[] = [];
-export const appRoutes: RouteObject[] = [];
+import { page } from "../../components/page";
+
+// Each page is its own chunk: the log-in page does not carry the sign-up form, nor the shell.
+const SignupPage = lazy(() => import("./SignupPage"));
+const LoginPage = lazy(() => import("./LoginPage"));
+const ForgotPasswordPage = lazy(() => import("./ForgotPasswordPage"));
+const ResetPasswordPage = lazy(() => import("./ResetPasswordPage"));
+const AcceptInvitationPage = lazy(() => import("./AcceptInvitationPage"));
+const VerifyEmailPage = lazy(() => import("./VerifyEmailPage"));
+const ApprovalsPage = lazy(() => import("../../shell/approvals/ApprovalsPage"));
+const NotificationsPage = lazy(() => import("../../shell/notifications/NotificationsPage"));
+
+/** Pages before signing in (outside the shell). */
+export const publicRoutes: RouteObject[] = [
+  { path: "/signup", element: page(<SignupPage />) },
+  { path: "/login", element: page(<LoginPage />) },
+  { path: "/forgot-password", element: page(<ForgotPasswordPage />) },
+  { path: "/reset-password", element: page(<ResetPasswordPage />) },
+  { path: "/accept-invitation", element: page(<AcceptInvitationPage />) },
+  // The address invitation mails carry (tessera.identity.invitations).
+  { path: "/invitations/accept", element: page(<AcceptInvitationPage />) },
+  { path: "/verify-email", element: page(<VerifyEmailPage />) },
+];
+
+/** Signed-in pages of the shell itself (the start page "/" belongs to the modules' screens). */
+export const appRoutes: RouteObject[] = [
+  { path: "approvals", element: page(<ApprovalsPage />) },
+  // Where approval notifications link: the inbox with that request in view.
+  { path: "approvals/:instanceId", element: page(<ApprovalsPage />) },
+  { path: "notifications", element: page(<NotificationsPage />) },
+];

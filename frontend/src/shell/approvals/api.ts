@@ -1,0 +1,74 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { api, request, unwrap } from "../../api/client";
+import type { components } from "../../api/schema";
+import { can, useMe } from "../../app/session";
+import { NOTIFICATIONS_KEY, UNREAD_KEY, type Resource } from "../queries";
+
+export type InboxItem = components["schemas"]["InboxItemOut"];
+export type Decision = "approve" | "reject";
+
+export const INBOX_KEY = ["workflow", "inbox"] as const;
+const PAGE_SIZE = 20;
+
+/** My open approval tasks, oldest first, a page at a time. */
+export function useInbox() {
+  return useInfiniteQuery({
+    queryKey: INBOX_KEY,
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET("/api/v1/workflow/inbox", { params: { query: { limit: PAGE_SIZE, cursor: pageParam ?? undefined } } })),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+  });
+}
+
+/** Approve or reject a task, with an optional comment; the inbox and the bell refresh after. */
+export function useDecide() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ taskId, decision, comment }: { taskId: string; decision: Decision; comment?: string }) => {
+      const body = comment?.trim() ? { comment: comment.trim() } : null;
+      const params = { path: { task_id: taskId } };
+      return decision === "approve"
+        ? unwrap(api.POST("/api/v1/workflow/tasks/{task_id}/approve", { params, body }))
+        : unwrap(api.POST("/api/v1/workflow/tasks/{task_id}/reject", { params, body }));
+    },
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: INBOX_KEY }),
+        client.invalidateQueries({ queryKey: UNREAD_KEY }),
+        client.invalidateQueries({ queryKey: NOTIFICATIONS_KEY }),
+      ]),
+  });
+}
+
+/** The record a task is about, to show what is asked (null when it cannot be read). */
+export function useRecord(resource: Resource | undefined, recordId: string) {
+  return useQuery({
+    queryKey: ["record", resource?.endpoint, recordId],
+    queryFn: () => request<Record<string, unknown>>("GET", `${resource?.endpoint}/${encodeURIComponent(recordId)}`),
+    enabled: Boolean(resource),
+    staleTime: 30_000,
+    retry: false,
+  });
+}
+
+const MEMBER_PAGE = 200;
+
+/**
+ * Member user id -> name, for "asked by". One page of the largest size: in a bigger company
+ * a requester beyond it is shown as "a member" rather than paging through everyone.
+ */
+export function useMemberNames(): Map<string, string> {
+  const me = useMe();
+  const members = useQuery({
+    queryKey: ["members", "names"],
+    queryFn: () => unwrap(api.GET("/api/v1/members", { params: { query: { limit: MEMBER_PAGE } } })),
+    enabled: can(me.data, "identity.member.read"),
+    staleTime: 5 * 60_000,
+  });
+  const names = new Map<string, string>();
+  for (const member of members.data?.items ?? []) names.set(member.user_id, member.name);
+  if (me.data) names.set(me.data.user.id, me.data.user.name);
+  return names;
+}

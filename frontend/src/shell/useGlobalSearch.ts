@@ -1,0 +1,93 @@
+import { useQueries, useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+
+import { request } from "../api/client";
+import { useDebounced } from "./useDebounced";
+import { useMenus, useResources } from "./queries";
+import {
+  endpointsTakingSearch,
+  OPENAPI_URL,
+  RESULTS_PER_RESOURCE,
+  recordSubtitle,
+  recordTitle,
+  resourcesSaySearchable,
+  SEARCH_MIN_LENGTH,
+  searchTargets,
+  takesSearch,
+  type OpenApiDocument,
+  type SearchRecord,
+  type SearchTarget,
+} from "./search";
+
+export const SEARCH_DELAY_MS = 300;
+
+export interface SearchHit {
+  key: string;
+  to: string;
+  title: string;
+  subtitle?: string;
+}
+
+export interface SearchGroup {
+  target: SearchTarget;
+  label: string;
+  hits: SearchHit[];
+  failed: boolean;
+}
+
+/**
+ * One box over every record type: each resource whose list takes ``q`` is asked for a few
+ * matches at once, and the answers are grouped by resource. Nothing is loaded until the box
+ * is used (``active``).
+ */
+export function useGlobalSearch(text: string, active: boolean) {
+  const { t, i18n } = useTranslation("shell");
+  const term = useDebounced(text.trim(), SEARCH_DELAY_MS);
+  const resources = useResources(active);
+  const menus = useMenus();
+  const ownFlags = resourcesSaySearchable(resources.data ?? []);
+  const documented = useQuery({
+    queryKey: ["openapi", "search-endpoints"],
+    queryFn: async () => endpointsTakingSearch(await request<OpenApiDocument>("GET", OPENAPI_URL)),
+    enabled: active && resources.isSuccess && !ownFlags,
+    staleTime: Infinity,
+    gcTime: Infinity,
+  });
+  const targets = searchTargets(resources.data ?? [], menus.data ?? [], (resource) =>
+    takesSearch(resource, documented.data ?? null),
+  );
+  const ready = term.length >= SEARCH_MIN_LENGTH;
+  const answers = useQueries({
+    queries: targets.map((target) => ({
+      queryKey: ["search", target.resource.endpoint, term],
+      queryFn: () =>
+        request<{ items: SearchRecord[] }>("GET", target.resource.endpoint, {
+          query: { q: term, limit: RESULTS_PER_RESOURCE },
+        }),
+      enabled: active && ready,
+      staleTime: 30_000,
+      retry: false,
+    })),
+  });
+  const groups: SearchGroup[] = targets.map((target, index) => {
+    const answer = answers[index];
+    return {
+      target,
+      label: t(`plugin.menu.${target.path}`, { defaultValue: target.label }),
+      failed: Boolean(answer?.isError),
+      hits: (answer?.data?.items ?? []).map((record) => ({
+        key: `${target.path}/${record.id}`,
+        to: `${target.path}/${encodeURIComponent(record.id)}`,
+        title: recordTitle(target.resource, record),
+        subtitle: recordSubtitle(target.resource, record, i18n.language),
+      })),
+    };
+  });
+  const loading =
+    active &&
+    (text.trim() !== term ||
+      resources.isPending ||
+      (!ownFlags && documented.isPending) ||
+      (ready && answers.some((answer) => answer.isPending)));
+  return { term, ready, loading, groups, failed: resources.isError || documented.isError };
+}
