@@ -10,10 +10,10 @@ const t = i18n.getFixedT("en");
 
 /** As GET /api/v1/ui/menus answers: already only the entries the member may see, any order. */
 const MENUS: MenuEntry[] = [
-  { module: "crm", label: "Deals", path: "/crm/deals", icon: "handshake", order: 23 },
-  { module: "notes", label: "Notes", path: "/notes", icon: "file-text", order: 100 },
-  { module: "crm", label: "Accounts", path: "/crm/accounts", icon: "building", order: 20 },
-  { module: "crm", label: "Reports", path: "/crm/reports", icon: "bar-chart", order: 26 },
+  { module: "crm", label: "Deals", path: "/crm/deals", icon: "handshake", order: 23, resource: null, dashboard: null },
+  { module: "notes", label: "Notes", path: "/notes", icon: "file-text", order: 100, resource: null, dashboard: null },
+  { module: "crm", label: "Accounts", path: "/crm/accounts", icon: "building", order: 20, resource: null, dashboard: null },
+  { module: "crm", label: "Reports", path: "/crm/reports", icon: "bar-chart", order: 26, resource: null, dashboard: null },
 ];
 
 const ADMIN_PAGES = [

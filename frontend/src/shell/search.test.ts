@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { MenuEntry } from "./navigation";
 import type { Resource } from "./queries";
-import { endpointsTakingSearch, menuPathOf, recordSubtitle, recordTitle, searchTargets, takesSearch } from "./search";
+import { menuPathOf, recordSubtitle, recordTitle, searchTargets } from "./search";
 
 function resource(name: string, endpoint: string, extra: Partial<Resource> = {}): Resource {
   return {
@@ -11,9 +11,9 @@ function resource(name: string, endpoint: string, extra: Partial<Resource> = {})
     label: name,
     endpoint,
     fields: [
-      { name: "name", label: "Name", type: "text", required: true, read_only: false, options: [], reference: null },
-      { name: "industry", label: "Industry", type: "text", required: false, read_only: false, options: [], reference: null },
-      { name: "owner_id", label: "Owner", type: "reference", required: false, read_only: false, options: [], reference: "identity.user" },
+      { name: "name", label: "Name", type: "text", required: true, read_only: false, options: [], reference: null, create_only: false },
+      { name: "industry", label: "Industry", type: "text", required: false, read_only: false, options: [], reference: null, create_only: false },
+      { name: "owner_id", label: "Owner", type: "reference", required: false, read_only: false, options: [], reference: "identity.user", create_only: false },
     ],
     list_columns: ["name", "owner_id", "industry"],
     filters: [],
@@ -22,48 +22,37 @@ function resource(name: string, endpoint: string, extra: Partial<Resource> = {})
     kanban_by: null,
     calendar_by: null,
     can_write: false,
+    can_delete: false,
+    search: true,
+    sort_fields: [],
+    filter_params: {},
+    export_endpoint: null,
+    timeline_endpoint: null,
+    audit_type: null,
+    approvable: false,
     ...extra,
   };
 }
 
 const MENUS: MenuEntry[] = [
-  { module: "crm", label: "Accounts", path: "/crm/accounts", icon: "building", order: 20 },
-  { module: "crm", label: "Activities", path: "/crm/activities", icon: "calendar", order: 24 },
+  { module: "crm", label: "Accounts", path: "/crm/accounts", icon: "building", order: 20, resource: "crm.account", dashboard: null },
+  { module: "crm", label: "Activities", path: "/crm/activities", icon: "calendar", order: 24, resource: "crm.activity", dashboard: null },
 ];
 
 describe("global search targets", () => {
-  const doc = {
-    paths: {
-      "/api/v1/crm/accounts": { get: { parameters: [{ name: "q", in: "query" }, { name: "limit", in: "query" }] } },
-      "/api/v1/crm/accounts/{account_id}": { get: { parameters: [{ name: "account_id", in: "path" }] } },
-      "/api/v1/crm/activities": { get: { parameters: [{ name: "kind", in: "query" }] } },
-      "/api/v1/crm/stages": { get: { parameters: [{ name: "q", in: "query" }] } },
-    },
-  };
-
-  it("finds the list endpoints that take q in the API description", () => {
-    expect([...endpointsTakingSearch(doc)].sort()).toEqual(["/api/v1/crm/accounts", "/api/v1/crm/stages"]);
-  });
-
-  it("searches resources that take q and have a screen at their menu path", () => {
-    const documented = endpointsTakingSearch(doc);
+  it("searches resources whose list takes a search and that have a screen", () => {
     const resources = [
       resource("crm.account", "/api/v1/crm/accounts"),
-      resource("crm.activity", "/api/v1/crm/activities"),
-      // Takes q, but has no menu entry to open a result at.
+      // Has a screen, but its list takes no search.
+      resource("crm.activity", "/api/v1/crm/activities", { search: false }),
+      // Takes a search, but no menu entry opens it.
       resource("crm.stage", "/api/v1/crm/stages"),
     ];
-    const targets = searchTargets(resources, MENUS, (r) => takesSearch(r, documented));
+    const targets = searchTargets(resources, MENUS);
     expect(targets.map((t) => [t.resource.name, t.path, t.label])).toEqual([["crm.account", "/crm/accounts", "Accounts"]]);
   });
 
-  it("prefers a searchable flag in the metadata when the server gives one", () => {
-    const flagged = { ...resource("crm.activity", "/api/v1/crm/activities"), searchable: true } as Resource;
-    expect(takesSearch(flagged, new Set())).toBe(true);
-    expect(takesSearch(resource("crm.activity", "/api/v1/crm/activities"), null)).toBe(false);
-  });
-
-  it("maps an endpoint to its menu path", () => {
+  it("finds a resource's screen by the menu entry that names it", () => {
     expect(menuPathOf(resource("crm.account", "/api/v1/crm/accounts"), MENUS)).toBe("/crm/accounts");
     expect(menuPathOf(resource("crm.deal", "/api/v1/crm/deals"), MENUS)).toBeUndefined();
   });

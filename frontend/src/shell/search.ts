@@ -2,35 +2,16 @@ import { formatValue } from "./format";
 import type { MenuEntry } from "./navigation";
 import type { Resource } from "./queries";
 
-/** Where the OpenAPI document is served: the server's own word on what each endpoint takes. */
-export const OPENAPI_URL = "/api/docs/openapi.json";
-export const SEARCH_PARAM = "q";
 export const RESULTS_PER_RESOURCE = 5;
 export const SEARCH_MIN_LENGTH = 2;
 
-/** Only what the search reads of an OpenAPI document. */
-export interface OpenApiDocument {
-  paths?: Record<string, { get?: { parameters?: { name?: string; in?: string }[] } }>;
-}
-
-/** The collection endpoints whose list takes ``q`` (a text search), from the OpenAPI document. */
-export function endpointsTakingSearch(doc: OpenApiDocument): Set<string> {
-  const found = new Set<string>();
-  for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    const parameters = item.get?.parameters ?? [];
-    if (parameters.some((p) => p.name === SEARCH_PARAM && p.in === "query")) found.add(path);
-  }
-  return found;
-}
-
 /**
- * The menu path a resource's screens live at, by the modules' convention: the menu entry whose
- * path is the resource's endpoint without "/api/v1". A resource without one has no screen to
- * open a result in (the deal stages, say), so it is not searched.
+ * The menu path a resource's screens live at: the menu entry that names the resource. A
+ * resource without one has no screen to open a result in (the deal stages, say), so it is
+ * not searched.
  */
 export function menuPathOf(resource: Resource, menus: readonly MenuEntry[]): string | undefined {
-  const path = resource.endpoint.replace(/^\/api\/v1(?=\/)/, "");
-  return menus.some((entry) => entry.path === path) ? path : undefined;
+  return menus.find((entry) => entry.resource === resource.name)?.path;
 }
 
 export interface SearchTarget {
@@ -41,34 +22,19 @@ export interface SearchTarget {
   label: string;
 }
 
+/** The resources whose list takes a search (their metadata's ``search``) and has a screen. */
 export function searchTargets(
   resources: readonly Resource[],
   menus: readonly MenuEntry[],
-  takesSearch: (resource: Resource) => boolean,
 ): SearchTarget[] {
   const targets: SearchTarget[] = [];
   for (const resource of resources) {
     const path = menuPathOf(resource, menus);
-    if (!path || !takesSearch(resource)) continue;
+    if (!path || !resource.search) continue;
     const entry = menus.find((m) => m.path === path);
     targets.push({ resource, path, label: entry?.label ?? resource.label });
   }
   return targets;
-}
-
-/**
- * Whether a resource's list takes ``q``: said by its metadata when the server gives a
- * ``searchable`` flag, else by the OpenAPI document (null until it has loaded).
- */
-export function takesSearch(resource: Resource, documented: Set<string> | null): boolean {
-  const flag = (resource as Resource & { searchable?: unknown }).searchable;
-  if (typeof flag === "boolean") return flag;
-  return documented?.has(resource.endpoint) ?? false;
-}
-
-/** Whether the resources carry their own ``searchable`` flag (then the document is not needed). */
-export function resourcesSaySearchable(resources: readonly Resource[]): boolean {
-  return resources.length > 0 && resources.every((r) => typeof (r as { searchable?: unknown }).searchable === "boolean");
 }
 
 export type SearchRecord = Record<string, unknown> & { id: string };

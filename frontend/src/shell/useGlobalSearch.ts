@@ -1,20 +1,15 @@
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useQueries } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 
 import { request } from "../api/client";
 import { useDebounced } from "./useDebounced";
 import { useMenus, useResources } from "./queries";
 import {
-  endpointsTakingSearch,
-  OPENAPI_URL,
   RESULTS_PER_RESOURCE,
   recordSubtitle,
   recordTitle,
-  resourcesSaySearchable,
   SEARCH_MIN_LENGTH,
   searchTargets,
-  takesSearch,
-  type OpenApiDocument,
   type SearchRecord,
   type SearchTarget,
 } from "./search";
@@ -45,17 +40,7 @@ export function useGlobalSearch(text: string, active: boolean) {
   const term = useDebounced(text.trim(), SEARCH_DELAY_MS);
   const resources = useResources(active);
   const menus = useMenus();
-  const ownFlags = resourcesSaySearchable(resources.data ?? []);
-  const documented = useQuery({
-    queryKey: ["openapi", "search-endpoints"],
-    queryFn: async () => endpointsTakingSearch(await request<OpenApiDocument>("GET", OPENAPI_URL)),
-    enabled: active && resources.isSuccess && !ownFlags,
-    staleTime: Infinity,
-    gcTime: Infinity,
-  });
-  const targets = searchTargets(resources.data ?? [], menus.data ?? [], (resource) =>
-    takesSearch(resource, documented.data ?? null),
-  );
+  const targets = searchTargets(resources.data ?? [], menus.data ?? []);
   const ready = term.length >= SEARCH_MIN_LENGTH;
   const answers = useQueries({
     queries: targets.map((target) => ({
@@ -87,7 +72,6 @@ export function useGlobalSearch(text: string, active: boolean) {
     active &&
     (text.trim() !== term ||
       resources.isPending ||
-      (!ownFlags && documented.isPending) ||
       (ready && answers.some((answer) => answer.isPending)));
-  return { term, ready, loading, groups, failed: resources.isError || documented.isError };
+  return { term, ready, loading, groups, failed: resources.isError };
 }
