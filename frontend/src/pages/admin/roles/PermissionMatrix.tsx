@@ -66,6 +66,8 @@ export function PermissionMatrix({
       <Checkbox
         checked={granted === scope}
         indeterminate={covered}
+        // Say "partly" to screen readers too, not only with the indeterminate look.
+        aria-checked={covered ? "mixed" : granted === scope}
         disabled={readOnly}
         onChange={() => onChange?.(toggle(grants, permission.name, scope))}
         aria-label={t("roles.matrix.cell", { permission: permission.name, scope: t(`scope.${scope}`) })}

@@ -55,7 +55,6 @@ export function SecretOnce({
         <Button
           icon={copied ? <CheckOutlined /> : <CopyOutlined />}
           onClick={copy}
-          aria-label={t("secret.copy")}
         >
           {copied ? t("secret.copied") : t("secret.copy")}
         </Button>

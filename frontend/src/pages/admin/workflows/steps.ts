@@ -72,6 +72,7 @@ export function stepFromForm(step: StepForm): StepIO {
 
 export function definitionToForm(definition: DefinitionOut): DefinitionForm {
   return {
+    recordType: definition.record_type,
     name: definition.name,
     guardedFields: definition.guarded_fields,
     steps: definition.steps.map(stepToForm),
