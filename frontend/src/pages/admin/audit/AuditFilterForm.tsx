@@ -67,9 +67,12 @@ export function AuditFilterForm({
   const members = useMemberDirectory();
   const recordType = Form.useWatch("recordType", form);
 
+  // Follow the address (back, forward, a shared link), but only when the filters there change:
+  // an effect on every render would wipe what the reader is typing.
+  const applied = JSON.stringify(value);
   useEffect(() => {
-    form.setFieldsValue(toForm(value));
-  }, [value, form]);
+    form.setFieldsValue(toForm(JSON.parse(applied) as AuditFilters));
+  }, [applied, form]);
 
   return (
     <Form

@@ -1,4 +1,4 @@
-import { Button, Card, Empty, Table, Tag, Typography } from "antd";
+import { Button, Card, Empty, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -17,6 +17,7 @@ import { Changes } from "./Changes";
 import { ExportButton } from "./ExportButton";
 import { filtersFromSearch, filtersToQuery, filtersToSearch, type AuditFilters } from "./filters";
 import { RecordHistory, type RecordRef } from "./RecordHistory";
+import { ScrollTable } from "../shared/ScrollTable";
 
 type AuditEntryOut = components["schemas"]["AuditEntryOut"];
 
@@ -80,7 +81,7 @@ export default function AuditPage() {
         <ErrorNotice error={list.error} retry={() => void list.refetch()} />
       ) : (
         <>
-          <Table
+          <ScrollTable
             rowKey="seq"
             columns={columns}
             dataSource={list.items}

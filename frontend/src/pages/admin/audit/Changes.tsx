@@ -1,5 +1,6 @@
-import { Table, Typography } from "antd";
+import { Typography } from "antd";
 import { useTranslation } from "react-i18next";
+import { ScrollTable } from "../shared/ScrollTable";
 
 /** ``{field: [before, after]}`` as a small before/after table. */
 export function Changes({ changes }: { changes: Record<string, unknown> }) {
@@ -20,7 +21,7 @@ export function Changes({ changes }: { changes: Record<string, unknown> }) {
       </Typography.Text>
     );
   return (
-    <Table
+    <ScrollTable
       size="small"
       rowKey="field"
       pagination={false}

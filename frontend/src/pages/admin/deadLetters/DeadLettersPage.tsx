@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Descriptions, Drawer, Empty, Popconfirm, Space, Table, Typography } from "antd";
+import { App, Button, Descriptions, Drawer, Empty, Popconfirm, Space, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -12,6 +12,7 @@ import { useCursorList } from "../shared/cursor";
 import { errorText } from "../shared/fieldErrors";
 import { useFormatDate } from "../shared/format";
 import { LoadMore } from "../shared/LoadMore";
+import { ScrollTable } from "../shared/ScrollTable";
 
 type DeadLetterOut = components["schemas"]["DeadLetterOut"];
 const LETTERS_KEY = ["admin", "dead-letters"] as const;
@@ -103,7 +104,7 @@ export default function DeadLettersPage() {
         <ErrorNotice error={list.error} retry={() => void list.refetch()} />
       ) : (
         <>
-          <Table
+          <ScrollTable
             rowKey="id"
             columns={columns}
             dataSource={list.items}

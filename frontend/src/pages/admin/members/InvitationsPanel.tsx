@@ -1,6 +1,6 @@
 import { MailOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Empty, Form, Input, Popconfirm, Select, Table, Tag } from "antd";
+import { App, Button, Card, Empty, Form, Input, Popconfirm, Select } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 
@@ -13,14 +13,16 @@ import { errorText, showFieldErrors } from "../shared/fieldErrors";
 import { useFormatDate } from "../shared/format";
 import { LoadMore } from "../shared/LoadMore";
 import { assignableRoles, type BuiltinRole } from "./roles";
+import { StatusTag, type Tone } from "../shared/StatusTag";
+import { ScrollTable } from "../shared/ScrollTable";
 
 type InvitationOut = components["schemas"]["InvitationOut"];
 const INVITATIONS_KEY = ["admin", "invitations"] as const;
-const STATUS_COLOURS: Record<InvitationOut["status"], string> = {
-  pending: "blue",
-  accepted: "green",
-  revoked: "default",
-  expired: "orange",
+const STATUS_TONES: Record<InvitationOut["status"], Tone> = {
+  pending: "info",
+  accepted: "success",
+  revoked: "neutral",
+  expired: "warning",
 };
 
 export function InvitationsPanel() {
@@ -110,7 +112,7 @@ function InvitationsList() {
     {
       title: t("invitations.status"),
       key: "status",
-      render: (_, i) => <Tag color={STATUS_COLOURS[i.status]}>{t(`invitations.state.${i.status}`)}</Tag>,
+      render: (_, i) => <StatusTag tone={STATUS_TONES[i.status]}>{t(`invitations.state.${i.status}`)}</StatusTag>,
     },
     { title: t("invitations.sentAt"), key: "created", render: (_, i) => formatDate(i.created_at) },
     { title: t("invitations.expires"), key: "expires", render: (_, i) => formatDate(i.expires_at) },
@@ -135,7 +137,7 @@ function InvitationsList() {
   if (list.isError) return <ErrorNotice error={list.error} retry={() => void list.refetch()} />;
   return (
     <>
-      <Table
+      <ScrollTable
         rowKey="id"
         columns={columns}
         dataSource={list.items}

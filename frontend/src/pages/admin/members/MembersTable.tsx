@@ -1,6 +1,6 @@
 import { DeleteOutlined, TeamOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Empty, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
+import { App, Button, Empty, Popconfirm, Select, Space, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -15,6 +15,7 @@ import { LoadMore } from "../shared/LoadMore";
 import { MEMBERS_KEY, memberLabel, useMemberDirectory, type MemberOut } from "../shared/members";
 import { MemberRolesDialog } from "./MemberRolesDialog";
 import { assignableRoles } from "./roles";
+import { ScrollTable } from "../shared/ScrollTable";
 
 export function MembersTable() {
   const { t } = useTranslation("admin");
@@ -142,7 +143,7 @@ export function MembersTable() {
   if (list.isError) return <ErrorNotice error={list.error} retry={() => void list.refetch()} />;
   return (
     <>
-      <Table
+      <ScrollTable
         rowKey="id"
         columns={columns}
         dataSource={list.items}

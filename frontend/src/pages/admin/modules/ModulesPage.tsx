@@ -25,6 +25,7 @@ import { errorText } from "../shared/fieldErrors";
 import { useFormatDate } from "../shared/format";
 import { TypeToConfirm } from "../shared/TypeToConfirm";
 import { dependenciesOf, moduleState, type ModuleOut } from "./dependencies";
+import { StatusTag } from "../shared/StatusTag";
 
 const MODULES_KEY = ["admin", "modules"] as const;
 
@@ -189,8 +190,8 @@ function ModuleCard({ module, all }: { module: ModuleOut; all: ModuleOut[] }) {
   };
 
   const stateTag = {
-    enabled: <Tag color="green">{t("modules.state.enabled")}</Tag>,
-    disabled: <Tag color="orange">{t("modules.state.disabled")}</Tag>,
+    enabled: <StatusTag tone="success">{t("modules.state.enabled")}</StatusTag>,
+    disabled: <StatusTag tone="warning">{t("modules.state.disabled")}</StatusTag>,
     available: <Tag>{t("modules.state.available")}</Tag>,
   }[state];
 
@@ -229,9 +230,9 @@ function ModuleCard({ module, all }: { module: ModuleOut; all: ModuleOut[] }) {
               module.depends.map((name) => {
                 const found = all.find((m) => m.name === name);
                 return (
-                  <Tag key={name} color={found?.enabled ? "green" : "default"}>
+                  <StatusTag key={name} tone={found?.enabled ? "success" : "neutral"}>
                     {labelOf(name)}
-                  </Tag>
+                  </StatusTag>
                 );
               })
             ) : (
@@ -243,9 +244,9 @@ function ModuleCard({ module, all }: { module: ModuleOut; all: ModuleOut[] }) {
             label: t("modules.neededBy"),
             children: deps.dependents.length
               ? deps.dependents.map((m) => (
-                  <Tag key={m.name} color={m.enabled ? "green" : "default"}>
+                  <StatusTag key={m.name} tone={m.enabled ? "success" : "neutral"}>
                     {m.label}
-                  </Tag>
+                  </StatusTag>
                 ))
               : t("modules.none"),
           },

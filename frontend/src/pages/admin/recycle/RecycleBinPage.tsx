@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Empty, Input, Popconfirm, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { App, Button, Empty, Input, Popconfirm, Space, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -14,6 +14,7 @@ import { errorText } from "../shared/fieldErrors";
 import { useFormatDate } from "../shared/format";
 import { LoadMore } from "../shared/LoadMore";
 import { nameOfUser, useMemberDirectory } from "../shared/members";
+import { ScrollTable } from "../shared/ScrollTable";
 
 type RecycleItemOut = components["schemas"]["RecycleItemOut"];
 const BIN_KEY = ["admin", "recycle-bin"] as const;
@@ -122,7 +123,7 @@ export default function RecycleBinPage() {
         <ErrorNotice error={list.error} retry={() => void list.refetch()} />
       ) : (
         <>
-          <Table
+          <ScrollTable
             rowKey="id"
             columns={columns}
             dataSource={list.items}

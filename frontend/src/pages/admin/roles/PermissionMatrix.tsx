@@ -1,8 +1,9 @@
-import { Checkbox, Table, Tag, Tooltip, Typography } from "antd";
+import { Checkbox, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 
 import { groupByModule, scopesOf, SCOPES, toggle, toggleModule, type Grants, type PermissionOut, type Scope } from "./matrix";
+import { ScrollTable } from "../shared/ScrollTable";
 
 interface ModuleRow {
   key: string;
@@ -83,7 +84,8 @@ export function PermissionMatrix({
         isModule(row) ? (
           <Typography.Text strong>{moduleLabel(row.module)}</Typography.Text>
         ) : (
-          <div>
+          // inline-block: the tree's indent then moves the description along with the name.
+          <div style={{ display: "inline-block", verticalAlign: "top" }}>
             <Typography.Text code>{row.permission.name}</Typography.Text>
             {row.permission.owner_only && (
               <Tooltip title={t("roles.matrix.ownerOnlyHelp")}>
@@ -110,7 +112,7 @@ export function PermissionMatrix({
   ];
 
   return (
-    <Table<Row>
+    <ScrollTable<Row>
       size="small"
       rowKey="key"
       columns={columns}

@@ -1,6 +1,6 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Empty, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { App, Button, Empty, Popconfirm, Space, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -13,6 +13,7 @@ import { AdminPage } from "../shared/AdminPage";
 import { errorText } from "../shared/fieldErrors";
 import { ROLES_KEY } from "./keys";
 import { RoleEditor, type EditorTarget } from "./RoleEditor";
+import { ScrollTable } from "../shared/ScrollTable";
 
 type RoleOut = components["schemas"]["RoleOut"];
 type BuiltinRoleOut = components["schemas"]["BuiltinRoleOut"];
@@ -111,7 +112,7 @@ export default function RolesPage() {
       {roles.isError ? (
         <ErrorNotice error={roles.error} retry={() => void roles.refetch()} />
       ) : (
-        <Table
+        <ScrollTable
           rowKey="key"
           columns={columns}
           dataSource={rows}

@@ -1,6 +1,6 @@
 import { KeyOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Empty, Form, Input, Popconfirm, Select, Table, Tag } from "antd";
+import { Alert, App, Button, Card, Empty, Form, Input, Popconfirm, Select } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -15,6 +15,8 @@ import { errorText, showFieldErrors } from "../shared/fieldErrors";
 import { useFormatDate } from "../shared/format";
 import { LoadMore } from "../shared/LoadMore";
 import { SecretOnce } from "../shared/SecretOnce";
+import { StatusTag } from "../shared/StatusTag";
+import { ScrollTable } from "../shared/ScrollTable";
 
 type ApiTokenOut = components["schemas"]["ApiTokenOut"];
 const TOKENS_KEY = ["admin", "tokens"] as const;
@@ -130,7 +132,7 @@ function TokenList() {
     },
     onError: (error) => void message.error(errorText(error, t("tokens.revokeFailed"))),
   });
-  const colours = { active: "green", revoked: "default", expired: "orange" } as const;
+  const tones = { active: "success", revoked: "neutral", expired: "warning" } as const;
   const columns: ColumnsType<ApiTokenOut> = [
     { title: t("tokens.name"), dataIndex: "name", key: "name" },
     { title: t("tokens.hint"), key: "hint", render: (_, token) => <code>tsk_…{token.hint}</code> },
@@ -139,7 +141,7 @@ function TokenList() {
       key: "status",
       render: (_, token) => {
         const state = tokenState(token);
-        return <Tag color={colours[state]}>{t(`tokens.state.${state}`)}</Tag>;
+        return <StatusTag tone={tones[state]}>{t(`tokens.state.${state}`)}</StatusTag>;
       },
     },
     { title: t("tokens.created"), key: "created", render: (_, x) => formatDate(x.created_at) },
@@ -174,7 +176,7 @@ function TokenList() {
   if (list.isError) return <ErrorNotice error={list.error} retry={() => void list.refetch()} />;
   return (
     <>
-      <Table
+      <ScrollTable
         rowKey="id"
         columns={columns}
         dataSource={list.items}

@@ -1,4 +1,4 @@
-import { Drawer, Empty, Table, Tag, Typography } from "antd";
+import { Drawer, Empty, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 
@@ -9,12 +9,14 @@ import { useCursorList } from "../shared/cursor";
 import { useFormatDate } from "../shared/format";
 import { LoadMore } from "../shared/LoadMore";
 import { WEBHOOKS_KEY, type EndpointOut } from "./keys";
+import { StatusTag, type Tone } from "../shared/StatusTag";
+import { ScrollTable } from "../shared/ScrollTable";
 
 type DeliveryOut = components["schemas"]["DeliveryOut"];
-const STATUS_COLOURS: Record<string, string> = {
-  succeeded: "green",
-  failed: "orange",
-  gave_up: "red",
+const STATUS_TONES: Record<string, Tone> = {
+  succeeded: "success",
+  failed: "warning",
+  gave_up: "error",
 };
 
 /** Every attempt to deliver to one endpoint, newest first. */
@@ -57,7 +59,9 @@ function Deliveries({ endpointId }: { endpointId: string }) {
       title: t("webhooks.log.status"),
       key: "status",
       render: (_, d) => (
-        <Tag color={STATUS_COLOURS[d.status]}>{t(`webhooks.log.state.${d.status}`, d.status)}</Tag>
+        <StatusTag tone={STATUS_TONES[d.status] ?? "neutral"}>
+          {t(`webhooks.log.state.${d.status}`, d.status)}
+        </StatusTag>
       ),
     },
     { title: t("webhooks.log.code"), key: "code", render: (_, d) => d.response_code ?? "—" },
@@ -84,7 +88,7 @@ function Deliveries({ endpointId }: { endpointId: string }) {
   if (list.isError) return <ErrorNotice error={list.error} retry={() => void list.refetch()} />;
   return (
     <>
-      <Table
+      <ScrollTable
         rowKey="id"
         size="small"
         columns={columns}

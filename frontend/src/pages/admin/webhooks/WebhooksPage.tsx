@@ -1,6 +1,6 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Empty, Popconfirm, Space, Switch, Table, Tag, Tooltip, Typography } from "antd";
+import { App, Button, Empty, Popconfirm, Space, Switch, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -13,6 +13,8 @@ import { SecretOnce } from "../shared/SecretOnce";
 import { DeliveryLog } from "./DeliveryLog";
 import { EndpointForm } from "./EndpointForm";
 import { WEBHOOKS_KEY, type EndpointOut } from "./keys";
+import { StatusTag } from "../shared/StatusTag";
+import { ScrollTable } from "../shared/ScrollTable";
 
 export default function WebhooksPage() {
   const { t } = useTranslation("admin");
@@ -140,7 +142,7 @@ export default function WebhooksPage() {
       {endpoints.isError ? (
         <ErrorNotice error={endpoints.error} retry={() => void endpoints.refetch()} />
       ) : (
-        <Table
+        <ScrollTable
           rowKey="id"
           columns={columns}
           dataSource={endpoints.data}
@@ -179,16 +181,18 @@ function EndpointStatus({ endpoint }: { endpoint: EndpointOut }) {
   if (endpoint.paused_at) {
     return (
       <Tooltip title={endpoint.pause_reason}>
-        <Tag color="red">{t("webhooks.state.paused")}</Tag>
+        <StatusTag tone="error">{t("webhooks.state.paused")}</StatusTag>
       </Tooltip>
     );
   }
-  if (!endpoint.active) return <Tag>{t("webhooks.state.off")}</Tag>;
+  if (!endpoint.active) return <StatusTag tone="neutral">{t("webhooks.state.off")}</StatusTag>;
   return (
     <Space size={4}>
-      <Tag color="green">{t("webhooks.state.on")}</Tag>
+      <StatusTag tone="success">{t("webhooks.state.on")}</StatusTag>
       {endpoint.consecutive_failures > 0 && (
-        <Tag color="orange">{t("webhooks.failures", { count: endpoint.consecutive_failures })}</Tag>
+        <StatusTag tone="warning">
+          {t("webhooks.failures", { count: endpoint.consecutive_failures })}
+        </StatusTag>
       )}
     </Space>
   );

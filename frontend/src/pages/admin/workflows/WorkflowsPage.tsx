@@ -1,6 +1,6 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Drawer, Empty, Space, Table, Tag, Typography } from "antd";
+import { App, Button, Drawer, Empty, Space, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -18,6 +18,8 @@ import { ROLES_KEY } from "../roles/keys";
 import { DefinitionEditor, type DefinitionBody } from "./DefinitionEditor";
 import type { Choice } from "./StepEditor";
 import { definitionToForm, newStep, type DefinitionOut } from "./steps";
+import { StatusTag } from "../shared/StatusTag";
+import { ScrollTable } from "../shared/ScrollTable";
 
 const DEFINITIONS_KEY = ["admin", "workflows"] as const;
 const RECORD_TYPES_KEY = ["admin", "workflows", "record-types"] as const;
@@ -76,7 +78,7 @@ export default function WorkflowsPage() {
       key: "active",
       render: (_, d) =>
         d.active ? (
-          <Tag color="green">{t("workflows.active")}</Tag>
+          <StatusTag tone="success">{t("workflows.active")}</StatusTag>
         ) : (
           <Tag>{t("workflows.inactive")}</Tag>
         ),
@@ -124,7 +126,7 @@ export default function WorkflowsPage() {
         <ErrorNotice error={list.error} retry={() => void list.refetch()} />
       ) : (
         <>
-          <Table
+          <ScrollTable
             rowKey="id"
             columns={columns}
             dataSource={list.items}
