@@ -157,3 +157,35 @@ test.describe("admin editors", () => {
     await expect(page.getByRole("row", { name: /Claim approval/ })).toContainText("v2");
   });
 });
+
+test.describe("admin exports and languages", () => {
+  test.beforeEach(async ({ page }) => {
+    const { csrf } = await signUp(page.request);
+    await seed(page.request, csrf);
+  });
+
+  test("the audit log exports the filtered entries as CSV", async ({ page }) => {
+    await page.goto("/admin/audit?action=module_enabled");
+    await expect(page.locator(".ant-table-tbody tr.ant-table-row")).toHaveCount(2);
+    await page.getByRole("button", { name: "Export" }).hover();
+    const download = page.waitForEvent("download");
+    await page.getByRole("menuitem", { name: "CSV (spreadsheets)" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe("audit.csv");
+    const text = await (await file.createReadStream()).toArray();
+    const lines = Buffer.concat(text).toString().trim().split(/\r?\n/);
+    expect(lines[0]).toContain("seq,occurred_at,actor_kind");
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1).every((line) => line.includes("module_enabled"))).toBe(true);
+  });
+
+  test("the pages read in Chinese", async ({ page }) => {
+    await page.addInitScript(() => localStorage.setItem("tessera.language", "zh"));
+    await page.goto("/admin/modules");
+    await expect(page.getByRole("heading", { level: 1, name: "模块" })).toBeVisible();
+    await page.goto("/admin/roles");
+    await expect(page.getByRole("heading", { level: 1, name: "角色" })).toBeVisible();
+    await expect(page.getByText("所有者")).toBeVisible();
+    await page.screenshot({ path: "test-results/admin-roles-zh.png", fullPage: true });
+  });
+});
