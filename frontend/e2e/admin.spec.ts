@@ -98,6 +98,20 @@ test.describe("admin console", () => {
     // Notes is needed by Pins now: switching it off is explained, not attempted.
     await page.getByRole("switch", { name: "Switch Notes on or off" }).click();
     await expect(page.getByText("Pins need Notes. Switch them off first, then Notes.")).toBeVisible();
+    await page.getByRole("button", { name: "OK" }).click();
+
+    // Off, then its data purged: only once the company's short name is typed.
+    await page.getByRole("switch", { name: "Switch Pins on or off" }).click();
+    await page.getByRole("button", { name: "Switch off" }).click();
+    await expect(page.getByText("Pins is switched off. Its data is kept.")).toBeVisible();
+    await page.getByRole("button", { name: "Delete data" }).click();
+    const dialog = page.getByRole("dialog", { name: "Delete all data of Pins?" });
+    const confirm = dialog.getByRole("button", { name: "Delete data" });
+    await expect(confirm).toBeDisabled();
+    const me = (await (await page.request.get("/api/v1/me")).json()) as { tenant: { slug: string } };
+    await dialog.getByLabel(/type the company's short name/).fill(me.tenant.slug);
+    await confirm.click();
+    await expect(page.getByRole("dialog", { name: "The data of Pins is deleted" })).toBeVisible();
   });
 
   test("the audit log filters by action and shows a record's history", async ({ page }) => {
