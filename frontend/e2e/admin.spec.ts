@@ -55,9 +55,9 @@ async function seed(request: APIRequestContext, csrf: string) {
 async function checkAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-  ).toEqual([]);
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual(
+    [],
+  );
 }
 
 test.describe("admin console", () => {
@@ -97,7 +97,9 @@ test.describe("admin console", () => {
 
     // Notes is needed by Pins now: switching it off is explained, not attempted.
     await page.getByRole("switch", { name: "Switch Notes on or off" }).click();
-    await expect(page.getByText("Pins need Notes. Switch them off first, then Notes.")).toBeVisible();
+    await expect(
+      page.getByText("Pins need Notes. Switch them off first, then Notes."),
+    ).toBeVisible();
     await page.getByRole("button", { name: "OK" }).click();
 
     // Off, then its data purged: only once the company's short name is typed.
@@ -108,7 +110,9 @@ test.describe("admin console", () => {
     const dialog = page.getByRole("dialog", { name: "Delete all data of Pins?" });
     const confirm = dialog.getByRole("button", { name: "Delete data" });
     await expect(confirm).toBeDisabled();
-    const me = (await (await page.request.get("/api/v1/me")).json()) as { tenant: { slug: string } };
+    const me = (await (await page.request.get("/api/v1/me")).json()) as {
+      tenant: { slug: string };
+    };
     await dialog.getByLabel(/type the company's short name/).fill(me.tenant.slug);
     await confirm.click();
     await expect(page.getByRole("dialog", { name: "The data of Pins is deleted" })).toBeVisible();

@@ -38,7 +38,9 @@ export const adminRoutes: RouteObject[] = [
     if (!Page) throw new Error(`No page for ${entry.path}`);
     return {
       path: entry.path.slice(1),
-      element: <RequirePermission permission={entry.permission}>{page(<Page />)}</RequirePermission>,
+      element: (
+        <RequirePermission permission={entry.permission}>{page(<Page />)}</RequirePermission>
+      ),
     };
   }),
 ];

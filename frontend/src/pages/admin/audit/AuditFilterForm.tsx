@@ -104,7 +104,8 @@ export function AuditFilterForm({
           placeholder={t("audit.anyAction")}
           options={KNOWN_ACTIONS.map((action) => ({ value: action }))}
           showSearch={{
-            filterOption: (input, option) => String(option?.value ?? "").includes(input.toLowerCase()),
+            filterOption: (input, option) =>
+              String(option?.value ?? "").includes(input.toLowerCase()),
           }}
         />
       </Form.Item>

@@ -70,7 +70,12 @@ export function ExportButton({ filters }: { filters: AuditFilters }) {
         onCancel={() => abort.current?.abort()}
       >
         {/* No total is known while the server streams: the bar moves, the figures count up. */}
-        <Progress percent={100} status="active" showInfo={false} aria-label={t("audit.exporting")} />
+        <Progress
+          percent={100}
+          status="active"
+          showInfo={false}
+          aria-label={t("audit.exporting")}
+        />
         <Typography.Paragraph role="status" aria-live="polite">
           {t("audit.exportProgress", { size: sizeText(progress?.bytes ?? 0), count: entries })}
         </Typography.Paragraph>

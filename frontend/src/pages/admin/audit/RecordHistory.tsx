@@ -16,7 +16,13 @@ export interface RecordRef {
 }
 
 /** Everything that happened to one record, newest first. */
-export function RecordHistory({ record, onClose }: { record: RecordRef | null; onClose: () => void }) {
+export function RecordHistory({
+  record,
+  onClose,
+}: {
+  record: RecordRef | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation("admin");
   return (
     <Drawer

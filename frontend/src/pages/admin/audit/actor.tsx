@@ -13,7 +13,11 @@ export function Actor({ entry }: { entry: AuditEntryOut }) {
   const name = nameOfUser(members.data, entry.actor_user_id);
   return (
     <span>
-      {name ?? <Typography.Text type="secondary">{t(`audit.kind.${entry.actor_kind}`, entry.actor_kind)}</Typography.Text>}
+      {name ?? (
+        <Typography.Text type="secondary">
+          {t(`audit.kind.${entry.actor_kind}`, entry.actor_kind)}
+        </Typography.Text>
+      )}
       {entry.actor_token_id && (
         <Typography.Text type="secondary"> {t("audit.viaToken")}</Typography.Text>
       )}

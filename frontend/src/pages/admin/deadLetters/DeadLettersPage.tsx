@@ -44,7 +44,9 @@ export default function DeadLettersPage() {
   const discard = useMutation({
     mutationFn: (id: string) =>
       unwrap(
-        api.DELETE("/api/v1/events/dead-letters/{letter_id}", { params: { path: { letter_id: id } } }),
+        api.DELETE("/api/v1/events/dead-letters/{letter_id}", {
+          params: { path: { letter_id: id } },
+        }),
       ),
     onSuccess: () => done(t("deadLetters.discarded")),
     onError: (error) => void message.error(errorText(error, t("deadLetters.discardFailed"))),
@@ -144,24 +146,60 @@ function LetterDetail({ letter }: { letter: DeadLetterOut }) {
         size="small"
         bordered
         items={[
-          { key: "type", label: t("deadLetters.event"), children: <code>{letter.event_type}</code> },
-          { key: "handler", label: t("deadLetters.handler"), children: <code>{letter.handler}</code> },
-          { key: "event", label: t("deadLetters.eventId"), children: <code>{letter.event_id}</code> },
-          { key: "occurred", label: t("deadLetters.occurredAt"), children: formatDate(letter.occurred_at) },
-          { key: "failed", label: t("deadLetters.failedAt"), children: formatDate(letter.failed_at) },
+          {
+            key: "type",
+            label: t("deadLetters.event"),
+            children: <code>{letter.event_type}</code>,
+          },
+          {
+            key: "handler",
+            label: t("deadLetters.handler"),
+            children: <code>{letter.handler}</code>,
+          },
+          {
+            key: "event",
+            label: t("deadLetters.eventId"),
+            children: <code>{letter.event_id}</code>,
+          },
+          {
+            key: "occurred",
+            label: t("deadLetters.occurredAt"),
+            children: formatDate(letter.occurred_at),
+          },
+          {
+            key: "failed",
+            label: t("deadLetters.failedAt"),
+            children: formatDate(letter.failed_at),
+          },
           { key: "attempts", label: t("deadLetters.attempts"), children: letter.attempts },
         ]}
       />
       <Typography.Title level={2} style={{ fontSize: 16, marginTop: 16 }}>
         {t("deadLetters.error")}
       </Typography.Title>
-      <pre style={{ whiteSpace: "pre-wrap", wordBreak: "break-word", background: "#fff1f0", padding: 12, borderRadius: 6 }}>
+      <pre
+        style={{
+          whiteSpace: "pre-wrap",
+          wordBreak: "break-word",
+          background: "#fff1f0",
+          padding: 12,
+          borderRadius: 6,
+        }}
+      >
         {letter.error}
       </pre>
       <Typography.Title level={2} style={{ fontSize: 16 }}>
         {t("deadLetters.payload")}
       </Typography.Title>
-      <pre style={{ whiteSpace: "pre-wrap", wordBreak: "break-word", background: "#f5f5f5", padding: 12, borderRadius: 6 }}>
+      <pre
+        style={{
+          whiteSpace: "pre-wrap",
+          wordBreak: "break-word",
+          background: "#f5f5f5",
+          padding: 12,
+          borderRadius: 6,
+        }}
+      >
         {JSON.stringify(letter.payload, null, 2)}
       </pre>
     </>

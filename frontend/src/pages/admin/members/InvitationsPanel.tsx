@@ -76,11 +76,19 @@ function InviteForm() {
         <Form.Item name="role" label={t("invitations.role")}>
           <Select
             style={{ width: 140 }}
-            options={assignableRoles(me.data).map((role) => ({ value: role, label: t(`role.${role}`) }))}
+            options={assignableRoles(me.data).map((role) => ({
+              value: role,
+              label: t(`role.${role}`),
+            }))}
           />
         </Form.Item>
         <Form.Item>
-          <Button type="primary" htmlType="submit" icon={<MailOutlined />} loading={invite.isPending}>
+          <Button
+            type="primary"
+            htmlType="submit"
+            icon={<MailOutlined />}
+            loading={invite.isPending}
+          >
             {t("invitations.send")}
           </Button>
         </Form.Item>
@@ -99,7 +107,11 @@ function InvitationsList() {
   );
   const revoke = useMutation({
     mutationFn: (id: string) =>
-      unwrap(api.DELETE("/api/v1/invitations/{invitation_id}", { params: { path: { invitation_id: id } } })),
+      unwrap(
+        api.DELETE("/api/v1/invitations/{invitation_id}", {
+          params: { path: { invitation_id: id } },
+        }),
+      ),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: INVITATIONS_KEY });
       void message.success(t("invitations.revoked"));
@@ -112,7 +124,9 @@ function InvitationsList() {
     {
       title: t("invitations.status"),
       key: "status",
-      render: (_, i) => <StatusTag tone={STATUS_TONES[i.status]}>{t(`invitations.state.${i.status}`)}</StatusTag>,
+      render: (_, i) => (
+        <StatusTag tone={STATUS_TONES[i.status]}>{t(`invitations.state.${i.status}`)}</StatusTag>
+      ),
     },
     { title: t("invitations.sentAt"), key: "created", render: (_, i) => formatDate(i.created_at) },
     { title: t("invitations.expires"), key: "expires", render: (_, i) => formatDate(i.expires_at) },

@@ -86,22 +86,22 @@ export function MemberRolesDialog({
         </Empty>
       ) : (
         <div role="group" aria-label={t("memberRoles.listLabel")}>
-        <Checkbox.Group
-          value={chosen}
-          disabled={!canManage}
-          onChange={(values) => setChosen(values.map(String))}
-        >
-          <Space orientation="vertical">
-            {custom.map((role) => (
-              <Checkbox key={role.id} value={role.id}>
-                <Typography.Text strong>{role.name}</Typography.Text>
-                {role.description && (
-                  <Typography.Text type="secondary"> — {role.description}</Typography.Text>
-                )}
-              </Checkbox>
-            ))}
-          </Space>
-        </Checkbox.Group>
+          <Checkbox.Group
+            value={chosen}
+            disabled={!canManage}
+            onChange={(values) => setChosen(values.map(String))}
+          >
+            <Space orientation="vertical">
+              {custom.map((role) => (
+                <Checkbox key={role.id} value={role.id}>
+                  <Typography.Text strong>{role.name}</Typography.Text>
+                  {role.description && (
+                    <Typography.Text type="secondary"> — {role.description}</Typography.Text>
+                  )}
+                </Checkbox>
+              ))}
+            </Space>
+          </Checkbox.Group>
         </div>
       )}
       {save.isError && (

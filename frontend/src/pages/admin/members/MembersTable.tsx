@@ -50,7 +50,9 @@ export function MembersTable() {
   });
   const remove = useMutation({
     mutationFn: (id: string) =>
-      unwrap(api.DELETE("/api/v1/members/{membership_id}", { params: { path: { membership_id: id } } })),
+      unwrap(
+        api.DELETE("/api/v1/members/{membership_id}", { params: { path: { membership_id: id } } }),
+      ),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: MEMBERS_KEY });
       void message.success(t("members.removed"));
@@ -132,7 +134,11 @@ export function MembersTable() {
               cancelText={t("common:action.cancel")}
               onConfirm={() => remove.mutateAsync(member.id)}
             >
-              <Button danger icon={<DeleteOutlined />} aria-label={t("members.removeOf", { name: memberLabel(member) })} />
+              <Button
+                danger
+                icon={<DeleteOutlined />}
+                aria-label={t("members.removeOf", { name: memberLabel(member) })}
+              />
             </Popconfirm>
           )}
         </Space>

@@ -82,7 +82,8 @@ function FailedPlugins() {
         <ul style={{ margin: 0, paddingInlineStart: 20 }}>
           {failed.map((f) => (
             <li key={f.name}>
-              <Typography.Text strong>{f.name}</Typography.Text> ({t(`modules.stage.${f.stage}`, f.stage)}
+              <Typography.Text strong>{f.name}</Typography.Text> (
+              {t(`modules.stage.${f.stage}`, f.stage)}
               ): {f.reason}
             </li>
           ))}
@@ -127,7 +128,9 @@ function ModuleCard({ module, all }: { module: ModuleOut; all: ModuleOut[] }) {
   });
   const disable = useMutation({
     mutationFn: () =>
-      unwrap(api.POST("/api/v1/modules/{name}/disable", { params: { path: { name: module.name } } })),
+      unwrap(
+        api.POST("/api/v1/modules/{name}/disable", { params: { path: { name: module.name } } }),
+      ),
     onSuccess: async () => {
       await refresh();
       void message.success(t("modules.disabled", { name: module.label }));
@@ -226,18 +229,16 @@ function ModuleCard({ module, all }: { module: ModuleOut; all: ModuleOut[] }) {
           {
             key: "needs",
             label: t("modules.needs"),
-            children: module.depends.length ? (
-              module.depends.map((name) => {
-                const found = all.find((m) => m.name === name);
-                return (
-                  <StatusTag key={name} tone={found?.enabled ? "success" : "neutral"}>
-                    {labelOf(name)}
-                  </StatusTag>
-                );
-              })
-            ) : (
-              t("modules.none")
-            ),
+            children: module.depends.length
+              ? module.depends.map((name) => {
+                  const found = all.find((m) => m.name === name);
+                  return (
+                    <StatusTag key={name} tone={found?.enabled ? "success" : "neutral"}>
+                      {labelOf(name)}
+                    </StatusTag>
+                  );
+                })
+              : t("modules.none"),
           },
           {
             key: "neededBy",

@@ -37,7 +37,9 @@ export default function RecycleBinPage() {
   );
   const restore = useMutation({
     mutationFn: (id: string) =>
-      unwrap(api.POST("/api/v1/recycle-bin/{item_id}/restore", { params: { path: { item_id: id } } })),
+      unwrap(
+        api.POST("/api/v1/recycle-bin/{item_id}/restore", { params: { path: { item_id: id } } }),
+      ),
     onSuccess: async (item) => {
       // A restored record is back in its own lists: let every cached list read again.
       await client.invalidateQueries();
@@ -66,7 +68,9 @@ export default function RecycleBinPage() {
             {item.record_type}
             {item.records > 1 && (
               <Tooltip title={t("recycle.withOthersHelp")}>
-                <Tag style={{ marginInlineStart: 8 }}>{t("recycle.withOthers", { count: item.records - 1 })}</Tag>
+                <Tag style={{ marginInlineStart: 8 }}>
+                  {t("recycle.withOthers", { count: item.records - 1 })}
+                </Tag>
               </Tooltip>
             )}
           </Typography.Text>

@@ -2,7 +2,14 @@ import { cleanup, fireEvent, render, screen, within } from "@testing-library/rea
 import { useState } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { grantsPayload, groupByModule, scopesOf, toggle, type Grants, type PermissionOut } from "./matrix";
+import {
+  grantsPayload,
+  groupByModule,
+  scopesOf,
+  toggle,
+  type Grants,
+  type PermissionOut,
+} from "./matrix";
 import { PermissionMatrix } from "./PermissionMatrix";
 
 const permission = (
@@ -48,7 +55,10 @@ const payload = () => JSON.parse(screen.getByTestId("payload").textContent ?? "[
 
 describe("permission matrix logic", () => {
   it("groups by module in name order", () => {
-    const groups = groupByModule(CATALOG).map(([module, list]) => [module, list.map((p) => p.name)]);
+    const groups = groupByModule(CATALOG).map(([module, list]) => [
+      module,
+      list.map((p) => p.name),
+    ]);
     expect(groups).toEqual([
       ["audit", ["audit.entry.read"]],
       ["crm", ["crm.deal.read", "crm.deal.write"]],
@@ -111,7 +121,9 @@ describe("<PermissionMatrix>", { timeout: 30_000 }, () => {
       { permission: "crm.deal.read", scope: "all" },
       { permission: "crm.deal.write", scope: "all" },
     ]);
-    expect(screen.queryByRole("checkbox", { name: /every permission of Module modules/ })).toBeNull();
+    expect(
+      screen.queryByRole("checkbox", { name: /every permission of Module modules/ }),
+    ).toBeNull();
     fireEvent.click(screen.getByRole("checkbox", { name: /every permission of Module crm/ }));
     expect(payload()).toEqual([]);
   });
@@ -131,6 +143,8 @@ describe("<PermissionMatrix>", { timeout: 30_000 }, () => {
     const own = screen.getByRole("checkbox", { name: "crm.deal.read: Own" });
     expect(own).not.toBeChecked();
     expect(own).toHaveAttribute("aria-checked", "mixed");
-    expect(within(document.body).queryAllByRole("checkbox", { name: /every permission/ })).toEqual([]);
+    expect(within(document.body).queryAllByRole("checkbox", { name: /every permission/ })).toEqual(
+      [],
+    );
   });
 });

@@ -2,7 +2,16 @@ import { Checkbox, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 
-import { groupByModule, scopesOf, SCOPES, toggle, toggleModule, type Grants, type PermissionOut, type Scope } from "./matrix";
+import {
+  groupByModule,
+  scopesOf,
+  SCOPES,
+  toggle,
+  toggleModule,
+  type Grants,
+  type PermissionOut,
+  type Scope,
+} from "./matrix";
 import { ScrollTable } from "../shared/ScrollTable";
 
 interface ModuleRow {
@@ -71,7 +80,10 @@ export function PermissionMatrix({
         aria-checked={covered ? "mixed" : granted === scope}
         disabled={readOnly}
         onChange={() => onChange?.(toggle(grants, permission.name, scope))}
-        aria-label={t("roles.matrix.cell", { permission: permission.name, scope: t(`scope.${scope}`) })}
+        aria-label={t("roles.matrix.cell", {
+          permission: permission.name,
+          scope: t(`scope.${scope}`),
+        })}
       />
     );
   };

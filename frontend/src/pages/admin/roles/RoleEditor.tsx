@@ -25,7 +25,13 @@ interface RoleForm {
 }
 
 /** A drawer with a role's name, description and permission matrix; read-only for built-ins. */
-export function RoleEditor({ target, onClose }: { target: EditorTarget | null; onClose: () => void }) {
+export function RoleEditor({
+  target,
+  onClose,
+}: {
+  target: EditorTarget | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation("admin");
   const me = useMe();
   const { message } = App.useApp();
@@ -34,7 +40,8 @@ export function RoleEditor({ target, onClose }: { target: EditorTarget | null; o
   const [form] = Form.useForm<RoleForm>();
   const [grants, setGrants] = useState<Grants>({});
   const [grantError, setGrantError] = useState<string | null>(null);
-  const editable = target !== null && target.kind !== "builtin" && can(me.data, "access.role.manage");
+  const editable =
+    target !== null && target.kind !== "builtin" && can(me.data, "access.role.manage");
   const catalog = useQuery({
     queryKey: PERMISSIONS_KEY,
     queryFn: () => unwrap(api.GET("/api/v1/permissions")),
@@ -60,7 +67,10 @@ export function RoleEditor({ target, onClose }: { target: EditorTarget | null; o
       const body = { ...values, grants: grantsPayload(grants) };
       if (target?.kind === "custom") {
         return unwrap(
-          api.PATCH("/api/v1/roles/{role_id}", { params: { path: { role_id: target.role.id } }, body }),
+          api.PATCH("/api/v1/roles/{role_id}", {
+            params: { path: { role_id: target.role.id } },
+            body,
+          }),
         );
       }
       return unwrap(api.POST("/api/v1/roles", { body }));
@@ -72,7 +82,11 @@ export function RoleEditor({ target, onClose }: { target: EditorTarget | null; o
     },
     onError: (error) => {
       // Errors about a grant ("grants[3].scope") belong to the matrix, not a form field.
-      const shown = showFieldErrors(form, error, ([name]) => name === "name" || name === "description");
+      const shown = showFieldErrors(
+        form,
+        error,
+        ([name]) => name === "name" || name === "description",
+      );
       const grantProblem = Object.entries(
         error instanceof ApiError ? error.fieldErrors() : {},
       ).find(([field]) => fieldPath(field)[0] === "grants");
@@ -114,10 +128,20 @@ export function RoleEditor({ target, onClose }: { target: EditorTarget | null; o
       }
     >
       {target?.kind === "builtin" && (
-        <Alert type="info" showIcon title={t("roles.builtinReadOnly")} style={{ marginBottom: 16 }} />
+        <Alert
+          type="info"
+          showIcon
+          title={t("roles.builtinReadOnly")}
+          style={{ marginBottom: 16 }}
+        />
       )}
       {target?.kind !== "builtin" && (
-        <Form form={form} layout="vertical" disabled={!editable} onFinish={(values) => save.mutate(values)}>
+        <Form
+          form={form}
+          layout="vertical"
+          disabled={!editable}
+          onFinish={(values) => save.mutate(values)}
+        >
           <Form.Item
             name="name"
             label={t("roles.name")}

@@ -40,7 +40,11 @@ export default function RolesPage() {
   });
 
   const rows: RoleRow[] = [
-    ...(roles.data?.builtin ?? []).map((role) => ({ kind: "builtin" as const, key: role.name, role })),
+    ...(roles.data?.builtin ?? []).map((role) => ({
+      kind: "builtin" as const,
+      key: role.name,
+      role,
+    })),
     ...(roles.data?.custom ?? []).map((role) => ({ kind: "custom" as const, key: role.id, role })),
   ];
   const columns: ColumnsType<RoleRow> = [
@@ -103,7 +107,11 @@ export default function RolesPage() {
       description={t("roles.description")}
       extra={
         canManage && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ kind: "new" })}>
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => setEditing({ kind: "new" })}
+          >
             {t("roles.create")}
           </Button>
         )

@@ -34,22 +34,26 @@ export function AdminPage({
 }) {
   return (
     <ConfigProvider theme={READABLE}>
-    <section style={{ padding: "16px clamp(12px, 3vw, 24px)", maxWidth: 1280 }}>
-      <Flex justify="space-between" align="flex-start" gap={12} wrap style={{ marginBottom: 16 }}>
-        <div style={{ minWidth: 0 }}>
-          <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>
-            {title}
-          </Typography.Title>
-          {description && (
-            <Typography.Paragraph type="secondary" style={{ margin: "4px 0 0" }}>
-              {description}
-            </Typography.Paragraph>
+      <section style={{ padding: "16px clamp(12px, 3vw, 24px)", maxWidth: 1280 }}>
+        <Flex justify="space-between" align="flex-start" gap={12} wrap style={{ marginBottom: 16 }}>
+          <div style={{ minWidth: 0 }}>
+            <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>
+              {title}
+            </Typography.Title>
+            {description && (
+              <Typography.Paragraph type="secondary" style={{ margin: "4px 0 0" }}>
+                {description}
+              </Typography.Paragraph>
+            )}
+          </div>
+          {extra && (
+            <Flex gap={8} wrap>
+              {extra}
+            </Flex>
           )}
-        </div>
-        {extra && <Flex gap={8} wrap>{extra}</Flex>}
-      </Flex>
-      {children}
-    </section>
+        </Flex>
+        {children}
+      </section>
     </ConfigProvider>
   );
 }
@@ -69,9 +73,7 @@ export function RequirePermission({
   const me = useMe();
   if (me.isPending) return <PageLoading />;
   if (!can(me.data, permission)) {
-    return (
-      <Result status="403" title={t("forbidden.title")} subTitle={t("forbidden.detail")} />
-    );
+    return <Result status="403" title={t("forbidden.title")} subTitle={t("forbidden.detail")} />;
   }
   return <>{children}</>;
 }

@@ -52,10 +52,7 @@ export function SecretOnce({
           onFocus={(event) => event.target.select()}
           style={{ fontFamily: "monospace" }}
         />
-        <Button
-          icon={copied ? <CheckOutlined /> : <CopyOutlined />}
-          onClick={copy}
-        >
+        <Button icon={copied ? <CheckOutlined /> : <CopyOutlined />} onClick={copy}>
           {copied ? t("secret.copied") : t("secret.copy")}
         </Button>
       </Space.Compact>

@@ -69,7 +69,11 @@ describe("API tokens", { timeout: 30_000 }, () => {
   it("says why a token cannot be created by a field", async () => {
     server.on("POST", "/api/v1/tokens", {
       status: 422,
-      body: { status: 422, detail: "name: must not be empty", errors: [{ field: "name", message: "must not be empty" }] },
+      body: {
+        status: 422,
+        detail: "name: must not be empty",
+        errors: [{ field: "name", message: "must not be empty" }],
+      },
     });
     renderPage(<TokensPage />);
     await screen.findByText(/You have no API tokens/);

@@ -35,7 +35,11 @@ export default function TokensPage() {
     <AdminPage title={t("tokens.title")} description={t("tokens.description")}>
       <CreateToken onCreated={setSecret} />
       <TokenList />
-      <SecretOnce secret={secret} title={t("tokens.createdTitle")} onClose={() => setSecret(null)} />
+      <SecretOnce
+        secret={secret}
+        title={t("tokens.createdTitle")}
+        onClose={() => setSecret(null)}
+      />
     </AdminPage>
   );
 }
@@ -100,13 +104,21 @@ export function CreateToken({ onCreated }: { onCreated: (secret: string) => void
           <Select
             style={{ width: 160 }}
             options={[
-              ...LIFETIMES.map((days) => ({ value: days, label: t("tokens.days", { count: days }) })),
+              ...LIFETIMES.map((days) => ({
+                value: days,
+                label: t("tokens.days", { count: days }),
+              })),
               { value: "never", label: t("tokens.never") },
             ]}
           />
         </Form.Item>
         <Form.Item>
-          <Button type="primary" htmlType="submit" icon={<KeyOutlined />} loading={create.isPending}>
+          <Button
+            type="primary"
+            htmlType="submit"
+            icon={<KeyOutlined />}
+            loading={create.isPending}
+          >
             {t("tokens.create")}
           </Button>
         </Form.Item>

@@ -98,7 +98,10 @@ export function EndpointForm({
           <Select
             mode="tags"
             tokenSeparators={[",", " "]}
-            options={eventTypeSuggestions(me.data?.modules ?? []).map((value) => ({ value, label: value }))}
+            options={eventTypeSuggestions(me.data?.modules ?? []).map((value) => ({
+              value,
+              label: value,
+            }))}
           />
         </Form.Item>
         <Form.Item name="description" label={t("webhooks.descriptionLabel")}>

@@ -54,7 +54,9 @@ export default function WebhooksPage() {
   });
   const remove = useMutation({
     mutationFn: (id: string) =>
-      unwrap(api.DELETE("/api/v1/webhooks/{endpoint_id}", { params: { path: { endpoint_id: id } } })),
+      unwrap(
+        api.DELETE("/api/v1/webhooks/{endpoint_id}", { params: { path: { endpoint_id: id } } }),
+      ),
     onSuccess: async () => {
       await refresh();
       void message.success(t("webhooks.deleted"));

@@ -1,9 +1,23 @@
-import { cleanup, configure, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import {
+  cleanup,
+  configure,
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within,
+} from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { ApiError } from "../../../api/client";
 import { DefinitionEditor } from "./DefinitionEditor";
-import { formPathOf, isEditorField, stepFromForm, type DefinitionForm, type RecordTypeOut } from "./steps";
+import {
+  formPathOf,
+  isEditorField,
+  stepFromForm,
+  type DefinitionForm,
+  type RecordTypeOut,
+} from "./steps";
 
 afterEach(cleanup);
 // antd is slow to render in jsdom on a busy machine: wait longer than the 1 s default.
@@ -78,9 +92,11 @@ describe("workflow step editor", { timeout: 30_000 }, () => {
   });
 
   it("shows a refusal that names no field above the form", async () => {
-    const onSubmit = vi.fn().mockRejectedValue(
-      new ApiError({ status: 409, detail: "The workflow 'Other' is already active." }),
-    );
+    const onSubmit = vi
+      .fn()
+      .mockRejectedValue(
+        new ApiError({ status: 409, detail: "The workflow 'Other' is already active." }),
+      );
     editor(onSubmit);
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("already active");

@@ -108,7 +108,10 @@ export function DefinitionEditor({
             rules={[{ required: true, message: t("workflows.recordTypeRequired") }]}
           >
             <Select
-              options={recordTypes.map((r) => ({ value: r.record_type, label: `${r.label} (${r.record_type})` }))}
+              options={recordTypes.map((r) => ({
+                value: r.record_type,
+                label: `${r.label} (${r.record_type})`,
+              }))}
             />
           </Form.Item>
           <Form.Item
@@ -131,7 +134,11 @@ export function DefinitionEditor({
       >
         <Input maxLength={120} />
       </Form.Item>
-      <Form.Item name="guardedFields" label={t("workflows.guarded")} extra={t("workflows.guardedHelp")}>
+      <Form.Item
+        name="guardedFields"
+        label={t("workflows.guarded")}
+        extra={t("workflows.guardedHelp")}
+      >
         <Select
           mode="multiple"
           options={(recordType?.fields ?? []).map((f) => ({ value: f.name, label: f.name }))}

@@ -1,4 +1,9 @@
-import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from "@ant-design/icons";
+import {
+  ArrowDownOutlined,
+  ArrowUpOutlined,
+  DeleteOutlined,
+  PlusOutlined,
+} from "@ant-design/icons";
 import { Button, Card, Form, Input, InputNumber, Radio, Select, Space, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 
@@ -105,7 +110,9 @@ function StepFields({
   const limited = limit !== undefined && limit !== null;
   const fieldsHelp = recordType?.fields.length
     ? t("workflows.conditionFields", {
-        fields: recordType.fields.map((f) => `${f.name} (${t(`fieldType.${f.type}`, f.type)})`).join(", "),
+        fields: recordType.fields
+          .map((f) => `${f.name} (${t(`fieldType.${f.type}`, f.type)})`)
+          .join(", "),
       })
     : undefined;
   return (
@@ -171,7 +178,11 @@ function StepFields({
         />
       </Form.Item>
       <Space wrap align="start">
-        <Form.Item name={[name, "limit"]} label={t("workflows.timeLimit")} extra={t("workflows.timeLimitHelp")}>
+        <Form.Item
+          name={[name, "limit"]}
+          label={t("workflows.timeLimit")}
+          extra={t("workflows.timeLimitHelp")}
+        >
           <InputNumber min={1} precision={0} style={{ width: 120 }} />
         </Form.Item>
         <Form.Item name={[name, "limitUnit"]} label={t("workflows.unit")}>

@@ -135,7 +135,9 @@ export default function WorkflowsPage() {
             scroll={{ x: "max-content" }}
             locale={{
               emptyText: (
-                <Empty description={canCreate ? t("workflows.empty") : t("workflows.noRecordTypes")}>
+                <Empty
+                  description={canCreate ? t("workflows.empty") : t("workflows.noRecordTypes")}
+                >
                   {canCreate && (
                     <Button type="primary" onClick={() => setEditing("new")}>
                       {t("workflows.create")}
@@ -165,9 +167,7 @@ export default function WorkflowsPage() {
         onClose={() => setEditing(null)}
         destroyOnHidden
       >
-        {editing !== null && (
-          <EditorLoader target={editing} onDone={() => setEditing(null)} />
-        )}
+        {editing !== null && <EditorLoader target={editing} onDone={() => setEditing(null)} />}
       </Drawer>
     </AdminPage>
   );

@@ -95,14 +95,26 @@ export function formPathOf(field: string): (string | number)[] {
   const mapped = path.map((part) => (typeof part === "string" ? (renamed[part] ?? part) : part));
   // "users[2]" and "guarded_fields[0]" are about one pick of a multiple select: the select.
   const last = mapped.length - 1;
-  if (typeof mapped[last] === "number" && ["users", "guardedFields"].includes(String(mapped[last - 1]))) {
+  if (
+    typeof mapped[last] === "number" &&
+    ["users", "guardedFields"].includes(String(mapped[last - 1]))
+  ) {
     mapped.pop();
   }
   return mapped;
 }
 
 const FORM_FIELDS = ["key", "recordType", "name", "guardedFields"];
-const STEP_FIELDS = ["name", "approvers", "users", "role", "mode", "condition", "limit", "escalateTo"];
+const STEP_FIELDS = [
+  "name",
+  "approvers",
+  "users",
+  "role",
+  "mode",
+  "condition",
+  "limit",
+  "escalateTo",
+];
 
 /** Whether the editor has a field at ``path`` to show an error at. */
 export function isEditorField(path: (string | number)[]): boolean {
