@@ -68,6 +68,10 @@ async def _member_delete(s: Scene) -> Request:
     return f"/api/v1/members/{await s.throwaway_member()}", None
 
 
+async def _member_roles_read(s: Scene) -> Request:
+    return f"/api/v1/members/{await s.throwaway_member()}/roles", None
+
+
 async def _member_roles(s: Scene) -> Request:
     return f"/api/v1/members/{await s.throwaway_member()}/roles", {"role_ids": []}
 
@@ -585,6 +589,7 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/members", fixed("/api/v1/members")),
     ("PATCH", "/api/v1/members/{membership_id:uuid}", _member_patch),
     ("DELETE", "/api/v1/members/{membership_id:uuid}", _member_delete),
+    ("GET", "/api/v1/members/{membership_id:uuid}/roles", _member_roles_read),
     ("PUT", "/api/v1/members/{membership_id:uuid}/roles", _member_roles),
     ("POST", "/api/v1/invitations", _invite),
     ("GET", "/api/v1/invitations", fixed("/api/v1/invitations")),
@@ -740,6 +745,7 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/expenses/claims/{claim_id:uuid}", _claim_get),
     ("PATCH", "/api/v1/expenses/claims/{claim_id:uuid}", _claim_patch),
     ("DELETE", "/api/v1/expenses/claims/{claim_id:uuid}", _claim_get),
+    ("GET", "/api/v1/workflow/record-types", fixed(f"{WORKFLOW}/record-types")),
     ("GET", "/api/v1/workflow/definitions", fixed(f"{WORKFLOW}/definitions")),
     ("POST", "/api/v1/workflow/definitions", _new_definition),
     ("GET", "/api/v1/workflow/definitions/{definition_id:uuid}", _definition),

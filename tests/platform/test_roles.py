@@ -197,3 +197,27 @@ async def test_owners_cannot_lock_themselves_out(live_server: LiveServer) -> Non
             "items"
         ]
         assert history[0]["changes"] == {"role": ["owner", "member"]}
+
+
+async def test_reading_the_custom_roles_a_member_holds(live_server: LiveServer) -> None:
+    async with make_client(live_server) as a, make_client(live_server) as b:
+        owner = await sign_up(a)
+        member = await join(live_server, owner, b)
+        made = await owner.post(
+            "/api/v1/roles",
+            json={"name": "Auditor", "grants": [{"permission": "audit.entry.read"}]},
+        )
+        other = await owner.post("/api/v1/roles", json={"name": "Bystander"})
+        path = f"/api/v1/members/{await _membership(owner, member)}/roles"
+        assert (await owner.get(path)).json() == []
+        assert (await _put(owner, path, {"role_ids": [made.json()["id"]]})).status_code == 200
+
+        held = (await owner.get(path)).json()
+        assert [r["name"] for r in held] == ["Auditor"]
+        assert held[0]["grants"] == [{"permission": "audit.entry.read", "scope": "all"}]
+        assert other.json()["id"] not in {r["id"] for r in held}
+        # Members may see roles (access.role.read is everyone's), not change them.
+        assert (await member.get(path)).status_code == 200
+        assert (await _put(member, path, {"role_ids": []})).status_code == 403
+        missing = "/api/v1/members/01900000-0000-7000-8000-000000000000/roles"
+        assert (await owner.get(missing)).status_code == 404

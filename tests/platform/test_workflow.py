@@ -656,3 +656,22 @@ async def test_a_step_without_approvers_refuses_the_submission(
         assert response.status_code == 422, "the admin has no manager"
         assert response.json()["errors"][0]["field"] == "record_id"
         assert await history(co.owner, claim) == [], "nothing was written"
+
+
+async def test_record_types_for_the_definition_editor(live_server: LiveServer) -> None:
+    async with company(live_server) as co:
+        response = await co.owner.get(f"{API}/record-types")
+        assert response.status_code == 200, response.text
+        [claim] = [r for r in response.json() if r["record_type"] == RECORD_TYPE]
+        assert claim["module"] == "expenses"
+        assert claim["label"] == "Expense claim"
+        types = {f["name"]: f["type"] for f in claim["fields"]}
+        assert types["amount"] == "number"
+        assert types["department"] == "string"
+        assert list(types) == ["title", "amount", "department", "status"]
+
+        # Only for those who manage workflows, and only of enabled modules.
+        assert (await co.requester.get(f"{API}/record-types")).status_code == 403
+        assert (await co.owner.post("/api/v1/modules/expenses/disable")).status_code == 200
+        listed = (await co.owner.get(f"{API}/record-types")).json()
+        assert RECORD_TYPE not in {r["record_type"] for r in listed}

@@ -127,6 +127,20 @@ class RolesController(Controller):
         await service.delete_role(uow.db, role_id)
 
 
+@get(
+    "/members/{membership_id:uuid}/roles",
+    tags=["roles"],
+    summary="The custom roles a member holds",
+    opt=requires("access.role.read"),
+)
+async def member_roles(
+    membership_id: FromPath[uuid.UUID], actor: Member, uow: Uow
+) -> list[RoleOut]:
+    member = await get_member(uow, membership_id)
+    held = [r.id for r in await service.roles_of(uow.db, member.id)]
+    return [role_out(r, g) for r, g in await service.list_roles(uow.db, held)]
+
+
 @put(
     "/members/{membership_id:uuid}/roles",
     tags=["roles"],
@@ -144,4 +158,4 @@ async def set_member_roles(
     return [role_out(r, g) for r, g in await service.list_roles(uow.db, [r.id for r in roles])]
 
 
-ROUTE_HANDLERS: list[Any] = [list_permissions, RolesController, set_member_roles]
+ROUTE_HANDLERS: list[Any] = [list_permissions, RolesController, member_roles, set_member_roles]

@@ -31,9 +31,11 @@ from tessera.workflow.schemas import (
     DefinitionUpdate,
     DelegateIn,
     EscalationsOut,
+    FieldTypeOut,
     HistoryOut,
     InboxItemOut,
     InstanceOut,
+    RecordTypeOut,
     StepIO,
     SubmissionIn,
     TaskOut,
@@ -291,6 +293,32 @@ class DefinitionsController(Controller):
         )
 
 
+@get(
+    "/workflow/record-types",
+    tags=["workflow"],
+    summary="Record types of enabled modules that workflows can be defined for",
+    opt=requires(MANAGE),
+)
+async def record_types(actor: Member, state: State) -> list[RecordTypeOut]:
+    """What a definition editor offers: the record types, and the fields conditions can use."""
+    registry = services_of(state).registry
+    found = []
+    for record_type in sorted(registry.approvables()):
+        approvable = definitions.enabled_approvable(registry, actor.modules, record_type)
+        if approvable is None:
+            continue
+        types = approvable.field_types()
+        found.append(
+            RecordTypeOut(
+                record_type=record_type,
+                module=approvable.module,
+                label=approvable.label,
+                fields=[FieldTypeOut(name, types.get(name, "other")) for name in approvable.fields],
+            )
+        )
+    return found
+
+
 # --- Approvals ----------------------------------------------------------------------------
 
 
@@ -462,4 +490,4 @@ class ApprovalsController(Controller):
         return EscalationsOut(escalated=count)
 
 
-ROUTE_HANDLERS: list[Any] = [DefinitionsController, ApprovalsController]
+ROUTE_HANDLERS: list[Any] = [DefinitionsController, record_types, ApprovalsController]

@@ -59,6 +59,22 @@ class DefinitionUpdate(Input):
     )
 
 
+class FieldTypeOut(msgspec.Struct):
+    name: str
+    #: number, string, boolean or other: what a condition may compare the field with.
+    type: str
+
+
+class RecordTypeOut(msgspec.Struct):
+    """A record type of an enabled module that workflows can be defined for."""
+
+    record_type: str
+    module: str
+    label: str
+    #: The fields conditions may read and definitions may guard.
+    fields: list[FieldTypeOut]
+
+
 class VersionOut(msgspec.Struct):
     id: uuid.UUID
     version: int

@@ -1,0 +1,63 @@
+import { ApiError, type Problem } from "../../../api/client";
+
+export interface DownloadProgress {
+  bytes: number;
+  /** Lines received so far (entries, plus the header line of a CSV). */
+  lines: number;
+}
+
+/**
+ * Read a streamed answer to the end, reporting progress as it arrives (the server streams
+ * the export, so there is no length to show a percentage of), and keep it as a file.
+ */
+export async function streamToBlob(
+  url: string,
+  onProgress: (progress: DownloadProgress) => void,
+  signal?: AbortSignal,
+): Promise<{ blob: Blob; filename: string }> {
+  const response = await fetch(url, { credentials: "same-origin", signal });
+  if (!response.ok) {
+    const text = await response.text();
+    let problem: Problem = { status: response.status };
+    try {
+      problem = { status: response.status, ...(JSON.parse(text) as object) };
+    } catch {
+      // Not problem details: the status says enough.
+    }
+    throw new ApiError(problem);
+  }
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  const progress: DownloadProgress = { bytes: 0, lines: 0 };
+  const reader = response.body?.getReader();
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      progress.bytes += value.byteLength;
+      for (const byte of value) if (byte === 10) progress.lines += 1;
+      onProgress({ ...progress });
+    }
+  } else {
+    const whole = new Uint8Array(await response.arrayBuffer());
+    chunks.push(whole);
+    onProgress({ bytes: whole.byteLength, lines: whole.filter((b) => b === 10).length });
+  }
+  const type = response.headers.get("Content-Type") ?? "application/octet-stream";
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "export";
+  return { blob: new Blob(chunks, { type }), filename };
+}
+
+/** Hand a file to the browser's downloads. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const href = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = href;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked after the click has been handled, not before the download starts.
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}

@@ -1,0 +1,169 @@
+import { DeleteOutlined, TeamOutlined } from "@ant-design/icons";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { App, Button, Empty, Popconfirm, Select, Space, Tag, Typography } from "antd";
+import type { ColumnsType } from "antd/es/table";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { api, unwrap } from "../../../api/client";
+import { can, useMe } from "../../../app/session";
+import { ErrorNotice } from "../../../components/ErrorNotice";
+import { useCursorList } from "../shared/cursor";
+import { errorText } from "../shared/fieldErrors";
+import { useFormatDate } from "../shared/format";
+import { LoadMore } from "../shared/LoadMore";
+import { MEMBERS_KEY, memberLabel, useMemberDirectory, type MemberOut } from "../shared/members";
+import { MemberRolesDialog } from "./MemberRolesDialog";
+import { assignableRoles } from "./roles";
+import { ScrollTable } from "../shared/ScrollTable";
+
+export function MembersTable() {
+  const { t } = useTranslation("admin");
+  const me = useMe();
+  const formatDate = useFormatDate();
+  const client = useQueryClient();
+  const { message } = App.useApp();
+  const [rolesOf, setRolesOf] = useState<MemberOut | null>(null);
+  const canManage = can(me.data, "identity.member.manage");
+  const canSeeRoles = can(me.data, "access.role.read");
+  const directory = useMemberDirectory();
+  const list = useCursorList([...MEMBERS_KEY, "list"], (cursor) =>
+    unwrap(api.GET("/api/v1/members", { params: { query: { limit: 50, cursor } } })),
+  );
+
+  const change = useMutation({
+    mutationFn: (input: { id: string; role?: string; manager_id?: string | null }) =>
+      unwrap(
+        api.PATCH("/api/v1/members/{membership_id}", {
+          params: { path: { membership_id: input.id } },
+          body: {
+            role: input.role as "owner" | "admin" | "member" | undefined,
+            ...("manager_id" in input ? { manager_id: input.manager_id } : {}),
+          },
+        }),
+      ),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: MEMBERS_KEY });
+      void message.success(t("members.changed"));
+    },
+    onError: (error) => void message.error(errorText(error, t("members.changeFailed"))),
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) =>
+      unwrap(
+        api.DELETE("/api/v1/members/{membership_id}", { params: { path: { membership_id: id } } }),
+      ),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: MEMBERS_KEY });
+      void message.success(t("members.removed"));
+    },
+    onError: (error) => void message.error(errorText(error, t("members.removeFailed"))),
+  });
+
+  const roles = assignableRoles(me.data);
+  const isMe = (member: MemberOut) => member.user_id === me.data?.user.id;
+  const columns: ColumnsType<MemberOut> = [
+    {
+      title: t("members.name"),
+      key: "name",
+      render: (_, member) => (
+        <Space orientation="vertical" size={0}>
+          <Typography.Text strong>{member.name || member.email}</Typography.Text>
+          <Typography.Text type="secondary">{member.email}</Typography.Text>
+          {isMe(member) && <Tag>{t("members.you")}</Tag>}
+        </Space>
+      ),
+    },
+    {
+      title: t("members.role"),
+      key: "role",
+      render: (_, member) =>
+        // Owners' roles are only the owners' to change; the select would only be refused.
+        canManage && (member.role !== "owner" || me.data?.tenant?.role === "owner") ? (
+          <Select
+            value={member.role}
+            style={{ minWidth: 120 }}
+            aria-label={t("members.roleOf", { name: memberLabel(member) })}
+            options={roles.map((role) => ({ value: role, label: t(`role.${role}`) }))}
+            onChange={(role) => change.mutate({ id: member.id, role })}
+          />
+        ) : (
+          <Tag>{t(`role.${member.role}`, member.role)}</Tag>
+        ),
+    },
+    {
+      title: t("members.manager"),
+      key: "manager",
+      render: (_, member) => {
+        const manager = directory.data?.find((m) => m.id === member.manager_id);
+        if (!canManage) return manager ? manager.name || manager.email : t("members.noManager");
+        return (
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: "label" }}
+            style={{ minWidth: 180 }}
+            placeholder={t("members.noManager")}
+            aria-label={t("members.managerOf", { name: memberLabel(member) })}
+            value={member.manager_id ?? undefined}
+            loading={directory.isPending}
+            options={(directory.data ?? [])
+              .filter((m) => m.id !== member.id)
+              .map((m) => ({ value: m.id, label: memberLabel(m) }))}
+            onChange={(value) => change.mutate({ id: member.id, manager_id: value ?? null })}
+          />
+        );
+      },
+    },
+    { title: t("members.joined"), key: "joined", render: (_, m) => formatDate(m.joined_at) },
+    {
+      title: t("members.actions"),
+      key: "actions",
+      render: (_, member) => (
+        <Space wrap>
+          {canSeeRoles && (
+            <Button icon={<TeamOutlined />} onClick={() => setRolesOf(member)}>
+              {t("members.customRoles")}
+            </Button>
+          )}
+          {canManage && !isMe(member) && (
+            <Popconfirm
+              title={t("members.removeTitle", { name: memberLabel(member) })}
+              description={t("members.removeBody")}
+              okText={t("members.remove")}
+              okButtonProps={{ danger: true }}
+              cancelText={t("common:action.cancel")}
+              onConfirm={() => remove.mutateAsync(member.id)}
+            >
+              <Button
+                danger
+                icon={<DeleteOutlined />}
+                aria-label={t("members.removeOf", { name: memberLabel(member) })}
+              />
+            </Popconfirm>
+          )}
+        </Space>
+      ),
+    },
+  ];
+
+  if (list.isError) return <ErrorNotice error={list.error} retry={() => void list.refetch()} />;
+  return (
+    <>
+      <ScrollTable
+        rowKey="id"
+        columns={columns}
+        dataSource={list.items}
+        loading={list.isPending}
+        pagination={false}
+        scroll={{ x: "max-content" }}
+        locale={{ emptyText: <Empty description={t("members.empty")} /> }}
+      />
+      <LoadMore
+        hasMore={list.hasNextPage}
+        loading={list.isFetchingNextPage}
+        onLoad={() => void list.fetchNextPage()}
+      />
+      <MemberRolesDialog member={rolesOf} onClose={() => setRolesOf(null)} />
+    </>
+  );
+}
