@@ -64,7 +64,7 @@ imports: sync-test
 pytest: sync-test
 	$(UV) run pytest -n auto --dist loadgroup
 
-test: lint typecheck imports pytest frontend-test
+test: lint typecheck imports pytest frontend-test e2e
 
 clean:
 	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache frontend/node_modules frontend/dist

@@ -8,6 +8,7 @@ import { RouterProvider } from "react-router-dom";
 
 import { makeQueryClient } from "./queryClient";
 import { router } from "./routes";
+import { THEME } from "./theme";
 
 export function App() {
   const [queryClient] = useState(makeQueryClient);
@@ -15,7 +16,7 @@ export function App() {
   return (
     <ConfigProvider
       locale={i18n.language === "zh" ? zhCN : enUS}
-      theme={{ token: { colorPrimary: "#1f5fbf", borderRadius: 6 } }}
+      theme={THEME}
     >
       <AntApp>
         <QueryClientProvider client={queryClient}>

@@ -1,5 +1,5 @@
 import { AppstoreOutlined, CalendarOutlined, UnorderedListOutlined } from "@ant-design/icons";
-import { ConfigProvider, Flex, Segmented, Typography } from "antd";
+import { Flex, Segmented, Typography } from "antd";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
@@ -25,25 +25,10 @@ export function PageHeader(props: { title: ReactNode; extra?: ReactNode; childre
   );
 }
 
-/**
- * Every module screen: padding (narrower on a phone), and links, placeholders and danger
- * buttons dark enough for a 4.5:1 contrast (antd's defaults, #1677ff, #bfbfbf and #ff4d4f,
- * fail it on white and grey).
- */
-const READABLE = {
-  token: {
-    colorLink: "#0b4fa8",
-    colorTextPlaceholder: "rgba(0, 0, 0, 0.6)",
-    colorTextDescription: "rgba(0, 0, 0, 0.62)",
-    colorError: "#c62828",
-  },
-};
-
+/** Every module screen: its padding, narrower on a phone. */
 export function Screen({ children }: { children: ReactNode }) {
   return (
-    <ConfigProvider theme={READABLE}>
-      <div style={{ padding: "clamp(12px, 3vw, 24px)", maxWidth: 1600 }}>{children}</div>
-    </ConfigProvider>
+    <div style={{ padding: "clamp(12px, 3vw, 24px)", maxWidth: 1600 }}>{children}</div>
   );
 }
 

@@ -13,7 +13,6 @@ import { NotificationBell } from "./notifications/NotificationBell";
 import { useMenus, useModuleLabels } from "./queries";
 import { SideMenu } from "./SideMenu";
 import { TenantSwitcher } from "./TenantSwitcher";
-import { AccessibleTheme } from "./theme";
 import { UserMenu } from "./UserMenu";
 import "./base.css";
 import "./shell.css";
@@ -43,7 +42,7 @@ export function Shell() {
   const hasTenant = Boolean(me.tenant);
 
   return (
-    <AccessibleTheme>
+    <>
       <Layout className="shell">
         <a className="skip-link" href="#main">
           {t("skipToContent")}
@@ -95,13 +94,14 @@ export function Shell() {
               <SideMenu groups={groups} onNavigate={() => setDrawerOpen(false)} />
             </Drawer>
           )}
+          {/* antd's Content is the page's one <main> landmark; the skip link lands on it. */}
           <Layout.Content className="shell-content">
-            <main id="main" tabIndex={-1} className="shell-main">
+            <div id="main" tabIndex={-1} className="shell-main">
               {hasTenant ? <Outlet /> : <NoTenant />}
-            </main>
+            </div>
           </Layout.Content>
         </Layout>
       </Layout>
-    </AccessibleTheme>
+    </>
   );
 }

@@ -3,7 +3,6 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import { LanguageSwitch } from "../../shell/LanguageSwitch";
-import { AccessibleTheme } from "../../shell/theme";
 import "../../shell/base.css";
 import "./public.css";
 
@@ -21,7 +20,7 @@ export function AuthLayout({
 }) {
   const { t } = useTranslation();
   return (
-    <AccessibleTheme>
+    <>
       <div className="auth-page">
         <header className="auth-header">
           <span className="auth-brand">{t("appName")}</span>
@@ -38,6 +37,6 @@ export function AuthLayout({
           {footer && <div className="auth-footer">{footer}</div>}
         </main>
       </div>
-    </AccessibleTheme>
+    </>
   );
 }

@@ -51,7 +51,7 @@ beforeEach(() => {
     "GET /api/v1/me": ok(sampleMe({ permissions: { "identity.member.read": "all" } })),
     "GET /api/v1/workflow/inbox": () => ok({ items: inbox, next_cursor: null }),
     "GET /api/v1/ui/resources": ok([DEAL_RESOURCE]),
-    "GET /api/v1/ui/menus": ok([{ module: "crm", label: "Deals", path: "/crm/deals", icon: "handshake", order: 23 }]),
+    "GET /api/v1/ui/menus": ok([{ module: "crm", label: "Deals", path: "/crm/deals", icon: "handshake", order: 23, resource: "crm.deal", dashboard: null }]),
     "GET /api/v1/members": ok({
       items: [{ id: "m-bob", user_id: "u-bob", email: "bob@example.com", name: "Bob Porter", role: "member", manager_id: null, joined_at: TASK.created_at }],
       next_cursor: null,

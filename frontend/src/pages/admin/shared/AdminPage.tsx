@@ -1,24 +1,9 @@
-import { ConfigProvider, Flex, Result, Typography } from "antd";
+import { Flex, Result, Typography } from "antd";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import { can, useMe } from "../../../app/session";
 import { PageLoading } from "../../../components/PageLoading";
-
-// antd's secondary and tertiary greys (45% black) and its error red (#ff4d4f, the text of
-// danger buttons) fall short of WCAG AA contrast on white; 65% black reads at 7:1 and #cf1322
-// at 5.9:1. Applied to the admin pages (and their drawers and dialogs).
-const READABLE = {
-  token: {
-    colorTextSecondary: "rgba(0, 0, 0, 0.65)",
-    colorTextTertiary: "rgba(0, 0, 0, 0.65)",
-    colorTextDescription: "rgba(0, 0, 0, 0.65)",
-    colorTextPlaceholder: "rgba(0, 0, 0, 0.6)",
-    colorError: "#cf1322",
-    // Links follow colorInfo (#1677ff, 4.1:1) unless told: the brand blue reads at 6:1.
-    colorLink: "#1f5fbf",
-  },
-};
 
 /** The frame of every admin page: its heading (the page's one h1), a line saying what it is for. */
 export function AdminPage({
@@ -33,8 +18,7 @@ export function AdminPage({
   children: ReactNode;
 }) {
   return (
-    <ConfigProvider theme={READABLE}>
-      <section style={{ padding: "16px clamp(12px, 3vw, 24px)", maxWidth: 1280 }}>
+    <section style={{ padding: "16px clamp(12px, 3vw, 24px)", maxWidth: 1280 }}>
         <Flex justify="space-between" align="flex-start" gap={12} wrap style={{ marginBottom: 16 }}>
           <div style={{ minWidth: 0 }}>
             <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>
@@ -54,7 +38,6 @@ export function AdminPage({
         </Flex>
         {children}
       </section>
-    </ConfigProvider>
   );
 }
 
