@@ -175,7 +175,7 @@ test("a company's first day, from sign-up to the audit log", async ({ browser, p
   await member.getByRole("menuitem", { name: "Deals" }).click();
   // Ant Design's Segmented hides its radio inputs; the visible label takes the click.
   await member.getByRole("radiogroup", { name: "Show as" }).getByText("Board").click();
-  await expect(member).toHaveURL(/\/crm\/deals\/board$/);
+  await expect(member).toHaveURL(/\/crm\/deals\/board(\?|$)/);
   const columns = member.getByRole("list", { name: "Board columns" });
   const qualification = columns.getByRole("listitem", { name: "Qualification" });
   const proposal = columns.getByRole("listitem", { name: "Proposal" });
@@ -194,7 +194,9 @@ test("a company's first day, from sign-up to the audit log", async ({ browser, p
 
   // The start page, with the CRM's dashboard.
   await member.getByRole("menuitem", { name: "Home" }).click();
-  await expect(member.getByRole("heading", { level: 1, name: "Home" })).toBeVisible();
+  // The start page is headed by the company's name, with the CRM's sales dashboard.
+  await expect(member.getByRole("heading", { level: 1, name: `Journey ${run}` })).toBeVisible();
+  await expect(member.getByRole("tab", { name: "Sales" })).toBeVisible();
   await settled(member);
   await checkAccessible(member, "dashboard");
   await screenshot(member, "dashboard");

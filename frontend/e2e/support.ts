@@ -30,7 +30,8 @@ export function collectErrors(context: BrowserContext, who: string, errors: stri
   const watch = (page: Page) => {
     page.on("console", (message) => {
       if (message.type() === "error") {
-        errors.push(`${who} console on ${page.url()}: ${message.text()}`);
+        const source = message.location().url;
+        errors.push(`${who} console on ${page.url()}: ${message.text()}${source ? ` (${source})` : ""}`);
       }
     });
     page.on("pageerror", (error) => errors.push(`${who} pageerror on ${page.url()}: ${error.message}`));
