@@ -206,14 +206,23 @@ test("a company's first day, from sign-up to the audit log", async ({ browser, p
   await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
   await settled(page);
   const rows = page.locator(".ant-table-tbody tr.ant-table-row");
-  async function filterByType(recordType: string) {
-    await page.getByRole("button", { name: "Clear filters" }).click();
-    await page.getByLabel("Record type").fill(recordType);
+  /** Clears the filters, then applies one (by its label), as the form's submit button does. */
+  async function filterBy(label: "Record type" | "Action", value: string, param: string) {
+    await clearFilters();
+    const input = page.getByLabel(label);
+    await input.fill(value);
+    await expect(input).toHaveValue(value);
     await page.getByRole("button", { name: "Apply filters" }).click();
-    await expect(page).toHaveURL(new RegExp(`type=${recordType}`));
+    await expect(page).toHaveURL(new RegExp(`${param}=${value}`));
     await settled(page);
   }
-  await filterByType("crm_deal");
+  async function clearFilters() {
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    // The form follows the address: wait until it has, or it would wipe what is typed next.
+    await expect(page).toHaveURL(/\/admin\/audit$/);
+    await settled(page);
+  }
+  await filterBy("Record type", "crm_deal", "type");
   // Created, changed (amount), moved (stage): newest first.
   await expect(rows).toHaveCount(3);
   await expect(rows.nth(2)).toContainText("create");
@@ -221,16 +230,12 @@ test("a company's first day, from sign-up to the audit log", async ({ browser, p
   await expect(rows.nth(0)).toContainText("update");
   await expect(rows.first()).toContainText("Mia Member");
 
-  await page.getByRole("button", { name: "Clear filters" }).click();
-  await page.getByLabel("Action").fill("module_enabled");
-  await page.getByRole("button", { name: "Apply filters" }).click();
-  await expect(page).toHaveURL(/action=module_enabled/);
+  await filterBy("Action", "module_enabled", "action");
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText("crm");
   await expect(rows.first()).toContainText("Olive Owner");
 
-  await page.getByRole("button", { name: "Clear filters" }).click();
-  await settled(page);
+  await clearFilters();
   await expect(rows.filter({ hasText: "role" }).first()).toBeVisible();
   await expect(rows.filter({ hasText: "invitation" }).first()).toBeVisible();
   await checkAccessible(page, "audit log");
@@ -239,11 +244,16 @@ test("a company's first day, from sign-up to the audit log", async ({ browser, p
   // 8. Chinese, from the user menu, kept after a reload.
   await page.getByRole("button", { name: "Account menu of Olive Owner" }).click();
   await page.getByRole("menuitem", { name: "简体中文" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
   await expect(page.getByRole("heading", { level: 1, name: "审计日志" })).toBeVisible();
   await page.reload();
   await expect(page.getByRole("heading", { level: 1, name: "审计日志" })).toBeVisible();
   await expect(page.getByRole("menuitem", { name: "首页" })).toBeVisible();
 
   await memberContext.close();
-  expect(errors).toEqual([]);
+  // The one allowed error: signing out refetches the session (GET /api/v1/me), which answers
+  // 401 once signed out; Chromium logs every 4xx response as a console error, and the app
+  // cannot mute it. Only that response, on the sign-in page, is let through.
+  const signedOutProbe = /^member console on [^ ]+\/login: Failed to load resource: the server responded with a status of 401 \(Unauthorized\) \([^ ]+\/api\/v1\/me\)$/;
+  expect(errors.filter((error) => !signedOutProbe.test(error))).toEqual([]);
 });
