@@ -36,3 +36,15 @@ export function useSessionChanged() {
     await client.invalidateQueries({ queryKey: ME_KEY });
   };
 }
+
+/** After signing out: nothing cached survives, and the session is known to be gone, so the
+ * log-in page does not ask the server (and log a 401) to learn it. A read still in flight
+ * (started while signed in) is cancelled first, or its answer would sign the page back in. */
+export function useSignedOut() {
+  const client = useQueryClient();
+  return async () => {
+    await client.cancelQueries();
+    client.clear();
+    client.setQueryData(ME_KEY, null);
+  };
+}

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 
 import { ApiError, api, unwrap } from "../api/client";
-import { useSessionChanged, type Me } from "../app/session";
+import { useSignedOut, type Me } from "../app/session";
 import { chooseLanguage, LANGUAGES, type Language } from "../i18n";
 
 function initials(name: string): string {
@@ -19,7 +19,7 @@ export function UserMenu({ me, compact }: { me: Me; compact: boolean }) {
   const { t, i18n } = useTranslation(["shell", "common"]);
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const sessionChanged = useSessionChanged();
+  const signedOut = useSignedOut();
   const current: Language = i18n.language === "zh" ? "zh" : "en";
 
   async function logOut() {
@@ -32,7 +32,7 @@ export function UserMenu({ me, compact }: { me: Me; compact: boolean }) {
         return;
       }
     }
-    await sessionChanged();
+    await signedOut();
     navigate("/login", { replace: true });
   }
 
