@@ -11,7 +11,7 @@ UV := $(if $(UV_SYSTEM),$(UV_SYSTEM),$(CURDIR)/.tools/bin/uv)
 FIRST_PARTY_PLUGINS := crm
 
 .PHONY: dev test sync sync-test uv lint typecheck imports pytest clean frontend frontend-deps \
-	frontend-test e2e chromium
+	frontend-build frontend-test e2e chromium
 
 uv:
 ifeq ($(UV_SYSTEM),)
@@ -28,7 +28,7 @@ sync-test: uv
 
 # The venv's own entry point: `uv run` would forward Ctrl-C a second time, cutting the
 # server's (and the embedded PostgreSQL's) clean shutdown short.
-dev: sync frontend
+dev: sync frontend-build
 	.venv/bin/tessera dev
 
 # The browser app: dependencies from the lock file, the typed API client generated from the
@@ -37,18 +37,22 @@ frontend/node_modules/.package-lock.json: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
 frontend-deps: frontend/node_modules/.package-lock.json
 
-frontend: sync frontend-deps
+# Needs a .venv, from either sync target: depending on `sync` here would prune the test
+# plugins `make test` installed (its browser tests switch them on).
+frontend-build: frontend-deps
 	.venv/bin/tessera openapi $(addprefix --plugin ,$(FIRST_PARTY_PLUGINS)) -o frontend/openapi.json
 	cd frontend && npm run --silent api && npm run --silent build
 
-frontend-test: frontend
+frontend: sync frontend-build
+
+frontend-test: sync-test frontend-build
 	cd frontend && npm test
 
 # Browser tests use Debian's Chromium (Playwright's own download cannot reach its server here).
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-e2e: frontend chromium sync-test
+e2e: sync-test frontend-build chromium
 	cd frontend && npm run e2e
 
 lint: sync-test
