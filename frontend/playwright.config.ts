@@ -22,6 +22,9 @@ export default defineConfig({
   use: {
     baseURL,
     locale: "en-US",
+    // The app then drops Ant Design's animations (as for anyone who asks for less motion): a
+    // menu opening with a slide lets a click's press and release land on different items.
+    contextOptions: { reducedMotion: "reduce" },
     trace: "retain-on-failure",
     launchOptions: {
       // Debian's Chromium: Playwright's browser download cannot reach its server here.

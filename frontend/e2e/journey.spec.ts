@@ -242,15 +242,12 @@ test("a company's first day, from sign-up to the audit log", async ({ browser, p
   await checkAccessible(page, "audit log");
   await screenshot(page, "audit-log");
 
-  // 8. Chinese, from the user menu, kept after a reload.
-  // Once in a few runs the click on the menu item, made as the dropdown opens, is lost (no
-  // error, no change; under investigation): open the menu and choose again until it takes.
-  await expect(async () => {
-    await page.getByRole("button", { name: "Account menu of Olive Owner" }).click();
-    await page.getByRole("menuitem", { name: "简体中文" }).click();
-    await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN", { timeout: 2_000 });
-  }).toPass({ timeout: 20_000 });
+  // 8. Chinese, from the user menu, kept after a reload; the plugins' texts follow.
+  await page.getByRole("button", { name: "Account menu of Olive Owner" }).click();
+  await page.getByRole("menuitem", { name: "简体中文" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
   await expect(page.getByRole("heading", { level: 1, name: "审计日志" })).toBeVisible();
+  await expect(page.getByRole("menuitem", { name: "商机" })).toBeVisible();
   await page.reload();
   await expect(page.getByRole("heading", { level: 1, name: "审计日志" })).toBeVisible();
   await expect(page.getByRole("menuitem", { name: "首页" })).toBeVisible();

@@ -94,7 +94,14 @@ async def test_resources_describe_accounts_contacts_and_a_board_of_deals(
     }
     assert by_name["approval"]["options"] == ["none", "pending", "approved", "rejected"]
     assert by_name["amount"]["type"] == "money"
-    assert set(deals["filters"]) == {"pipeline_id", "stage_id", "status", "approval", "owner_id"}
+    assert set(deals["filters"]) == {
+        "pipeline_id",
+        "stage_id",
+        "status",
+        "approval",
+        "owner_id",
+        "expected_close",
+    }
     assert resources["crm.stage"]["can_write"] is False, "stages are made with their pipeline"
     # Every field a deal's screens name is in the API's answer for a deal.
     made = await deal(owner, discount="5")

@@ -127,3 +127,27 @@ async def test_reps_see_only_their_deals_and_cannot_make_pipelines(
         )
         assert refused.status_code == 403
         assert len((await owner.get(DEALS)).json()["items"]) == 2
+
+
+async def test_deals_filter_by_a_range_of_expected_close_days(client: httpx.AsyncClient) -> None:
+    """What the calendar asks for a month: both ends included; a reversed range is refused."""
+    owner = await crm_tenant(client)
+    made = {
+        day: (await deal(owner, name=f"Closes {day}", expected_close=day))["id"]
+        for day in ("2027-02-28", "2027-03-01", "2027-03-31", "2027-04-01")
+    }
+    await deal(owner, name="No date")
+    march = await owner.get(
+        DEALS, params={"expected_close_from": "2027-03-01", "expected_close_to": "2027-03-31"}
+    )
+    assert march.status_code == 200, march.text
+    assert {d["id"] for d in march.json()["items"]} == {made["2027-03-01"], made["2027-03-31"]}
+    later = await owner.get(DEALS, params={"expected_close_from": "2027-03-31"})
+    assert {d["id"] for d in later.json()["items"]} == {made["2027-03-31"], made["2027-04-01"]}
+    reversed_range = await owner.get(
+        DEALS, params={"expected_close_from": "2027-03-31", "expected_close_to": "2027-03-01"}
+    )
+    assert reversed_range.status_code == 422, reversed_range.text
+    assert "expected_close_to" in reversed_range.text
+    not_a_day = await owner.get(DEALS, params={"expected_close_from": "March"})
+    assert not_a_day.status_code == 400

@@ -8,16 +8,17 @@ import { RouterProvider } from "react-router-dom";
 
 import { makeQueryClient } from "./queryClient";
 import { router } from "./routes";
-import { THEME } from "./theme";
+import { useTheme } from "./theme";
 
 export function App() {
   const [queryClient] = useState(makeQueryClient);
   const { i18n } = useTranslation();
+  const theme = useTheme();
   useRefetchOnLanguageChange(queryClient, i18n.language);
   return (
     <ConfigProvider
       locale={i18n.language === "zh" ? zhCN : enUS}
-      theme={THEME}
+      theme={theme}
     >
       <AntApp>
         <QueryClientProvider client={queryClient}>

@@ -1,4 +1,5 @@
 import type { ThemeConfig } from "antd";
+import { useSyncExternalStore } from "react";
 
 /**
  * The app's one theme. Ant Design's defaults for secondary and placeholder text (45 % black),
@@ -19,3 +20,24 @@ export const THEME: ThemeConfig = {
     colorTextPlaceholder: "rgba(0, 0, 0, 0.6)",
   },
 };
+
+const REDUCED_MOTION = "(prefers-reduced-motion: reduce)";
+
+function reducedMotion(): boolean {
+  return globalThis.matchMedia?.(REDUCED_MOTION).matches ?? false;
+}
+
+function onMotionPreference(changed: () => void): () => void {
+  const query = globalThis.matchMedia?.(REDUCED_MOTION);
+  query?.addEventListener?.("change", changed);
+  return () => query?.removeEventListener?.("change", changed);
+}
+
+/** The theme, without Ant Design's animations for people whose system asks for less motion
+ * (WCAG 2.3.3): menus and drawers then open at once. */
+export function useTheme(): ThemeConfig {
+  const still = useSyncExternalStore(onMotionPreference, reducedMotion, () => false);
+  return still ? STILL_THEME : THEME;
+}
+
+const STILL_THEME: ThemeConfig = { ...THEME, token: { ...THEME.token, motion: false } };

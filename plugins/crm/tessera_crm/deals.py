@@ -66,6 +66,12 @@ PipelineFilter = Annotated[uuid.UUID | None, QueryParameter(description="Deals o
 ApprovalFilter = Annotated[
     str | None, QueryParameter(pattern=r"^(none|pending|approved|rejected)$")
 ]
+CloseFrom = Annotated[
+    date | None, QueryParameter(description="Expected to close on or after this day (calendar)")
+]
+CloseTo = Annotated[
+    date | None, QueryParameter(description="Expected to close on or before this day (calendar)")
+]
 
 
 class DealIn(Input):
@@ -125,10 +131,18 @@ def deal_listing(
     stage_id: StageFilter = None,
     pipeline_id: PipelineFilter = None,
     approval: ApprovalFilter = None,
+    expected_close_from: CloseFrom = None,
+    expected_close_to: CloseTo = None,
     sort: SortQuery = None,
 ) -> Listing:
     """The list's filters, search and sort, read in one place: the list and the export."""
     where = []
+    if expected_close_from and expected_close_to and expected_close_to < expected_close_from:
+        raise Invalid("expected_close_to", "must not be before expected_close_from")
+    if expected_close_from is not None:
+        where.append(Deal.expected_close >= expected_close_from)
+    if expected_close_to is not None:
+        where.append(Deal.expected_close <= expected_close_to)
     if status:
         where.append(Deal.status == status)
     if stage_id is not None:

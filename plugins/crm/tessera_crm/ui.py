@@ -186,7 +186,9 @@ DEAL = Resource(
         "status",
         "owner_id",
     ),
-    filters=("pipeline_id", "stage_id", "status", "approval", "owner_id"),
+    # The expected close filters as a range of days, expected_close_from and _to (what the
+    # calendar shows of a month).
+    filters=("pipeline_id", "stage_id", "status", "approval", "owner_id", "expected_close"),
     form=(
         ("name",),
         ("account_id",),
