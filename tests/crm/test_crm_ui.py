@@ -91,8 +91,13 @@ async def test_resources_describe_accounts_contacts_and_a_board_of_deals(
         "reference": "crm.stage",
         "create_only": False,
         "option_labels": [],
+        "reference_from": None,
+        "reference_resources": {},
     }
     assert by_name["approval"]["options"] == ["none", "pending", "approved", "rejected"]
+    about = {f["name"]: f for f in resources["crm.activity"]["fields"]}["record_id"]
+    assert (about["type"], about["reference_from"]) == ("reference", "record_type")
+    assert about["reference_resources"]["ticket"] == "crm.ticket"
     assert by_name["amount"]["type"] == "money"
     assert set(deals["filters"]) == {
         "pipeline_id",

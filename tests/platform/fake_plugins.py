@@ -341,3 +341,26 @@ translated = _translated(
 translates_unknown = _translated("translates_unknown", {"zh": {"Colour": "颜色"}})
 translates_to_nothing = _translated("translates_to_nothing", {"zh": {"Title": ""}})
 translates_to_english = _translated("translates_to_english", {"en": {"Title": "Heading"}})
+
+
+def _about(module: str, kinds: tuple[str, ...], **changes: Any) -> _WithUI:
+    """A note about a thing or a stage: a reference whose record type its ``kind`` says."""
+    fields = (
+        Field("title", "Title"),
+        Field("kind", "About a", type="enum", options=kinds),
+        Field("about", "About", **({"type": "reference", "reference_from": "kind"} | changes)),
+    )
+    thing = _resource(module)
+    stage = _resource(module, name=f"{module}.stage", endpoint=f"/api/v1/{module}/stages")
+    note = _resource(
+        module, name=f"{module}.note", endpoint=f"/api/v1/{module}/notes", fields=fields
+    )
+    return _WithUI(module, UI(resources=(thing, stage, note)))
+
+
+good_about = _about("good_about", ("thing", "stage"))
+about_elsewhere = _about("about_elsewhere", ("thing", "contact"))
+about_text = _about("about_text", ("thing",), type="text")
+about_and_reference = _about(
+    "about_and_reference", ("thing",), reference="about_and_reference.thing"
+)

@@ -110,6 +110,9 @@ def test_a_plugin_that_raises_while_starting_is_skipped_with_its_dependants() ->
         ("export_undeclared", "start", "'export_undeclared.x.export', which the plugin does not"),
         ("timeline_without_id", "start", "name the record as {id}"),
         ("foreign_audit_type", "start", "audit_type must be one of the plugin's tables"),
+        ("about_elsewhere", "start", "may point at ['contact'], which are not resources"),
+        ("about_text", "start", "'about' takes its record type from reference_from"),
+        ("about_and_reference", "start", "must be a reference naming no resource itself"),
         ("translates_unknown", "start", "catalogue translates texts it never shows: 'Colour'"),
         ("translates_to_nothing", "start", "leaves 'Title' without a translation"),
         ("translates_to_english", "start", "'en' is not a locale a catalogue can translate to"),
@@ -159,6 +162,13 @@ def test_a_catalogue_translates_labels_options_and_permissions_falling_back_to_e
     assert texts.of("identity", "See the tenant's members") == "查看公司成员", "the core's own"
     english = Texts.negotiate("en-GB,zh;q=0.5", registry.catalogues(), CORE_TRANSLATIONS)
     assert english.of("translated", "Thing") == "Thing"
+
+
+def test_a_reference_may_take_its_record_type_from_an_enum_of_the_record() -> None:
+    registry = _load("good_about")
+    assert registry.failures == []
+    [note] = [r for _, r in registry.resources(["good_about"]) if r.name == "good_about.note"]
+    assert next(f for f in note.fields if f.name == "about").reference_from == "kind"
 
 
 def test_the_core_catalogue_translates_every_core_permission() -> None:

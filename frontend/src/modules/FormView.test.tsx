@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import FormView from "./FormView";
 import { pickerScope, toApiBody, toFormValues } from "./formValues";
-import { DEAL, RESOURCES } from "./test/fixtures";
+import { ACTIVITY, DEAL, RESOURCES } from "./test/fixtures";
 
 vi.setConfig({ testTimeout: 20_000 });
 
@@ -75,7 +75,41 @@ describe("the form view", () => {
     await waitFor(() => expect(calls.some((c) => c.method === "PATCH")).toBe(true));
     expect(calls.find((c) => c.method === "PATCH")?.body).toEqual({ name: "Forklift fleet XL" });
   });
+
+  it("picks a record of the type another field names, and starts over when that type changes", async () => {
+    const calls = mockApi({
+      "GET /api/v1/crm/accounts": { items: [{ id: "a1", name: "Globex" }], next_cursor: null },
+      "GET /api/v1/crm/tickets": { items: [], next_cursor: null },
+      "POST /api/v1/crm/activities": (call) => ({ id: "x1", ...(call.body as object) }),
+    });
+    renderAt(<FormView resource={ACTIVITY} base="/crm/activities" />, "/crm/activities/new");
+    const record = await screen.findByLabelText("Record");
+    expect(record.closest(".ant-select")).toHaveClass("ant-select-disabled");
+    await userEvent.type(screen.getByLabelText("Subject"), "Call back");
+    await chooseOption("About a", "Account");
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "Record" })).toBeEnabled());
+    await chooseOption("Record", "Globex");
+    await chooseOption("About a", "Ticket");
+    fireEvent.click(screen.getByRole("button", { name: "Create" }));
+    expect(await screen.findByText("Record is required")).toBeInTheDocument();
+    expect(calls.some((c) => c.method === "POST")).toBe(false);
+    await chooseOption("About a", "Account");
+    await chooseOption("Record", "Globex");
+    fireEvent.click(screen.getByRole("button", { name: "Create" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "POST")).toBe(true));
+    expect(calls.find((c) => c.method === "POST")?.body).toEqual({
+      subject: "Call back",
+      record_type: "account",
+      record_id: "a1",
+    });
+    // Many choices, each drawn by antd in jsdom: slow on a busy machine.
+  }, 60_000);
 });
+
+async function chooseOption(field: string, option: string) {
+  await userEvent.click(screen.getByRole("combobox", { name: field }));
+  await userEvent.click(await screen.findByTitle(option));
+}
 
 describe("form values", () => {
   it("sends dates as days, amounts as exact decimals, and only changes on edit", () => {

@@ -11,7 +11,7 @@ import { PageLoading } from "../components/PageLoading";
 import { PageHeader, Screen } from "./common";
 import { optionChoices } from "./format";
 import { formRows, isEditable, pickerScope, toApiBody, toFormValues, type FormValues } from "./formValues";
-import { useResources } from "./metadata";
+import { referenceOf, useResources } from "./metadata";
 import { recordKey, recordUrl, titleOf, useRecord } from "./records";
 import { RecordPicker } from "./references";
 import type { FieldMeta, RecordData, ResourceMeta } from "./types";
@@ -159,6 +159,7 @@ function FormFields(props: { resource: ResourceMeta; form: FormInstance<FormValu
             <Col key={field.name} xs={24} md={Math.floor(24 / row.length)}>
               <FieldInput
                 field={field}
+                reference={referenceOf(field, values)}
                 disabled={!isEditable(field, editing)}
                 scope={field.type === "reference" ? pickerScope(resource, field, values, resources.data).scope : undefined}
               />
@@ -171,7 +172,13 @@ function FormFields(props: { resource: ResourceMeta; form: FormInstance<FormValu
 }
 
 /** One labelled input, by the field's type; required fields are marked and checked. */
-export function FieldInput(props: { field: FieldMeta; disabled: boolean; scope?: Record<string, string | number | boolean | undefined> }) {
+export function FieldInput(props: {
+  field: FieldMeta;
+  disabled: boolean;
+  /** What a reference points at here (its own, or what a sibling field says). */
+  reference?: string;
+  scope?: Record<string, string | number | boolean | undefined>;
+}) {
   const { t } = useTranslation("modules");
   const { field, disabled } = props;
   const rules = field.required && !disabled ? [{ required: true, message: t("form.required", { field: field.label }) }] : [];
@@ -208,10 +215,11 @@ export function FieldInput(props: { field: FieldMeta; disabled: boolean; scope?:
       );
       break;
     case "reference":
-      input = field.reference ? (
-        <RecordPicker reference={field.reference} disabled={disabled} aria-label={field.label} scope={props.scope} style={{ width: "100%" }} />
+      input = props.reference ? (
+        <RecordPicker key={props.reference} reference={props.reference} disabled={disabled} aria-label={field.label} scope={props.scope} style={{ width: "100%" }} />
       ) : (
-        <Input {...common} />
+        // A reference whose record type is not chosen yet.
+        <Select {...common} disabled options={[]} />
       );
       break;
     default:

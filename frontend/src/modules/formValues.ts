@@ -1,6 +1,6 @@
 import dayjs, { type Dayjs } from "dayjs";
 
-import { fieldOf, filterParam, resourceNamed } from "./metadata";
+import { fieldOf, filterParam, referenceOf, resourceNamed } from "./metadata";
 import type { Query } from "./records";
 import { USER_REFERENCE, type FieldMeta, type RecordData, type ResourceMeta } from "./types";
 
@@ -103,8 +103,9 @@ export function pickerScope(
   resources: readonly ResourceMeta[] | undefined,
 ): { scope: Query; dependsOn: string[] } {
   const scope: Query = {};
-  const dependsOn: string[] = [];
-  const target = resourceNamed(resources, field.reference);
+  // A reference whose record type a sibling says is cleared when the sibling changes.
+  const dependsOn: string[] = field.reference_from ? [field.reference_from] : [];
+  const target = resourceNamed(resources, referenceOf(field, values));
   if (!target) return { scope, dependsOn };
   for (const name of target.filters) {
     const filter = fieldOf(target, name);

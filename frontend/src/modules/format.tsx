@@ -1,6 +1,7 @@
 import { Tag, Tooltip } from "antd";
 import { useTranslation } from "react-i18next";
 
+import { referenceOf } from "./metadata";
 import { RecordLink } from "./references";
 import type { FieldMeta, RecordData } from "./types";
 
@@ -120,8 +121,10 @@ export function FieldValue({ field, record }: { field: FieldMeta; record: Record
       );
     case "enum":
       return <EnumTag options={field.options} value={String(value)} label={optionLabel(field, String(value))} />;
-    case "reference":
-      return field.reference ? <RecordLink reference={field.reference} id={String(value)} /> : <>{String(value)}</>;
+    case "reference": {
+      const reference = referenceOf(field, record);
+      return reference ? <RecordLink reference={reference} id={String(value)} /> : <>{String(value)}</>;
+    }
     case "longtext":
       return <span style={{ whiteSpace: "pre-wrap" }}>{String(value)}</span>;
     default:

@@ -45,6 +45,14 @@ export function resourcePath(resource: ResourceMeta): string {
   return resource.endpoint.replace(/^\/api\/v1/, "");
 }
 
+/** The resource a reference field points at in a record (or a form's values): the field's own,
+ * or, for a reference whose record type varies, the one its ``reference_from`` field names. */
+export function referenceOf(field: FieldMeta, values: Record<string, unknown>): string | undefined {
+  if (field.reference) return field.reference;
+  const kind = field.reference_from ? values[field.reference_from] : undefined;
+  return typeof kind === "string" ? field.reference_resources[kind] : undefined;
+}
+
 export function fieldOf(resource: ResourceMeta, name: string): FieldMeta | undefined {
   return resource.fields.find((field) => field.name === name);
 }

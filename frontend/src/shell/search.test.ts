@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { MenuEntry } from "./navigation";
+import { field } from "../modules/test/fixtures";
 import type { ResourceMeta } from "../modules/types";
 import { menuPathOf, recordSubtitle, recordTitle, searchTargets } from "./search";
 
@@ -11,9 +12,9 @@ function resource(name: string, endpoint: string, extra: Partial<ResourceMeta> =
     label: name,
     endpoint,
     fields: [
-      { name: "name", label: "Name", type: "text", required: true, read_only: false, options: [], reference: null, create_only: false, option_labels: [] },
-      { name: "industry", label: "Industry", type: "text", required: false, read_only: false, options: [], reference: null, create_only: false, option_labels: [] },
-      { name: "owner_id", label: "Owner", type: "reference", required: false, read_only: false, options: [], reference: "identity.user", create_only: false, option_labels: [] },
+      field("name", "Name", { required: true }),
+      field("industry", "Industry"),
+      field("owner_id", "Owner", { type: "reference", reference: "identity.user" }),
     ],
     list_columns: ["name", "owner_id", "industry"],
     filters: [],

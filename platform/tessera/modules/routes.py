@@ -27,7 +27,7 @@ from tessera.modules.schemas import (
     ResourceOut,
 )
 from tessera.modules.texts import Texts, humanize
-from tessera.plugin.manifest import Field
+from tessera.plugin.manifest import Field, Resource
 from tessera.tenants import service as tenants
 from tessera.web.context import Language, Member, Uow, requires, services_of
 
@@ -173,7 +173,7 @@ async def resources(actor: Member, state: State, texts: Language) -> list[Resour
             name=r.name,
             label=texts.of(module, r.label),
             endpoint=r.endpoint,
-            fields=[field_out(module, f, texts) for f in r.fields],
+            fields=[field_out(module, r, f, texts) for f in r.fields],
             list_columns=list(r.list_columns),
             filters=list(r.filters),
             form=[list(row) for row in r.form],
@@ -199,7 +199,8 @@ async def resources(actor: Member, state: State, texts: Language) -> list[Resour
     ]
 
 
-def field_out(module: str, f: Field, texts: Texts) -> FieldOut:
+def field_out(module: str, resource: Resource, f: Field, texts: Texts) -> FieldOut:
+    kinds = next((k.options for k in resource.fields if k.name == f.reference_from), ())
     return FieldOut(
         f.name,
         texts.of(module, f.label),
@@ -210,6 +211,8 @@ def field_out(module: str, f: Field, texts: Texts) -> FieldOut:
         f.reference,
         f.create_only,
         [texts.of(module, humanize(option)) for option in f.options],
+        f.reference_from,
+        {kind: f"{module}.{kind}" for kind in kinds},
     )
 
 

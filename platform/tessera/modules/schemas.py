@@ -81,6 +81,10 @@ class FieldOut(msgspec.Struct):
     create_only: bool
     #: How each of ``options`` reads in the request's language, in the same order.
     option_labels: list[str]
+    #: A reference whose record type another field says: that enum field's name, and the
+    #: resource each of its values points at.
+    reference_from: str | None
+    reference_resources: dict[str, str]
 
 
 class ResourceOut(msgspec.Struct):

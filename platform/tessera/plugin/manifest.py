@@ -154,6 +154,11 @@ class Field:
     ``reference`` names the resource it points to (or ``identity.user``, a member of the
     tenant). A ``create_only`` field is set when the record is made and cannot be changed
     after (the API's PATCH does not take it): the edit form shows it, disabled.
+
+    A reference whose record type varies (an activity about an account, a deal or a ticket)
+    names instead, in ``reference_from``, the ``enum`` field of the same resource that says
+    which: each of that enum's options is the name of one of the plugin's resources without
+    the plugin's prefix (``"account"`` for ``crm.account``).
     """
 
     name: str
@@ -164,6 +169,7 @@ class Field:
     options: tuple[str, ...] = ()
     reference: str | None = None
     create_only: bool = False
+    reference_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +225,16 @@ class Resource:
         for f in self.fields:
             if f.type not in FIELD_TYPES:
                 raise ManifestError(f"field {f.name!r} has unknown type {f.type!r}")
+            if f.reference_from is not None and (
+                f.type != "reference"
+                or f.reference is not None
+                or by_name.get(f.reference_from, Field("", "")).type != "enum"
+            ):
+                raise ManifestError(
+                    f"resource {self.name!r}: field {f.name!r} takes its record type from "
+                    "reference_from, which must name an enum field of the resource (and the "
+                    "field must be a reference naming no resource itself)"
+                )
         named = [*self.list_columns, *self.filters, self.title_field]
         named += [name for row in self.form for name in row]
         if unknown := sorted(set(named) - set(by_name)):
@@ -422,6 +438,16 @@ class UI:
                     raise ManifestError(
                         f"resource {resource.name!r} names {permission!r}, which the plugin "
                         "does not declare"
+                    )
+            by_name = {f.name: f for f in resource.fields}
+            for f in resource.fields:
+                if f.reference_from is None:
+                    continue
+                options = by_name[f.reference_from].options
+                if unknown := sorted(o for o in options if f"{module}.{o}" not in names):
+                    raise ManifestError(
+                        f"resource {resource.name!r}: field {f.name!r} may point at {unknown}, "
+                        "which are not resources of the plugin"
                     )
             board = next((f for f in resource.fields if f.name == resource.kanban_by), None)
             if board is not None and board.type == "reference" and board.reference not in names:

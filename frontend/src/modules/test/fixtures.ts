@@ -1,9 +1,10 @@
 import type { DashboardMeta, FieldMeta, MenuMeta, ResourceMeta } from "../types";
 
-function field(name: string, label: string, more: Partial<FieldMeta> = {}): FieldMeta {
+export function field(name: string, label: string, more: Partial<FieldMeta> = {}): FieldMeta {
   const options = more.options ?? [];
   return {
     name, label, type: "text", required: false, read_only: false, options, reference: null, create_only: false,
+    reference_from: null, reference_resources: {},
     // As the server names options without a catalogue (not format's humanize: importing the
     // screens here would make the API client before the harness stands in for fetch).
     option_labels: options.map((o) => o.charAt(0).toUpperCase() + o.slice(1).replaceAll("_", " ")), ...more,
@@ -106,7 +107,25 @@ export const TICKET = resource({
   kanban_by: "status",
 });
 
-export const RESOURCES = [ACCOUNT, PIPELINE, STAGE, DEAL, TICKET];
+/** An activity is about an account or a ticket: a reference whose record type a field says. */
+export const ACTIVITY = resource({
+  name: "crm.activity",
+  label: "Activity",
+  endpoint: "/api/v1/crm/activities",
+  fields: [
+    field("subject", "Subject", { required: true }),
+    field("record_type", "About a", { type: "enum", required: true, options: ["account", "ticket"], create_only: true }),
+    field("record_id", "Record", {
+      type: "reference", required: true, create_only: true, reference_from: "record_type",
+      reference_resources: { account: "crm.account", ticket: "crm.ticket" },
+    }),
+  ],
+  list_columns: ["subject", "record_type", "record_id"],
+  title_field: "subject",
+  form: [["subject"], ["record_type", "record_id"]],
+});
+
+export const RESOURCES = [ACCOUNT, PIPELINE, STAGE, DEAL, TICKET, ACTIVITY];
 
 export const MENUS: MenuMeta[] = [
   { module: "crm", label: "Deals", path: "/crm/deals", icon: "", order: 1, resource: null, dashboard: null },
