@@ -207,3 +207,25 @@ test.describe("admin exports and languages", () => {
     await page.screenshot({ path: "test-results/admin-roles-zh.png", fullPage: true });
   });
 });
+
+test.describe("importing", () => {
+  test("accounts come in from a CSV file: checked first, then all rows, then listed", async ({ page }) => {
+    const { csrf } = await signUp(page.request);
+    await seed(page.request, csrf);
+    await page.goto("/crm/accounts");
+    await page.getByRole("button", { name: /Import$/ }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.locator("input[type=file]").setInputFiles({
+      name: "accounts.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("Name,Industry,Notes\nGlobex,Energy,\nInitech,Software,TPS reports\n"),
+    });
+    await expect(dialog.getByText("The file is fine: 2 records will be created.")).toBeVisible();
+    await checkAccessible(page);
+    await dialog.getByRole("button", { name: "Import 2 records" }).click();
+    await expect(dialog.getByText("2 records imported")).toBeVisible();
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await expect(page.getByRole("link", { name: "Globex" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Initech" })).toBeVisible();
+  });
+});

@@ -161,6 +161,16 @@ async def test_lists_take_what_the_metadata_says(client: httpx.AsyncClient) -> N
         if resource["export_endpoint"]:
             exported = await owner.get(resource["export_endpoint"], params={"format": "csv"})
             assert exported.status_code == 200, (name, exported.text)
+        if resource["import_endpoint"]:
+            csv = "name,last_name,first_name\nGlobex,Jones,Ann\n"
+            checked = await owner.post(
+                resource["import_endpoint"], json={"format": "csv", "content": csv, "dry_run": True}
+            )
+            assert checked.status_code == 200, (name, checked.text)
+            # What the app's import dialog reads of the report (the guide's "Imports").
+            assert {"rows", "columns", "errors", "warnings", "created", "skipped"} <= set(
+                checked.json()
+            )
         if resource["timeline_endpoint"]:
             assert name == "crm.account"
             timeline = await owner.get(resource["timeline_endpoint"].format(id=account["id"]))
@@ -169,6 +179,10 @@ async def test_lists_take_what_the_metadata_says(client: httpx.AsyncClient) -> N
             assert resource["audit_type"] == name.replace(".", "_")
     history = await owner.get(f"/api/v1/audit/records/crm_account/{account['id']}")
     assert history.status_code == 200 and history.json()["items"][0]["action"] == "create"
+    assert {n for n, r in resources.items() if r["import_endpoint"]} == {
+        "crm.account",
+        "crm.contact",
+    }
     assert resources["crm.deal"]["approvable"] and not resources["crm.account"]["approvable"]
     assert resources["crm.account"]["can_delete"] and not resources["crm.deal"]["can_delete"]
     create_only = {f["name"] for f in resources["crm.deal"]["fields"] if f["create_only"]}
@@ -281,3 +295,19 @@ async def test_the_app_reads_the_crm_in_the_language_it_asks_for(
     assert english["crm.deal"]["label"] == "Deal"
     english_status = next(f for f in english["crm.deal"]["fields"] if f["name"] == "status")
     assert english_status["option_labels"] == ["Open", "Won", "Lost"]
+
+
+async def test_only_members_who_may_import_are_offered_the_import(
+    client: httpx.AsyncClient, live_server: LiveServer
+) -> None:
+    """A rep may write accounts but not import (crm.data.import is the admins' by default)."""
+    owner = await crm_tenant(client)
+    async with make_client(live_server) as other:
+        rep = await join(live_server, owner, other)
+        seen = {r["name"]: r for r in (await rep.get(f"{UI}/resources")).json()}
+        assert seen["crm.account"]["can_write"] and seen["crm.account"]["import_endpoint"] is None
+        refused = await rep.post(
+            "/api/v1/crm/imports/accounts",
+            json={"format": "csv", "content": "name\nGlobex\n", "dry_run": True},
+        )
+        assert refused.status_code == 403

@@ -326,6 +326,20 @@ timeline_without_id = _listed(
     "timeline_without_id", timeline_endpoint="/api/v1/timeline_without_id/timeline"
 )
 foreign_audit_type = _listed("foreign_audit_type", audit_type="crm_account")
+import_elsewhere = _listed(
+    "import_elsewhere",
+    import_endpoint="/api/v1/other/imports",
+    import_permission="import_elsewhere.thing.read",
+)
+import_without_permission = _listed(
+    "import_without_permission", import_endpoint="/api/v1/import_without_permission/imports"
+)
+import_undeclared = _listed(
+    "import_undeclared",
+    import_endpoint="/api/v1/import_undeclared/imports",
+    import_permission="import_undeclared.x.import",
+    write_permission="import_undeclared.thing.read",
+)
 
 
 def _translated(module: str, translations: dict[str, dict[str, str]]) -> _WithUI:

@@ -15,7 +15,7 @@ import { RelatedList, relationsOf } from "./detail/RelatedLists";
 import { RecordTimeline } from "./detail/Timeline";
 import { FieldValue } from "./format";
 import { useResources } from "./metadata";
-import { recordUrl, titleOf, useRecord } from "./records";
+import { invalidateLists, recordUrl, titleOf, useRecord } from "./records";
 import type { RecordData, ResourceMeta } from "./types";
 
 interface Props {
@@ -109,8 +109,7 @@ function DeleteButton({ resource, base, record }: { resource: ResourceMeta; base
   const remove = useMutation({
     mutationFn: () => request("DELETE", recordUrl(resource, record.id)),
     onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ["list", resource.name] });
-      void client.invalidateQueries({ queryKey: ["all", resource.name] });
+      void invalidateLists(client, resource.name);
       void message.success(t("detail.deleted", { title: titleOf(resource, record) }));
       navigate(base);
     },

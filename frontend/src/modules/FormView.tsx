@@ -12,7 +12,7 @@ import { PageHeader, Screen } from "./common";
 import { optionChoices } from "./format";
 import { formRows, isEditable, pickerScope, toApiBody, toFormValues, type FormValues } from "./formValues";
 import { referenceOf, useResources } from "./metadata";
-import { recordKey, recordUrl, titleOf, useRecord } from "./records";
+import { invalidateLists, recordKey, recordUrl, titleOf, useRecord } from "./records";
 import { RecordPicker } from "./references";
 import type { FieldMeta, RecordData, ResourceMeta } from "./types";
 
@@ -70,8 +70,7 @@ export function RecordForm(props: { resource: ResourceMeta; base: string; record
         : request<RecordData>("POST", resource.endpoint, { body: toApiBody(resource, values) }),
     onSuccess: (saved) => {
       client.setQueryData(recordKey(resource.name, saved.id), saved);
-      void client.invalidateQueries({ queryKey: ["list", resource.name] });
-      void client.invalidateQueries({ queryKey: ["all", resource.name] });
+      void invalidateLists(client, resource.name);
       void message.success(editing ? t("form.saved") : t("form.created", { title: titleOf(resource, saved) }));
       navigate(`${base}/${encodeURIComponent(saved.id)}`);
     },

@@ -21,7 +21,7 @@ import {
 import { filterKey } from "./listQuery";
 import type { ScreenProps } from "./ListView";
 import { fieldOf, filterParam, resourceNamed, useResources } from "./metadata";
-import { fetchPage, recordUrl, titleOf, useAllRecords, type Query } from "./records";
+import { fetchPage, invalidateLists, recordUrl, titleOf, useAllRecords, type Query } from "./records";
 import { RecordPicker } from "./references";
 import type { RecordData, ResourceMeta } from "./types";
 
@@ -165,7 +165,7 @@ export function Board({ resource, base, field, columns, query, scopeKey }: Board
     },
     onSuccess: (saved) => {
       client.setQueryData(["record", resource.name, saved.id], saved);
-      void client.invalidateQueries({ queryKey: ["list", resource.name] });
+      void invalidateLists(client, resource.name);
     },
   });
 

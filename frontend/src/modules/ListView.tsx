@@ -10,11 +10,12 @@ import { request } from "../api/client";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { PageHeader, Screen, ViewSwitch } from "./common";
 import { ExportButton } from "./exporting";
+import { ImportButton } from "./importing";
 import { FieldValue } from "./format";
 import { ListFilters } from "./ListFilters";
 import { isFiltered, listQuery } from "./listQuery";
 import { fieldOf } from "./metadata";
-import { fetchPage, listKey, recordUrl, titleOf } from "./records";
+import { fetchPage, invalidateLists, listKey, recordUrl, titleOf } from "./records";
 import type { RecordData, ResourceMeta } from "./types";
 
 const PAGE = 50;
@@ -59,6 +60,13 @@ export default function ListView({ resource, base, title }: ScreenProps) {
         extra={
           <>
             <ViewSwitch resource={resource} base={base} current="list" />
+            {resource.import_endpoint ? (
+              <ImportButton
+                endpoint={resource.import_endpoint}
+                label={resource.label}
+                onImported={() => void invalidateLists(client, resource.name)}
+              />
+            ) : null}
             {resource.export_endpoint ? <ExportButton endpoint={resource.export_endpoint} query={query} /> : null}
             {resource.can_write ? (
               <Link to={`${base}/new`}>
@@ -77,7 +85,7 @@ export default function ListView({ resource, base, title }: ScreenProps) {
           rows={rows.filter((row) => selected.includes(row.id))}
           onDone={() => {
             setSelected([]);
-            void client.invalidateQueries({ queryKey: ["list", resource.name] });
+            void invalidateLists(client, resource.name);
           }}
         />
       ) : null}

@@ -20,6 +20,14 @@ export function listKey(resource: string, query: Query) {
   return ["list", resource, query] as const;
 }
 
+/** After records of ``resource`` were made, changed or removed: every list of them asks again
+ * (the list pages, whole short lists, pickers' searches). */
+export function invalidateLists(client: QueryClient, resource: string): Promise<unknown> {
+  return Promise.all(
+    ["list", "all", "picker"].map((kind) => client.invalidateQueries({ queryKey: [kind, resource] })),
+  );
+}
+
 /** One page of ``resource``'s list; every record on it is cached for its detail and title. */
 export async function fetchPage(
   client: QueryClient,

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 
 import type { MenuEntry } from "./navigation";
-import { field } from "../modules/test/fixtures";
+import { field, resource as sampleResource } from "../modules/test/fixtures";
 import type { ResourceMeta } from "../modules/types";
 import { menuPathOf, recordSubtitle, recordTitle, searchTargets } from "./search";
 
 function resource(name: string, endpoint: string, extra: Partial<ResourceMeta> = {}): ResourceMeta {
-  return {
-    module: "crm",
+  return sampleResource({
     name,
     label: name,
     endpoint,
@@ -17,22 +16,10 @@ function resource(name: string, endpoint: string, extra: Partial<ResourceMeta> =
       field("owner_id", "Owner", { type: "reference", reference: "identity.user" }),
     ],
     list_columns: ["name", "owner_id", "industry"],
-    filters: [],
-    form: [],
-    title_field: "name",
-    kanban_by: null,
-    calendar_by: null,
     can_write: false,
-    can_delete: false,
     search: true,
-    sort_fields: [],
-    filter_params: {},
-    export_endpoint: null,
-    timeline_endpoint: null,
-    audit_type: null,
-    approvable: false,
     ...extra,
-  };
+  });
 }
 
 const MENUS: MenuEntry[] = [

@@ -190,6 +190,12 @@ async def resources(actor: Member, state: State, texts: Language) -> list[Resour
             export_endpoint=r.export_endpoint
             if r.export_permission is not None and actor.can(r.export_permission)
             else None,
+            import_endpoint=r.import_endpoint
+            if r.import_permission is not None
+            and r.write_permission is not None
+            and actor.can(r.import_permission)
+            and actor.can(r.write_permission)
+            else None,
             timeline_endpoint=r.timeline_endpoint,
             audit_type=r.audit_type,
             approvable=r.name in approvable,

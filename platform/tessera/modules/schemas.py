@@ -111,6 +111,8 @@ class ResourceOut(msgspec.Struct):
     filter_params: dict[str, str]
     #: Streams the filtered list as a file (``format=csv|xlsx``); null unless the caller may.
     export_endpoint: str | None
+    #: Where a file of new records goes, for a caller who may import them.
+    import_endpoint: str | None
     #: A record's timeline, with ``{id}`` for the record.
     timeline_endpoint: str | None
     #: The record type of its history in the audit trail (``/api/v1/audit/records/...``).

@@ -187,7 +187,10 @@ class Resource:
     parameter per name in ``filters``, named as the field unless ``filter_params`` maps the
     field to another name (``("owner_id", "owner")``). ``export_endpoint`` streams the list,
     filtered and sorted as the list, as a file (``format`` ``csv`` or ``xlsx``) to holders of
-    ``export_permission``. ``deletable`` says ``DELETE endpoint/{id}`` exists.
+    ``export_permission``. ``import_endpoint`` takes a file of records to create, for holders
+    of ``import_permission`` and the write permission (the contract is in the plugin guide,
+    "Imports": a dry run reports every problem by line, a commit writes all rows or none).
+    ``deletable`` says ``DELETE endpoint/{id}`` exists.
     ``timeline_endpoint`` (with ``{id}``) pages a record's timeline entries
     (``TimelineEntry``), ``audit_type`` is the table whose row changes the audit trail keeps
     for the record's history.
@@ -210,6 +213,8 @@ class Resource:
     filter_params: tuple[tuple[str, str], ...] = ()
     export_endpoint: str | None = None
     export_permission: str | None = None
+    import_endpoint: str | None = None
+    import_permission: str | None = None
     deletable: bool = False
     timeline_endpoint: str | None = None
     audit_type: str | None = None
@@ -295,6 +300,16 @@ class Resource:
             if self.export_permission is None:
                 raise ManifestError(
                     f"resource {self.name!r}: an export_endpoint needs an export_permission"
+                )
+        if self.import_endpoint is not None:
+            if not self.import_endpoint.startswith(f"/api/v1/{module}/"):
+                raise ManifestError(
+                    f"resource {self.name!r}: import_endpoint must be under /api/v1/{module}/"
+                )
+            if self.import_permission is None or self.write_permission is None:
+                raise ManifestError(
+                    f"resource {self.name!r}: an import_endpoint needs an import_permission "
+                    "and a write_permission"
                 )
 
 
@@ -455,14 +470,12 @@ class UI:
                     f"resource {resource.name!r}: kanban_by must name an enum field or a "
                     "reference to one of the plugin's resources"
                 )
-            if (
-                resource.export_permission is not None
-                and resource.export_permission not in permissions
-            ):
-                raise ManifestError(
-                    f"resource {resource.name!r} names {resource.export_permission!r}, which "
-                    "the plugin does not declare"
-                )
+            for named in (resource.export_permission, resource.import_permission):
+                if named is not None and named not in permissions:
+                    raise ManifestError(
+                        f"resource {resource.name!r} names {named!r}, which the plugin does "
+                        "not declare"
+                    )
         dashboards = [dashboard.check(module, permissions).name for dashboard in self.dashboards]
         if len(set(dashboards)) != len(dashboards):
             raise ManifestError("two dashboards have the same name")

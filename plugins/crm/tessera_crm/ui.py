@@ -18,6 +18,7 @@ from tessera_crm.record_types import RECORD_TYPES
 REPORTS = "/api/v1/crm/reports"
 REPORT_READ = "crm.report.read"
 EXPORT = "crm.data.export"
+IMPORT = "crm.data.import"
 #: Lists filter by owner with ``owner`` ('me' or a user id), not ``owner_id``.
 BY_OWNER = (("owner_id", "owner"),)
 OWNER = Field("owner_id", "Owner", type="reference", reference="identity.user")
@@ -71,6 +72,8 @@ ACCOUNT = Resource(
     filter_params=BY_OWNER,
     export_endpoint="/api/v1/crm/accounts/export",
     export_permission=EXPORT,
+    import_endpoint="/api/v1/crm/imports/accounts",
+    import_permission=IMPORT,
     deletable=True,
     timeline_endpoint="/api/v1/crm/accounts/{id}/timeline",
     audit_type="crm_account",
@@ -109,6 +112,8 @@ CONTACT = Resource(
     filter_params=BY_OWNER,
     export_endpoint="/api/v1/crm/contacts/export",
     export_permission=EXPORT,
+    import_endpoint="/api/v1/crm/imports/contacts",
+    import_permission=IMPORT,
     deletable=True,
     audit_type="crm_contact",
 )

@@ -11,7 +11,7 @@ export function field(name: string, label: string, more: Partial<FieldMeta> = {}
   };
 }
 
-function resource(more: Partial<ResourceMeta> & Pick<ResourceMeta, "name" | "label" | "endpoint" | "fields">): ResourceMeta {
+export function resource(more: Partial<ResourceMeta> & Pick<ResourceMeta, "name" | "label" | "endpoint" | "fields">): ResourceMeta {
   return {
     module: "crm",
     list_columns: [],
@@ -26,6 +26,7 @@ function resource(more: Partial<ResourceMeta> & Pick<ResourceMeta, "name" | "lab
     sort_fields: [],
     filter_params: {},
     export_endpoint: null,
+    import_endpoint: null,
     timeline_endpoint: null,
     audit_type: null,
     approvable: false,
