@@ -65,7 +65,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_storage_cleanup_due", "storage_cleanup", ["tenant_id", "not_before"])
     enable_tenant_rls("storage_cleanup", audited=False)
-    grant_runtime("storage_cleanup", "SELECT, INSERT, DELETE")
+    # UPDATE only for SELECT … FOR UPDATE, which keeps two removers off the same row.
+    grant_runtime("storage_cleanup")
 
     op.create_table(
         "storage_setting",

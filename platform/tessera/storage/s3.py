@@ -8,6 +8,7 @@ a part go up in one request. Why aiobotocore: docs/decisions.md, decision 31.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import weakref
 from collections.abc import AsyncIterable, AsyncIterator
@@ -106,15 +107,21 @@ class S3Storage:
     ) -> None:
         client = await self._client()
         upload = _Multipart(client, self.bucket, self._key(key), content_type)
-        part = part_size(max_size)
-        buffer = bytearray()
+        # One buffer, filled and sent again and again: a part is never copied.
+        buffer = bytearray(part_size(max_size))
+        filled = 0
         try:
             async for chunk in chunks:
-                buffer += chunk
-                if len(buffer) >= part:
-                    await upload.send_part(bytes(buffer))
-                    buffer.clear()
-            await upload.finish(bytes(buffer))
+                view = memoryview(chunk)
+                while view:
+                    taken = min(len(view), len(buffer) - filled)
+                    buffer[filled : filled + taken] = view[:taken]
+                    filled += taken
+                    view = view[taken:]
+                    if filled == len(buffer):
+                        await upload.send_part(memoryview(buffer))
+                        filled = 0
+            await upload.finish(memoryview(buffer)[:filled])
         except BaseException:
             with anyio.CancelScope(shield=True):
                 await upload.abort()
@@ -181,7 +188,7 @@ class _Multipart:
         self.upload_id: str | None = None
         self.parts: list[CompletedPartTypeDef] = []
 
-    async def send_part(self, data: bytes) -> None:
+    async def send_part(self, data: memoryview) -> None:
         if self.upload_id is None:
             started = await self.client.create_multipart_upload(
                 Bucket=self.bucket, Key=self.key, ContentType=self.content_type
@@ -193,14 +200,14 @@ class _Multipart:
             Key=self.key,
             UploadId=self.upload_id,
             PartNumber=number,
-            Body=data,
+            Body=_Readable(data),
         )
         self.parts.append({"ETag": sent["ETag"], "PartNumber": number})
 
-    async def finish(self, rest: bytes) -> None:
+    async def finish(self, rest: memoryview) -> None:
         if self.upload_id is None:
             await self.client.put_object(
-                Bucket=self.bucket, Key=self.key, Body=rest, ContentType=self.content_type
+                Bucket=self.bucket, Key=self.key, Body=bytes(rest), ContentType=self.content_type
             )
             return
         if rest:
@@ -223,6 +230,37 @@ class _Multipart:
         except (ClientError, BotoCoreError):
             # The store drops it by its own lifecycle rule if it has one; say so, carry on.
             logger.warning("could not abort multipart upload", extra={"key": self.key})
+
+
+class _Readable(io.RawIOBase):
+    """A part as a file, read from the buffer in place. Given bytes, the HTTP client would
+    hand the whole part to the socket at once, and the event loop would copy what the
+    socket cannot take yet; given a file, it sends it piece by piece as the socket drains."""
+
+    def __init__(self, data: memoryview) -> None:
+        super().__init__()
+        self._data = data
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        taken = min(len(target), len(self._data) - self._position)
+        target[:taken] = self._data[self._position : self._position + taken]
+        self._position += taken
+        return taken
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        start = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: len(self._data)}
+        self._position = max(0, start[whence] + offset)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
 
 
 def _code(exc: ClientError) -> str:

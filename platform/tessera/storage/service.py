@@ -220,11 +220,9 @@ async def delete(uow: UnitOfWork, file_id: uuid.UUID) -> bool:
     still holds it, in which case the sweep removes it once nothing does. 404 if there is no
     such file in the tenant.
     """
-    stored = (
-        await uow.db.execute(select(StoredFile).where(StoredFile.id == file_id).with_for_update())
-    ).scalar_one_or_none()
-    if stored is None:
-        raise NotFound("No file has this id.")
+    # No lock is taken: a reference added meanwhile makes the delete fail on the foreign key,
+    # and the file stays (see _remove_rows).
+    stored = await get(uow.db, file_id)
     if await held(uow.db, [file_id]):
         return False
     if not await _remove_rows(uow.db, [stored]):
@@ -339,7 +337,7 @@ async def sweep(db: AsyncSession, settings: Settings, now: datetime | None = Non
     unheld = " ".join(f"AND NOT {r.exists_sql()}" for r in references)
     query = text(
         f"SELECT f.id FROM stored_file f WHERE f.created_at < :cutoff {unheld} "  # noqa: S608 -- identifiers quoted, values bound
-        "ORDER BY f.created_at LIMIT :batch FOR UPDATE OF f SKIP LOCKED"
+        "ORDER BY f.created_at LIMIT :batch"
     )
     ids = set((await db.execute(query, {"cutoff": cutoff, "batch": SWEEP_BATCH})).scalars())
     ids -= await _binned(db, references)
