@@ -200,7 +200,7 @@ class _Multipart:
             Key=self.key,
             UploadId=self.upload_id,
             PartNumber=number,
-            Body=_Readable(data),
+            Body=io.BufferedReader(_Readable(data), CHUNK),
         )
         self.parts.append({"ETag": sent["ETag"], "PartNumber": number})
 
