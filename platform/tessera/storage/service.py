@@ -55,9 +55,11 @@ UPLOAD_GRACE = timedelta(hours=24)
 
 
 async def file_limit(db: AsyncSession, settings: Settings) -> int:
-    """The current tenant's largest file, in bytes."""
+    """The current tenant's largest file, in bytes: its own choice or the default, never above
+    the operator's ceiling (which may have come down since the tenant chose)."""
     chosen = (await db.execute(select(StorageSetting.max_file_bytes))).scalar_one_or_none()
-    return settings.storage_file_limit_bytes if chosen is None else chosen
+    limit = settings.storage_file_limit_bytes if chosen is None else chosen
+    return min(limit, settings.storage_file_limit_ceiling_bytes)
 
 
 async def set_file_limit(uow: UnitOfWork, tenant_id: uuid.UUID, max_file_bytes: int) -> int:
