@@ -103,7 +103,8 @@ def make_client(server: LiveServer, **kwargs: Any) -> httpx.AsyncClient:
     # Each client looks like its own visitor, so per-address log-in limits of parallel tests
     # do not add up.
     headers = {"X-Forwarded-For": documentation_ip(), **kwargs.pop("headers", {})}
-    return httpx.AsyncClient(base_url=server.url, headers=headers, timeout=30, **kwargs)
+    kwargs.setdefault("timeout", 30)
+    return httpx.AsyncClient(base_url=server.url, headers=headers, **kwargs)
 
 
 def unique_slug(prefix: str = "t") -> str:

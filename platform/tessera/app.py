@@ -27,6 +27,8 @@ from tessera.recycle.routes import ROUTE_HANDLERS as RECYCLE_ROUTES
 from tessera.runtime import default_mailer, runtime_database_url
 from tessera.security.signed import SignedTokens
 from tessera.settings import Settings
+from tessera.storage.backends import storage_for
+from tessera.storage.routes import ROUTE_HANDLERS as STORAGE_ROUTES
 from tessera.web.context import (
     Services,
     check_request,
@@ -73,6 +75,7 @@ def create_app(
         *NOTIFICATION_ROUTES,
         *WEBHOOK_ROUTES,
         *WORKFLOW_ROUTES,
+        *STORAGE_ROUTES,
         *services.registry.route_handlers(),
     ]
     api = Router(path="/api/v1", route_handlers=api_handlers)
@@ -82,6 +85,9 @@ def create_app(
 
     async def close_database() -> None:
         await services.database.dispose()
+
+    async def close_storage() -> None:
+        await storage_for(settings).aclose()
 
     async def freeze_startup_objects() -> None:
         # What start-up made (routes, schemas, metadata, plugins) lives as long as the process;
@@ -102,7 +108,7 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         on_startup=[freeze_startup_objects],
-        on_shutdown=[close_database],
+        on_shutdown=[close_storage, close_database],
         openapi_config=OpenAPIConfig(
             title="Tessera API",
             version=__version__,

@@ -75,3 +75,13 @@ class TooManyRequests(DomainError):
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail, headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
+
+
+class TooLarge(DomainError):
+    """A body or file over its limit; the answer carries the limit as ``max_bytes``."""
+
+    status, code, title = 413, "body-too-large", "Request body too large"
+
+    def __init__(self, detail: str, *, max_bytes: int) -> None:
+        super().__init__(detail, extensions={"max_bytes": max_bytes})
+        self.max_bytes = max_bytes

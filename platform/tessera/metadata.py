@@ -17,6 +17,7 @@ def load_metadata() -> MetaData:
     import tessera.modules.models
     import tessera.notifications.models
     import tessera.recycle.models
+    import tessera.storage.models
     import tessera.tenants.models
     import tessera.webhooks.models
     import tessera.workflow.models  # noqa: F401

@@ -7,11 +7,12 @@ malformed value raises :class:`SettingsError` whose message is one line the CLI 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 Environment = Literal["dev", "test", "production"]
 _ENVIRONMENTS: tuple[Environment, ...] = ("dev", "test", "production")
@@ -97,6 +98,31 @@ class Settings:
     workflow_escalation_seconds: int = 60
     #: Email notifications are gathered and sent at most once per this many seconds per member.
     notification_digest_seconds: int = 300
+    #: Where uploaded files live on local disk. Unset: ``<data_dir>/files``.
+    storage_dir: Path | None = None
+    #: An S3-compatible store, used instead of local disk when a bucket is named.
+    storage_s3_bucket: str | None = None
+    #: The store's URL (MinIO, Ceph, R2 …). Unset: AWS S3 itself.
+    storage_s3_endpoint: str | None = None
+    storage_s3_region: str = "us-east-1"
+    #: Unset: botocore's own credential chain (environment, instance or pod role).
+    storage_s3_access_key: str | None = None
+    storage_s3_secret_key: str | None = None
+    #: Keys start with it, so several deployments can share one bucket.
+    storage_s3_prefix: str = ""
+    #: A tenant's largest file until its admin chooses another limit.
+    storage_file_limit_bytes: int = 100 * 1024 * 1024
+    #: The largest limit a tenant admin may choose.
+    storage_file_limit_ceiling_bytes: int = 5 * 1024 * 1024 * 1024
+    #: A file nothing refers to is removed this long after its upload.
+    storage_unheld_hours: int = 24
+    #: How often each tenant's files nothing refers to are looked for.
+    storage_sweep_seconds: int = 3600
+
+    @property
+    def files_dir(self) -> Path:
+        """The local disk directory of uploaded files."""
+        return self.storage_dir if self.storage_dir is not None else self.data_dir / "files"
 
     @property
     def is_dev(self) -> bool:
@@ -185,12 +211,48 @@ class Settings:
             password_reset_ttl_minutes=reader.get(
                 "PASSWORD_RESET_TTL_MINUTES", _int_between(5, 24 * 60), 60
             ),
+            **_storage_settings(reader),
         )
         if production and not settings.secret_key:
             raise SettingsError("TESSERA_SECRET_KEY is required when TESSERA_ENV=production")
         if production and not settings.database_url:
             raise SettingsError("TESSERA_DATABASE_URL is required when TESSERA_ENV=production")
         return settings
+
+
+_TIB = 1 << 40
+
+
+def _storage_settings(reader: _Reader) -> dict[str, Any]:
+    ceiling = reader.get("STORAGE_FILE_LIMIT_CEILING_BYTES", _int_between(1, _TIB), 5 << 30)
+    default = reader.get("STORAGE_FILE_LIMIT_BYTES", _int_between(1, _TIB), min(100 << 20, ceiling))
+    if default > ceiling:
+        raise SettingsError(
+            "TESSERA_STORAGE_FILE_LIMIT_BYTES is malformed: expected at most "
+            f"TESSERA_STORAGE_FILE_LIMIT_CEILING_BYTES ({ceiling}), got {default}"
+        )
+    access_key = reader.get("STORAGE_S3_ACCESS_KEY", str, None)
+    secret_key = reader.get("STORAGE_S3_SECRET_KEY", str, None)
+    if (access_key is None) != (secret_key is None):
+        raise SettingsError(
+            "TESSERA_STORAGE_S3_ACCESS_KEY and TESSERA_STORAGE_S3_SECRET_KEY go together: "
+            "set both, or neither to use the default credential chain"
+        )
+    return {
+        "storage_dir": reader.get("STORAGE_DIR", Path, None),
+        "storage_s3_bucket": reader.get("STORAGE_S3_BUCKET", _bucket, None),
+        "storage_s3_endpoint": reader.get("STORAGE_S3_ENDPOINT", _http_url, None),
+        "storage_s3_region": reader.get("STORAGE_S3_REGION", _region, "us-east-1"),
+        "storage_s3_access_key": access_key,
+        "storage_s3_secret_key": secret_key,
+        "storage_s3_prefix": reader.get("STORAGE_S3_PREFIX", _key_prefix, ""),
+        "storage_file_limit_bytes": default,
+        "storage_file_limit_ceiling_bytes": ceiling,
+        "storage_unheld_hours": reader.get("STORAGE_UNHELD_HOURS", _int_between(1, 24 * 365), 24),
+        "storage_sweep_seconds": reader.get(
+            "STORAGE_SWEEP_SECONDS", _int_between(60, 86_400), 3600
+        ),
+    }
 
 
 class _Reader:
@@ -263,6 +325,27 @@ def _http_url(raw: str) -> str:
     if not raw.startswith(("http://", "https://")):
         raise ValueError("expected an http:// or https:// URL")
     return raw
+
+
+def _bucket(raw: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", raw):
+        raise ValueError(
+            "expected an S3 bucket name: 3 to 63 lowercase letters, digits, '.' or '-'"
+        )
+    return raw
+
+
+def _region(raw: str) -> str:
+    if not re.fullmatch(r"[a-z0-9-]{1,40}", raw):
+        raise ValueError(f"expected a region name such as us-east-1, got {raw!r}")
+    return raw
+
+
+def _key_prefix(raw: str) -> str:
+    cleaned = raw.strip("/")
+    if not re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", cleaned) or ".." in cleaned:
+        raise ValueError("expected letters, digits, '.', '_' or '-', in segments separated by '/'")
+    return cleaned + "/"
 
 
 def _identifier(raw: str) -> str:

@@ -7,7 +7,7 @@ services never see HTTP.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +46,10 @@ class UnitOfWork:
     #: Whether this hot read's session lookup entered its tenant on ``driver``; until it
     #: has, the connection may still carry what an earlier request entered.
     entered: bool = False
+    #: Run once the transaction has ended, committed or rolled back (by the web layer; where
+    #: nothing runs them, what they would do must be done later by something else, as the
+    #: storage sweep does for stored files' bytes).
+    after_end: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def fetch(self, sql: str, *args: Any) -> Sequence[Any]:
         """Rows of a hot read, run as the driver's prepared statement in this transaction.

@@ -270,6 +270,54 @@ async def _claim_patch(s: Scene) -> Request:
     return f"/api/v1/expenses/claims/{await _claim_by(s.owner)}", {"title": "edited"}
 
 
+RECEIPTS = "/api/v1/expenses"
+
+
+async def _file_by(who: SignedUp) -> str:
+    made = await who.post(f"{RECEIPTS}/files", params={"filename": "r.txt"}, content=b"receipt")
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+async def _receipt_by(who: SignedUp) -> str:
+    claim = await _claim_by(who)
+    made = await who.post(
+        f"{RECEIPTS}/claims/{claim}/receipts", params={"filename": "r.txt"}, content=b"receipt"
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+async def _receipt_upload(s: Scene) -> Request:
+    # An empty body is an empty file: the name in the query is all an upload needs.
+    return f"{RECEIPTS}/claims/{await _claim_by(s.owner)}/receipts?filename=r.txt", None
+
+
+async def _receipt_attach(s: Scene) -> Request:
+    claim, file_id = await _claim_by(s.owner), await _file_by(s.owner)
+    return f"{RECEIPTS}/claims/{claim}/receipts/attach", {"file_id": file_id}
+
+
+async def _receipts(s: Scene) -> Request:
+    return f"{RECEIPTS}/claims/{await _claim_by(s.owner)}/receipts", None
+
+
+async def _receipt(s: Scene) -> Request:
+    return f"{RECEIPTS}/receipts/{await _receipt_by(s.owner)}", None
+
+
+async def _receipt_content(s: Scene) -> Request:
+    return f"{RECEIPTS}/receipts/{await _receipt_by(s.owner)}/content", None
+
+
+async def _receipt_replace(s: Scene) -> Request:
+    return f"{RECEIPTS}/receipts/{await _receipt_by(s.owner)}/replace?filename=r2.txt", None
+
+
+async def _file_get(s: Scene) -> Request:
+    return f"{RECEIPTS}/files/{await _file_by(s.owner)}", None
+
+
 async def _deactivate_all(s: Scene) -> None:
     listed = (await s.owner.get(f"{WORKFLOW}/definitions", params={"limit": 200})).json()
     for item in listed["items"]:
@@ -745,6 +793,20 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/expenses/claims/{claim_id:uuid}", _claim_get),
     ("PATCH", "/api/v1/expenses/claims/{claim_id:uuid}", _claim_patch),
     ("DELETE", "/api/v1/expenses/claims/{claim_id:uuid}", _claim_get),
+    ("POST", "/api/v1/expenses/claims/{claim_id:uuid}/receipts", _receipt_upload),
+    ("GET", "/api/v1/expenses/claims/{claim_id:uuid}/receipts", _receipts),
+    ("POST", "/api/v1/expenses/claims/{claim_id:uuid}/receipts/attach", _receipt_attach),
+    ("GET", "/api/v1/expenses/receipts/{receipt_id:uuid}/content", _receipt_content),
+    ("POST", "/api/v1/expenses/receipts/{receipt_id:uuid}/replace", _receipt_replace),
+    ("DELETE", "/api/v1/expenses/receipts/{receipt_id:uuid}", _receipt),
+    ("POST", "/api/v1/expenses/files", fixed(f"{RECEIPTS}/files?filename=f.txt")),
+    ("GET", "/api/v1/expenses/files/{file_id:uuid}", _file_get),
+    ("GET", "/api/v1/storage/settings", fixed("/api/v1/storage/settings")),
+    (
+        "PUT",
+        "/api/v1/storage/settings",
+        fixed("/api/v1/storage/settings", {"max_file_bytes": 1 << 20}),
+    ),
     ("GET", "/api/v1/workflow/record-types", fixed(f"{WORKFLOW}/record-types")),
     ("GET", "/api/v1/workflow/definitions", fixed(f"{WORKFLOW}/definitions")),
     ("POST", "/api/v1/workflow/definitions", _new_definition),

@@ -50,6 +50,7 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
         "Define, version and switch approval workflows; run overdue escalations",
     ),
     Permission("workflow.instance.read", "Read the approval history of every record"),
+    Permission("storage.settings.manage", "Change the tenant's file size limit"),
 )
 CORE_MODULES = frozenset(p.module for p in CORE_PERMISSIONS)
 

@@ -15,6 +15,7 @@ from tessera.jobs.runner import DEAD_LETTERED
 from tessera.jobs.types import BackgroundJob, Schedule
 from tessera.notifications import service as notifications
 from tessera.settings import Settings
+from tessera.storage import service as storage
 from tessera.webhooks.delivery import PAUSED as WEBHOOK_PAUSED
 from tessera.webhooks.planner import WebhookPlanner
 from tessera.workflow import service as workflow
@@ -48,7 +49,16 @@ def core_declarations(settings: Settings) -> Sequence[EventHandler | BackgroundJ
         EventHandler(
             WEBHOOK_PAUSED, tell_admins_of_paused_webhook, name="tell_admins_of_paused_webhook"
         ),
+        Schedule(
+            "tessera.storage.sweep",
+            timedelta(seconds=settings.storage_sweep_seconds),
+            partial(sweep_files, settings=settings),
+        ),
     ]
+
+
+async def sweep_files(ctx: HandlerContext, *, settings: Settings) -> None:
+    await storage.sweep(ctx.db, settings)
 
 
 async def notification_digest(ctx: HandlerContext, *, public_url: str) -> None:

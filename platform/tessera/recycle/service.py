@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from tessera.audit import capture as audit
@@ -116,3 +118,23 @@ async def purge_expired(uow: UnitOfWork) -> int:
     for item in expired:
         await purge(uow, item.id)
     return len(expired)
+
+
+async def values_in_bin(db: AsyncSession, columns: Sequence[tuple[str, str]]) -> set[str]:
+    """The values binned rows hold in these ``(table, column)`` pairs, expired items included
+    (they can no longer be restored, but stay in the bin until purged).
+
+    For other domains whose rows binned records refer to: a stored file named by a deleted
+    document must outlive the document's stay in the bin.
+    """
+    found: set[str] = set()
+    for table, column in columns:
+        result = await db.execute(_BIN_VALUES, {"table": table, "column": column})
+        found |= {value for value in result.scalars() if value is not None}
+    return found
+
+
+_BIN_VALUES = text(
+    "SELECT DISTINCT entry -> 'row' ->> :column "
+    "FROM recycle_item, jsonb_array_elements(rows) AS entry WHERE entry ->> 'table' = :table"
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncGenerator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from tessera.security.signed import SignedTokens
 from tessera.settings import Settings
 from tessera.unit_of_work import Origin, UnitOfWork
 
+logger = logging.getLogger(__name__)
+
 SESSION_COOKIE = "tessera_session"
 CSRF_COOKIE = "tessera_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -35,6 +38,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REQUIRES = "requires"
 #: A route's ``opt`` key marking it a hot read (see :func:`requires`).
 HOT_READ = "hot_read"
+#: A route's ``opt`` key marking it as taking a file as its body (see :func:`file_upload`).
+FILE_UPLOAD = "file_upload"
 
 
 def requires(permission: str) -> dict[str, Any]:
@@ -49,6 +54,15 @@ def hot_read() -> dict[str, Any]:
     For the few endpoints a screen loads all day; measure before marking one.
     """
     return {HOT_READ: True}
+
+
+def file_upload() -> dict[str, Any]:
+    """Route option for a route whose body is a file (any type, or multipart/form-data), read
+    as a stream by ``tessera.plugin.store_upload``: ``opt=requires("x.y.write") | file_upload()``.
+
+    Such a route is exempt from the JSON-only rule for bodies, not from the CSRF check.
+    """
+    return {FILE_UPLOAD: True}
 
 
 #: Handler parameter types: ``uow: Uow`` gets the request's unit of work, ``actor: Member``
@@ -98,16 +112,31 @@ async def provide_uow(
     exit_stack = AsyncExitStack()
     request_state: dict[str, Any] = request.scope.setdefault("state", {})
     request_state[UOW_EXIT] = exit_stack
+    uow: UnitOfWork | None = None
     try:
         uow = await _open_uow(request, services, exit_stack)
         yield uow
     except BaseException as exc:
         request_state.pop(UOW_EXIT, None)
         await exit_stack.__aexit__(type(exc), exc, exc.__traceback__)
+        if uow is not None:
+            await run_after_end(uow)
         raise
     request_state.pop(UOW_EXIT, None)
     await exit_stack.aclose()
+    await run_after_end(uow)
     await deliver(services.mailer, uow.mail)
+
+
+async def run_after_end(uow: UnitOfWork) -> None:
+    """What the request asked to do once its transaction ended; a failure is logged, since
+    the answer stands and what was skipped is done later (see ``UnitOfWork.after_end``)."""
+    for step in uow.after_end:
+        try:
+            await step()
+        except Exception:
+            logger.exception("a step after the end of a request's transaction failed")
+    uow.after_end.clear()
 
 
 async def _open_uow(
@@ -249,12 +278,13 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
     A state-changing request with a body must say it is JSON. Browsers send cross-site form
     posts as form or text types without a CORS preflight; insisting on ``application/json``
     keeps those away from the endpoints that work without a session (sign-up, log-in), where
-    there is no CSRF token to check yet.
+    there is no CSRF token to check yet. Routes marked :func:`file_upload` take other bodies;
+    they need a signed-in caller, so the CSRF check guards them.
     """
     query = request.scope.get("query_string", b"").lower()
     if b"%00" in query or b"\x00" in query or "\x00" in request.url.path:
         raise HTTPException(status_code=400, detail="The URL contains a NUL character.")
-    if request.method in SAFE_METHODS:
+    if request.method in SAFE_METHODS or request.route_handler.opt.get(FILE_UPLOAD):
         return
     length = request.headers.get("content-length")
     chunked = request.headers.get("transfer-encoding", "").lower() == "chunked"

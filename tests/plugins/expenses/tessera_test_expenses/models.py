@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tessera.plugin import TenantModel, Timestamps
+from tessera.plugin import TenantModel, Timestamps, file_fk, tenant_fk
 
 
 class Claim(TenantModel, Timestamps):
@@ -21,3 +21,21 @@ class Claim(TenantModel, Timestamps):
     department: Mapped[str] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(20), default="draft")
     owner_id: Mapped[uuid.UUID | None]
+
+
+class Receipt(TenantModel, Timestamps):
+    """A receipt file attached to a claim: the row that holds the stored file."""
+
+    __tablename__ = "expenses_receipt"
+    __table_args__ = (
+        tenant_fk("claim_id", "expenses_claim", ondelete="CASCADE"),
+        file_fk("file_id"),
+        # The platform looks up what holds a file by this column: index it.
+        Index("ix_expenses_receipt_file", "tenant_id", "file_id"),
+        Index("ix_expenses_receipt_claim", "tenant_id", "claim_id"),
+    )
+    __recycle_permission__ = "expenses.claim.write"
+
+    claim_id: Mapped[uuid.UUID]
+    file_id: Mapped[uuid.UUID]
+    note: Mapped[str] = mapped_column(String(200), default="")

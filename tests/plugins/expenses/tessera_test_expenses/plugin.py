@@ -14,7 +14,8 @@ from tessera.plugin import (
     WorkflowTemplate,
     hookimpl,
 )
-from tessera_test_expenses.models import Claim
+from tessera_test_expenses.models import Claim, Receipt
+from tessera_test_expenses.receipts import ReceiptsController
 from tessera_test_expenses.routes import ClaimsController
 
 CLAIM = Approvable(
@@ -51,7 +52,7 @@ def tessera_manifest() -> Manifest:
 
 @hookimpl
 def tessera_models() -> Sequence[type[Any]]:
-    return [Claim]
+    return [Claim, Receipt]
 
 
 @hookimpl
@@ -61,7 +62,7 @@ def tessera_migrations() -> Path:
 
 @hookimpl
 def tessera_routes() -> Sequence[Any]:
-    return [ClaimsController]
+    return [ClaimsController, ReceiptsController]
 
 
 @hookimpl
