@@ -75,6 +75,7 @@ CORE_TRANSLATIONS: Mapping[str, Mapping[str, str]] = {
         "See every member's background jobs and their progress": "查看所有成员的后台任务及其进度",
         "Define, version and switch approval workflows; run overdue escalations": "定义、版本化和切换审批流程；执行超时升级",
         "Read the approval history of every record": "查看所有记录的审批历史",
+        "Change the tenant's file size limit": "更改公司的文件大小上限",
     },
 }  # fmt: skip
 
