@@ -64,9 +64,11 @@ if TYPE_CHECKING:
     from tessera.identity.service import Actor
     from tessera.jobs.service import start_job
     from tessera.notifications.service import notify
+    from tessera.plugin.audiences import custom_roles_of, known_custom_roles, members_holding
     from tessera.plugin.files import (
         FileInfo,
         Upload,
+        clean_filename,
         delete_file,
         file_fk,
         get_file,
@@ -103,6 +105,9 @@ _LAZY = {
     "member_emails": "tessera.identity.directory",
     "member_ids_by_email": "tessera.identity.directory",
     "notify": "tessera.notifications.service",
+    "members_holding": "tessera.plugin.audiences",
+    "known_custom_roles": "tessera.plugin.audiences",
+    "custom_roles_of": "tessera.plugin.audiences",
     "UnitOfWork": "tessera.unit_of_work",
     "submit_for_approval": "tessera.workflow.service",
     "Member": "tessera.web.context",
@@ -113,6 +118,7 @@ _LAZY = {
     "file_upload": "tessera.web.context",
     "FileInfo": "tessera.plugin.files",
     "Upload": "tessera.plugin.files",
+    "clean_filename": "tessera.plugin.files",
     "delete_file": "tessera.plugin.files",
     "file_fk": "tessera.plugin.files",
     "get_file": "tessera.plugin.files",
@@ -196,6 +202,8 @@ __all__ = [
     "WorkflowTemplate",
     "audit_event",
     "check_limit",
+    "clean_filename",
+    "custom_roles_of",
     "decode_cursor",
     "delete_file",
     "emit",
@@ -207,11 +215,13 @@ __all__ = [
     "hookimpl",
     "hot_read",
     "is_member",
+    "known_custom_roles",
     "manager_user_id",
     "managers_of",
     "member_emails",
     "member_fk",
     "member_ids_by_email",
+    "members_holding",
     "newest_first",
     "notify",
     "open_download",
