@@ -107,6 +107,8 @@ def clean_name(raw: str, field: str = "name") -> str:
     (uploads keep a path's last segment; a name someone types is refused instead)."""
     if "/" in raw or "\\" in raw:
         raise Invalid(field, "must not contain / or \\")
+    if not raw.strip().rstrip(". "):
+        raise Invalid(field, "must not be blank, '.' or '..'")
     return clean_filename(raw, field=field)
 
 
