@@ -97,3 +97,13 @@ def stored_keys(server: LiveServer, tenant_id: str) -> set[str]:
 
 def disposition(response: httpx.Response) -> str:
     return response.headers["content-disposition"]
+
+
+async def event_types(owner_db: asyncpg.Connection, tenant_id: str) -> list[str]:
+    """The types of the tenant's events, in the order they were emitted."""
+    async with owner_db.transaction():
+        await owner_db.execute("SELECT set_config('tessera.tenant_id', $1, true)", tenant_id)
+        found = await owner_db.fetch(
+            "SELECT type FROM event_outbox WHERE type LIKE 'oa.%' ORDER BY occurred_at, id"
+        )
+    return [row["type"] for row in found]

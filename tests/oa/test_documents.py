@@ -15,6 +15,7 @@ from tests.oa.documents_support import (
     FOLDERS,
     VERSIONS,
     disposition,
+    event_types,
     folder,
     items,
     names,
@@ -30,7 +31,7 @@ from tests.support import LiveServer
 
 
 async def test_a_document_goes_up_comes_back_and_keeps_its_versions(
-    client: httpx.AsyncClient, live_server: LiveServer
+    client: httpx.AsyncClient, live_server: LiveServer, owner_db: asyncpg.Connection
 ) -> None:
     owner = await oa_tenant(client)
     ann = await colleague(live_server, owner, role="admin")
@@ -85,6 +86,12 @@ async def test_a_document_goes_up_comes_back_and_keeps_its_versions(
         VERSIONS, params={"document_id": made["id"], "cursor": paged["next_cursor"]}
     )
     assert [v["number"] for v in rest.json()["items"]] == [1]
+    assert await event_types(owner_db, owner.tenant_id) == [
+        "oa.folder.created",
+        "oa.document.uploaded",
+        "oa.document.version_added",
+        "oa.document.version_added",
+    ]
 
 
 async def test_a_receipt_sized_upload_passes_and_one_over_the_limit_leaves_nothing(
@@ -218,6 +225,17 @@ async def test_rename_move_delete_and_restore_with_versions_and_files(
     versions = await items(owner, VERSIONS, document_id=doc["id"])
     old = await owner.get(f"{VERSIONS}/{versions[-1]['id']}/content")
     assert old.content == b"one"
+    # The core's audit trail kept every change of the document's row.
+    history = await items(owner, f"/api/v1/audit/records/oa_document/{doc['id']}", limit=50)
+    assert [entry["action"] for entry in reversed(history)] == [
+        "create",
+        "update",
+        "update",
+        "update",
+        "delete",
+        "restore",
+    ]
+    assert "oa.document.moved" in await event_types(owner_db, owner.tenant_id)
 
 
 async def test_a_deleted_folder_takes_its_tree_into_the_bin_and_brings_it_back(
