@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import tracemalloc
 
 import asyncpg
 import httpx
@@ -27,7 +28,8 @@ from tests.oa.documents_support import (
     upload,
 )
 from tests.oa.support import colleague, oa_tenant
-from tests.support import LiveServer
+from tests.storage_support import pattern, pattern_digest
+from tests.support import LiveServer, make_client
 
 
 async def test_a_document_goes_up_comes_back_and_keeps_its_versions(
@@ -350,3 +352,59 @@ async def test_parallel_uploads_of_one_name_become_its_versions(
     )
     assert sorted(r.json()["number"] for r in more) == [5, 6, 7, 8]
     assert (await owner.get(f"{DOCUMENTS}/{sent[0].json()['id']}")).json()["version"] == 8
+
+
+async def test_a_large_document_streams_up_and_down_in_bounded_memory(
+    live_server: LiveServer,
+) -> None:
+    size = 50 * 1024 * 1024
+    async with make_client(live_server, timeout=120) as http:
+        owner = await oa_tenant(http)
+        box = await folder(owner, "Video")
+        await upload(owner, box["id"], b"warm", "warm.txt")  # first-use allocations aside
+        tracemalloc.start()
+        try:
+            sent = await owner.client.post(
+                DOCUMENTS,
+                params={"folder_id": box["id"], "filename": "all-hands.mp4"},
+                content=pattern(size),
+                headers={**owner.headers, "Content-Type": "video/mp4"},
+            )
+            assert sent.status_code == 201, sent.text
+            digest, received = hashlib.sha256(), 0
+            path = f"{DOCUMENTS}/{sent.json()['id']}/content"
+            async with owner.client.stream("GET", path) as response:
+                assert response.status_code == 200
+                async for chunk in response.aiter_bytes():
+                    digest.update(chunk)
+                    received += len(chunk)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert sent.json()["size"] == size
+    assert (received, digest.hexdigest()) == (size, pattern_digest(size))
+    # Client and server share this process: together they held well under half the file.
+    assert peak < 24 * 1024 * 1024, f"peak traced memory {peak / 1024 / 1024:.1f} MiB"
+
+
+async def test_a_streamed_upload_over_the_limit_stops_at_the_limit_and_leaves_nothing(
+    client: httpx.AsyncClient, live_server: LiveServer, owner_db: asyncpg.Connection
+) -> None:
+    owner = await oa_tenant(client)
+    limit = 1024 * 1024
+    changed = await owner.client.put(
+        "/api/v1/storage/settings", json={"max_file_bytes": limit}, headers=owner.headers
+    )
+    assert changed.status_code == 200
+    box = await folder(owner, "Box")
+    before = await rows(owner_db, owner.tenant_id)
+    # No Content-Length: the server learns the size only by counting.
+    refused = await owner.client.post(
+        DOCUMENTS,
+        params={"folder_id": box["id"], "filename": "big.bin"},
+        content=pattern(3 * limit),
+        headers={**owner.headers, "Content-Type": "application/octet-stream"},
+    )
+    assert refused.status_code == 413, refused.text
+    assert await rows(owner_db, owner.tenant_id) == before
+    assert stored_keys(live_server, owner.tenant_id) == set()
