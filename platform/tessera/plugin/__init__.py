@@ -42,6 +42,7 @@ from tessera.plugin.manifest import (
     Permission,
     Resource,
 )
+from tessera.plugin.people import member_fk
 from tessera.plugin.timeline import (
     TimelineCursor,
     TimelineEntry,
@@ -52,7 +53,13 @@ from tessera.plugin.timeline import (
 from tessera.workflow.types import Approvable, Approval, Step, WorkflowTemplate
 
 if TYPE_CHECKING:
-    from tessera.identity.directory import is_member, member_emails, member_ids_by_email
+    from tessera.identity.directory import (
+        is_member,
+        manager_user_id,
+        managers_of,
+        member_emails,
+        member_ids_by_email,
+    )
     from tessera.identity.record_rules import visible_sql, visible_to
     from tessera.identity.service import Actor
     from tessera.jobs.service import start_job
@@ -91,6 +98,8 @@ _LAZY = {
     "Actor": "tessera.identity.service",
     "start_job": "tessera.jobs.service",
     "is_member": "tessera.identity.directory",
+    "manager_user_id": "tessera.identity.directory",
+    "managers_of": "tessera.identity.directory",
     "member_emails": "tessera.identity.directory",
     "member_ids_by_email": "tessera.identity.directory",
     "notify": "tessera.notifications.service",
@@ -198,7 +207,10 @@ __all__ = [
     "hookimpl",
     "hot_read",
     "is_member",
+    "manager_user_id",
+    "managers_of",
     "member_emails",
+    "member_fk",
     "member_ids_by_email",
     "newest_first",
     "notify",
