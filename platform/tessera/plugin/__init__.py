@@ -90,7 +90,7 @@ if TYPE_CHECKING:
         page_of,
     )
     from tessera.web.schemas import Input, Page
-    from tessera.workflow.service import submit_for_approval
+    from tessera.workflow.service import approver_of, submit_for_approval, withdraw_approval
 
 # Names that live in the web and identity layers are imported on first use: the platform's own
 # modules import parts of this package while those layers are still loading.
@@ -105,6 +105,8 @@ _LAZY = {
     "notify": "tessera.notifications.service",
     "UnitOfWork": "tessera.unit_of_work",
     "submit_for_approval": "tessera.workflow.service",
+    "withdraw_approval": "tessera.workflow.service",
+    "approver_of": "tessera.workflow.service",
     "Member": "tessera.web.context",
     "SignedIn": "tessera.web.context",
     "Uow": "tessera.web.context",
@@ -194,6 +196,7 @@ __all__ = [
     "Uow",
     "Upload",
     "WorkflowTemplate",
+    "approver_of",
     "audit_event",
     "check_limit",
     "decode_cursor",
@@ -228,4 +231,5 @@ __all__ = [
     "uuid7",
     "visible_sql",
     "visible_to",
+    "withdraw_approval",
 ]
