@@ -282,8 +282,8 @@ async def test_who_sees_which_claims_and_how_lists_filter(
         assert seen == [mine["id"]], "a member sees their own"
         assert (await o.member.get(f"{CLAIMS}/{theirs['id']}")).status_code == 404
         # The manager sees their own and the one they are asked to approve.
-        seen = {c["id"] for c in (await fetch(o.manager, CLAIMS))["items"]}
-        assert seen == {mine["id"], theirs["id"]}
+        asked = {c["id"] for c in (await fetch(o.manager, CLAIMS))["items"]}
+        assert asked == {mine["id"], theirs["id"]}
         # Finance and admins see all; filters by status, member and day.
         every = await fetch(o.finance, CLAIMS)
         assert {c["id"] for c in every["items"]} == {mine["id"], theirs["id"]}

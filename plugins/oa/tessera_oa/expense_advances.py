@@ -49,7 +49,7 @@ from tessera_oa.expense_access import (
     require_status,
 )
 from tessera_oa.expense_claims import checked_member, day_range
-from tessera_oa.expense_flow import PayIn
+from tessera_oa.expense_flow import OptionalPay, PayIn
 from tessera_oa.expense_models import MANAGE, PAY, STATUSES, SUBMIT, ExpenseAdvance
 from tessera_oa.expense_outcomes import advance_payload, applied_claims, conclude_advance
 
@@ -324,6 +324,11 @@ class AdvancesController(Controller):
         opt=requires(PAY),
     )
     async def pay(
-        self, advance_id: FromPath[uuid.UUID], data: JSONBody[PayIn], actor: Member, uow: Uow
+        self,
+        advance_id: FromPath[uuid.UUID],
+        actor: Member,
+        uow: Uow,
+        data: OptionalPay = None,
     ) -> AdvanceOut:
-        return await one_advance_out(uow, await pay_advance(uow, actor, advance_id, data))
+        advance = await pay_advance(uow, actor, advance_id, data or PayIn())
+        return await one_advance_out(uow, advance)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
-from litestar.params import Body, FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import select
 
@@ -36,7 +36,7 @@ from tessera_oa.expense_claims import (
     delete_claim,
     one_claim_out,
 )
-from tessera_oa.expense_flow import PayIn, pay_claim, submit_claim, withdraw_claim
+from tessera_oa.expense_flow import OptionalPay, PayIn, pay_claim, submit_claim, withdraw_claim
 from tessera_oa.expense_models import PAY, STATUSES, SUBMIT, ExpenseClaim
 
 SORTING = Sorting(
@@ -55,7 +55,6 @@ OverLimitFilter = Annotated[bool | None, QueryParameter(description="Over a limi
 DayFrom = Annotated[date | None, QueryParameter(description="Submitted on or after this day")]
 DayTo = Annotated[date | None, QueryParameter(description="Submitted on or before this day")]
 Search = Annotated[str | None, QueryParameter(max_length=200, description="Part of the title")]
-OptionalPay = Annotated[PayIn | None, Body(description="Optional: the payment's reference")]
 
 
 class ClaimsController(Controller):

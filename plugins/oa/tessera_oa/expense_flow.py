@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import msgspec
+from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.plugin import (
@@ -39,6 +40,9 @@ Reference = Annotated[str, msgspec.Meta(max_length=120)]
 class PayIn(Input):
     #: The bank transfer's or voucher's reference, for the books.
     reference: Reference | None = None
+
+
+OptionalPay = Annotated[PayIn | None, Body(description="Optional: the payment's reference")]
 
 
 async def _check_advance(uow: Uow, claim: ExpenseClaim, lines: list[ExpenseLine]) -> None:
