@@ -114,6 +114,8 @@ async def test_an_over_limit_claim_goes_to_the_manager_then_finance_then_is_paid
         assert (await o.finance.post(f"{CLAIMS}/{made['id']}/pay")).status_code == 409
         [paid_event] = await events(owner_db, o.owner.tenant_id, "oa.expense.paid")
         assert paid_event["claim_id"] == made["id"] and paid_event["status"] == "paid"
+        assert paid_event["paid_by"] == o.finance.user_id
+        assert paid_event["payment_reference"] == "TX-42"
         told = (await o.member.get("/api/v1/notifications")).json()["items"]
         assert any(n["type"] == "oa.expense_paid" for n in told)
         # Every change is in the audit trail, by who made it.

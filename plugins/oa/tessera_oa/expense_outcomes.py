@@ -73,6 +73,9 @@ async def claim_payload(db: AsyncSession, claim: ExpenseClaim) -> dict[str, Any]
         "submitted_at": claim.submitted_at.isoformat() if claim.submitted_at else None,
         "decided_at": claim.decided_at.isoformat() if claim.decided_at else None,
         "over_limit": claim.over_limit,
+        "paid_at": claim.paid_at.isoformat() if claim.paid_at else None,
+        "paid_by": str(claim.paid_by) if claim.paid_by else None,
+        "payment_reference": claim.payment_reference,
         "advance": None
         if advance is None
         else {
