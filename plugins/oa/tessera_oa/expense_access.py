@@ -33,6 +33,7 @@ KINDS: dict[str, tuple[type[Any], str]] = {
     CLAIM_TYPE: (ExpenseClaim, "claim"),
     ADVANCE_TYPE: (ExpenseAdvance, "advance"),
 }
+KINDS_BY_MODEL: dict[type[Any], str] = {model: noun for model, noun in KINDS.values()}
 
 
 def sees_all(actor: Actor) -> bool:
@@ -53,7 +54,7 @@ async def get_readable(
     query = select(model).where(model.id == record_id, readable(actor, model))
     record = (await db.scalars(query)).one_or_none()
     if record is None:
-        raise NotFound(f"No such {'claim' if model is ExpenseClaim else 'advance'}.")
+        raise NotFound(f"No such {KINDS_BY_MODEL[model]}.")
     return record
 
 
@@ -85,10 +86,18 @@ async def get_own(
     return await locked(db, record)
 
 
+#: What is done to a claim or an advance, as "only a draft one can be ...".
+DONE = {
+    "change": "changed",
+    "delete": "deleted",
+    "submit": "submitted",
+    "withdraw": "withdrawn",
+    "pay": "paid",
+}
+
+
 def require_status(record: ExpenseClaim | ExpenseAdvance, wanted: str, doing: str) -> None:
+    """409 unless the record is in the ``wanted`` status for ``doing`` (a verb of DONE)."""
     if record.status != wanted:
         noun = "claim" if isinstance(record, ExpenseClaim) else "advance"
-        raise Conflict(f"The {noun} is {record.status}: only a {wanted} one can be {doing}.")
-
-
-KINDS_BY_MODEL: dict[type[Any], str] = {model: noun for model, noun in KINDS.values()}
+        raise Conflict(f"The {noun} is {record.status}: only a {wanted} one can be {DONE[doing]}.")

@@ -169,7 +169,7 @@ async def _own_draft(uow: Uow, actor: Actor, advance_id: uuid.UUID, doing: str) 
 async def change_advance(
     uow: Uow, actor: Actor, advance_id: uuid.UUID, data: AdvancePatch
 ) -> ExpenseAdvance:
-    advance = await _own_draft(uow, actor, advance_id, "changed")
+    advance = await _own_draft(uow, actor, advance_id, "change")
     currency = checked_currency(data.currency or advance.currency, "currency")
     amount = checked_amount(
         data.amount if data.amount is not None else advance.amount, currency, "amount"
@@ -184,7 +184,7 @@ async def change_advance(
 
 async def submit_advance(uow: Uow, actor: Actor, advance_id: uuid.UUID) -> ExpenseAdvance:
     advance = await get_own(uow.db, actor, ExpenseAdvance, advance_id, doing="submit")
-    require_status(advance, "draft", "submitted")
+    require_status(advance, "draft", "submit")
     approval = await submit_for_approval(uow.db, actor, ADVANCE_TYPE, advance.id)
     advance.status, advance.approval_id = "submitted", approval.id
     advance.submitted_at, advance.decided_at = datetime.now(UTC), None
@@ -197,7 +197,7 @@ async def submit_advance(uow: Uow, actor: Actor, advance_id: uuid.UUID) -> Expen
 
 async def withdraw_advance(uow: Uow, actor: Actor, advance_id: uuid.UUID) -> ExpenseAdvance:
     advance = await get_own(uow.db, actor, ExpenseAdvance, advance_id, doing="withdraw")
-    require_status(advance, "submitted", "withdrawn")
+    require_status(advance, "submitted", "withdraw")
     if advance.approval_id is not None:
         await withdraw_approval(uow.db, actor, advance.approval_id)
     await conclude_advance(uow.db, advance, "withdrawn", by=actor.user_id)
@@ -206,7 +206,7 @@ async def withdraw_advance(uow: Uow, actor: Actor, advance_id: uuid.UUID) -> Exp
 
 async def pay_advance(uow: Uow, actor: Actor, advance_id: uuid.UUID, data: PayIn) -> ExpenseAdvance:
     advance = await locked(uow.db, await get_readable(uow.db, actor, ExpenseAdvance, advance_id))
-    require_status(advance, "approved", "paid")
+    require_status(advance, "approved", "pay")
     advance.status, advance.paid_at, advance.paid_by = "paid", datetime.now(UTC), actor.user_id
     advance.payment_reference = (data.reference or "").strip() or None
     await uow.db.flush()
@@ -223,7 +223,7 @@ async def pay_advance(uow: Uow, actor: Actor, advance_id: uuid.UUID, data: PayIn
 
 
 async def delete_advance(uow: Uow, actor: Actor, advance_id: uuid.UUID) -> None:
-    advance = await _own_draft(uow, actor, advance_id, "deleted")
+    advance = await _own_draft(uow, actor, advance_id, "delete")
     await uow.db.delete(advance)
     await uow.db.flush()
 

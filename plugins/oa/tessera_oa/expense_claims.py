@@ -219,7 +219,7 @@ async def own_draft(uow: Uow, actor: Actor, claim_id: uuid.UUID, doing: str) -> 
 async def change_claim(
     uow: Uow, actor: Actor, claim_id: uuid.UUID, data: ClaimPatch
 ) -> ExpenseClaim:
-    claim = await own_draft(uow, actor, claim_id, "changed")
+    claim = await own_draft(uow, actor, claim_id, "change")
     if data.title is not None:
         title = " ".join(data.title.split())
         if not title:
@@ -239,7 +239,7 @@ async def change_claim(
 
 async def delete_claim(uow: Uow, actor: Actor, claim_id: uuid.UUID) -> None:
     """A draft goes to the recycle bin with its lines (and the receipts they hold)."""
-    claim = await own_draft(uow, actor, claim_id, "deleted")
+    claim = await own_draft(uow, actor, claim_id, "delete")
     await uow.db.delete(claim)
     await uow.db.flush()
 

@@ -73,7 +73,7 @@ async def _mark_limits(uow: Uow, claim: ExpenseClaim, lines: list[ExpenseLine]) 
 
 async def submit_claim(uow: Uow, actor: Actor, claim_id: uuid.UUID) -> ExpenseClaim:
     claim = await get_own(uow.db, actor, ExpenseClaim, claim_id, doing="submit")
-    require_status(claim, "draft", "submitted")
+    require_status(claim, "draft", "submit")
     # Monthly limits count the member's other submitted claims: one submission at a time.
     await lock_member(uow.db, actor.tenant, claim.user_id)
     lines = await lines_of(uow.db, claim.id)
@@ -94,7 +94,7 @@ async def submit_claim(uow: Uow, actor: Actor, claim_id: uuid.UUID) -> ExpenseCl
 async def withdraw_claim(uow: Uow, actor: Actor, claim_id: uuid.UUID) -> ExpenseClaim:
     """Back to draft, through the engine (409 once an approver has decided)."""
     claim = await get_own(uow.db, actor, ExpenseClaim, claim_id, doing="withdraw")
-    require_status(claim, "submitted", "withdrawn")
+    require_status(claim, "submitted", "withdraw")
     if claim.approval_id is not None:
         await withdraw_approval(uow.db, actor, claim.approval_id)
     await conclude_claim(uow.db, claim, "withdrawn", by=actor.user_id)
@@ -104,7 +104,7 @@ async def withdraw_claim(uow: Uow, actor: Actor, claim_id: uuid.UUID) -> Expense
 async def pay_claim(uow: Uow, actor: Actor, claim_id: uuid.UUID, data: PayIn) -> ExpenseClaim:
     """Finance paid the approved claim's net amounts to the member."""
     claim = await locked(uow.db, await get_readable(uow.db, actor, ExpenseClaim, claim_id))
-    require_status(claim, "approved", "paid")
+    require_status(claim, "approved", "pay")
     claim.status, claim.paid_at, claim.paid_by = "paid", datetime.now(UTC), actor.user_id
     claim.payment_reference = (data.reference or "").strip() or None
     await uow.db.flush()

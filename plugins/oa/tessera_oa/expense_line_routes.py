@@ -108,7 +108,7 @@ async def own_draft_line(uow: Uow, actor: Actor, line_id: uuid.UUID, doing: str)
 
 async def add_line(uow: Uow, actor: Actor, data: NewLineIn) -> ExpenseLine:
     try:
-        claim = await own_draft(uow, actor, data.claim_id, "changed")
+        claim = await own_draft(uow, actor, data.claim_id, "change")
     except NotFound:
         raise Invalid("claim_id", "no such claim") from None
     count = await uow.db.scalar(
@@ -126,15 +126,16 @@ async def add_line(uow: Uow, actor: Actor, data: NewLineIn) -> ExpenseLine:
 
 
 async def change_line(uow: Uow, actor: Actor, line_id: uuid.UUID, data: LinePatch) -> ExpenseLine:
-    line = await own_draft_line(uow, actor, line_id, "changed")
+    line = await own_draft_line(uow, actor, line_id, "change")
     old_receipt = line.receipt_file_id
     values = LineValues.from_line(line)
     for field in ("category_id", "spent_on", "amount", "currency", "description"):
         if (value := getattr(data, field)) is not None:
             setattr(values, field, value)
-    receipt_changed = not isinstance(data.receipt_file_id, msgspec.UnsetType)
-    if receipt_changed:
-        values.receipt_file_id = data.receipt_file_id  # type: ignore[assignment]
+    receipt = data.receipt_file_id
+    receipt_changed = not isinstance(receipt, msgspec.UnsetType)
+    if not isinstance(receipt, msgspec.UnsetType):
+        values.receipt_file_id = receipt
     categories = await categories_by_id(uow.db, [values.category_id])
     checked = await check_line(
         uow,
@@ -162,7 +163,7 @@ async def change_line(uow: Uow, actor: Actor, line_id: uuid.UUID, data: LinePatc
 
 
 async def remove_line(uow: Uow, actor: Actor, line_id: uuid.UUID) -> None:
-    line = await own_draft_line(uow, actor, line_id, "changed")
+    line = await own_draft_line(uow, actor, line_id, "change")
     receipt = line.receipt_file_id
     await uow.db.delete(line)
     await uow.db.flush()
@@ -240,7 +241,7 @@ class LinesController(Controller):
         uow: Uow,
     ) -> LineOut:
         # Every check before a byte is stored.
-        line = await own_draft_line(uow, actor, line_id, "changed")
+        line = await own_draft_line(uow, actor, line_id, "change")
         upload = await store_upload(uow, actor, request)
         old, line.receipt_file_id = line.receipt_file_id, upload.file.id
         await uow.db.flush()
