@@ -105,3 +105,8 @@ async def managers_of(
         .where(Membership.user_id == any_(bindparam("ids", list(user_ids), type_=ARRAY(Uuid))))
     )
     return {user_id: manager_id for user_id, manager_id in await db.execute(query)}
+
+
+async def member_user_ids(db: AsyncSession) -> list[uuid.UUID]:
+    """Every member of the tenant (user ids), oldest membership first."""
+    return list((await db.scalars(select(Membership.user_id).order_by(Membership.id))).all())

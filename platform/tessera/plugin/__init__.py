@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         managers_of,
         member_emails,
         member_ids_by_email,
+        member_user_ids,
     )
     from tessera.identity.record_rules import visible_sql, visible_to
     from tessera.identity.service import Actor
@@ -80,7 +81,7 @@ if TYPE_CHECKING:
         page_of,
     )
     from tessera.web.schemas import Input, Page
-    from tessera.workflow.service import submit_for_approval
+    from tessera.workflow.service import cancel_approval, submit_for_approval
 
 # Names that live in the web and identity layers are imported on first use: the platform's own
 # modules import parts of this package while those layers are still loading.
@@ -90,11 +91,13 @@ _LAZY = {
     "is_member": "tessera.identity.directory",
     "manager_user_id": "tessera.identity.directory",
     "managers_of": "tessera.identity.directory",
+    "member_user_ids": "tessera.identity.directory",
     "member_emails": "tessera.identity.directory",
     "member_ids_by_email": "tessera.identity.directory",
     "notify": "tessera.notifications.service",
     "UnitOfWork": "tessera.unit_of_work",
     "submit_for_approval": "tessera.workflow.service",
+    "cancel_approval": "tessera.workflow.service",
     "Member": "tessera.web.context",
     "SignedIn": "tessera.web.context",
     "Uow": "tessera.web.context",
@@ -174,6 +177,7 @@ __all__ = [
     "Uow",
     "WorkflowTemplate",
     "audit_event",
+    "cancel_approval",
     "check_limit",
     "decode_cursor",
     "emit",
@@ -187,6 +191,7 @@ __all__ = [
     "member_emails",
     "member_fk",
     "member_ids_by_email",
+    "member_user_ids",
     "newest_first",
     "notify",
     "page_of",
