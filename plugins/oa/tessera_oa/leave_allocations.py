@@ -385,6 +385,8 @@ class LeaveAllocationsController(Controller):
         self, actor: Member, uow: Uow, user_id: UserFilter = None, year: YearQuery = None
     ) -> list[BalanceOut]:
         who = user_id or actor.user_id
+        if who != actor.user_id and not await is_member(uow.db, who):
+            raise Invalid("user_id", "is not a member of this tenant")
         await require_reach(uow.db, actor, who)
         year = year or datetime.now(UTC).year
         rows = await uow.db.execute(
