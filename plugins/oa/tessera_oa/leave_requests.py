@@ -47,7 +47,7 @@ from tessera_oa.leave_calendar import load_calendar
 from tessera_oa.leave_outcomes import cancel_approved, conclude, payload
 from tessera_oa.leave_types import checked_type
 from tessera_oa.models import LIVE_STATUSES, LeaveRequest, LeaveType
-from tessera_oa.working_days import working_days
+from tessera_oa.working_days import FIRST_YEAR, LAST_YEAR, in_years, working_days
 
 REQUEST, MANAGE = "oa.leave.request", "oa.leave.manage"
 OVERLAP = "ex_oa_leave_request_overlap"
@@ -110,6 +110,9 @@ def request_out(request: LeaveRequest) -> LeaveRequestOut:
 
 
 def check_dates(start: date, end: date, start_half: bool, end_half: bool) -> None:
+    for field, day in (("start_date", start), ("end_date", end)):
+        if not in_years(day):
+            raise Invalid(field, f"must be in the years {FIRST_YEAR} to {LAST_YEAR}")
     if end < start:
         raise Invalid("end_date", "is before start_date")
     if end.year != start.year:

@@ -39,7 +39,7 @@ from tessera_oa.departments import checked_department, department_of, member_ids
 from tessera_oa.leave_balances import READ
 from tessera_oa.leave_calendar import load_calendar
 from tessera_oa.models import LeaveRequest, LeaveType
-from tessera_oa.working_days import away_days
+from tessera_oa.working_days import FIRST_YEAR, LAST_YEAR, away_days, in_years
 
 REQUEST = "oa.leave.request"
 MAX_RANGE_DAYS = 366
@@ -102,6 +102,9 @@ class Found:
 
 
 def checked_range(date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    for field, day in (("date_from", date_from), ("date_to", date_to)):
+        if day is not None and not in_years(day):
+            raise Invalid(field, f"must be in the years {FIRST_YEAR} to {LAST_YEAR}")
     today = datetime.now(UTC).date()
     first = date_from or today.replace(day=1)
     last = date_to or (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)

@@ -15,6 +15,12 @@ HALF = Decimal("0.5")
 ONE = Decimal(1)
 #: Monday to Friday, as ISO weekdays.
 DEFAULT_WEEK = (1, 2, 3, 4, 5)
+#: The years leave can be about (allocations are kept for these).
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+
+
+def in_years(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 @dataclass(frozen=True, slots=True)
