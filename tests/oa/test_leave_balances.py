@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import asyncpg
 import httpx
 
+from tessera.db.engine import Database
+from tessera.jobs.catalog import build_catalog
+from tessera.jobs.runner import Runner
+from tessera.modules.registry import installed_plugins
+from tessera.recycle.capture import PlatformSession
+from tessera.runtime import default_mailer, runtime_database_url
 from tests.oa.leave_support import (
     LEAVE,
     TYPES,
@@ -129,4 +137,35 @@ async def test_the_year_end_roll_carries_unused_days_up_to_each_types_limit(
         Decimal(20),
         Decimal(4),
     )
+    await team.close()
+
+
+async def run_year_end_schedule(server: LiveServer, tenant_id: str, period: int) -> None:
+    """The worker's run of the daily schedule for one tenant, as the scheduler asks for it."""
+    catalog = build_catalog(installed_plugins())
+    database = Database(
+        runtime_database_url(server.settings), pool_size=1, session_class=PlatformSession
+    )
+    runner = Runner(database, catalog, default_mailer(server.settings), server.settings)
+    try:
+        await runner.run_schedule(uuid.UUID(tenant_id), "oa.leave_year_end", period)
+    finally:
+        await database.dispose()
+
+
+async def test_the_daily_schedule_rolls_the_year_just_ended_once(
+    client: httpx.AsyncClient, live_server: LiveServer
+) -> None:
+    team = await company(client, live_server)
+    this_year = datetime.now(UTC).year
+    annual = await type_id(team.owner, "Annual leave")
+    await allocate(team.owner, team.employee.user_id, annual, "12", year=this_year - 1)
+    await run_year_end_schedule(live_server, team.owner.tenant_id, 1)
+    now = await balance(team.employee, "Annual leave", year=this_year)
+    assert (now["entitled_days"], now["carried_days"]) == (Decimal(20), Decimal(5))
+    # The next day's run finds the year rolled and does nothing; so does a roll by hand.
+    await run_year_end_schedule(live_server, team.owner.tenant_id, 2)
+    assert (await balance(team.employee, "Annual leave", year=this_year))["carried_days"] == 5
+    by_hand = await team.owner.post(f"{LEAVE}/year-end", json={"year": this_year - 1})
+    assert by_hand.status_code == 409
     await team.close()
