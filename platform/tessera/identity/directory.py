@@ -11,6 +11,7 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import String, Uuid, any_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from tessera.identity.models import Membership, User
 
@@ -86,3 +87,26 @@ async def manager_user_id(db: AsyncSession, user_id: uuid.UUID) -> uuid.UUID | N
     manager = select(Membership.manager_id).where(Membership.user_id == user_id).scalar_subquery()
     query = select(Membership.user_id).where(Membership.id == manager)
     return (await db.scalars(query)).first()
+
+
+async def managers_of(
+    db: AsyncSession, user_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID | None]:
+    """Each of ``user_ids`` who is a member -> their manager's user id (None: no manager).
+
+    One query for any number of members: a list of people shows each one's reporting line.
+    """
+    if not user_ids:
+        return {}
+    manager = aliased(Membership)
+    query = (
+        select(Membership.user_id, manager.user_id)
+        .outerjoin(manager, manager.id == Membership.manager_id)
+        .where(Membership.user_id == any_(bindparam("ids", list(user_ids), type_=ARRAY(Uuid))))
+    )
+    return {user_id: manager_id for user_id, manager_id in await db.execute(query)}
+
+
+async def member_user_ids(db: AsyncSession) -> list[uuid.UUID]:
+    """Every member of the tenant (user ids), oldest membership first."""
+    return list((await db.scalars(select(Membership.user_id).order_by(Membership.id))).all())

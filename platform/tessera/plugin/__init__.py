@@ -42,6 +42,7 @@ from tessera.plugin.manifest import (
     Permission,
     Resource,
 )
+from tessera.plugin.people import member_fk
 from tessera.plugin.timeline import (
     TimelineCursor,
     TimelineEntry,
@@ -52,7 +53,14 @@ from tessera.plugin.timeline import (
 from tessera.workflow.types import Approvable, Approval, Step, WorkflowTemplate
 
 if TYPE_CHECKING:
-    from tessera.identity.directory import is_member, member_emails, member_ids_by_email
+    from tessera.identity.directory import (
+        is_member,
+        manager_user_id,
+        managers_of,
+        member_emails,
+        member_ids_by_email,
+        member_user_ids,
+    )
     from tessera.identity.record_rules import visible_sql, visible_to
     from tessera.identity.service import Actor
     from tessera.jobs.service import start_job
@@ -83,7 +91,7 @@ if TYPE_CHECKING:
         page_of,
     )
     from tessera.web.schemas import Input, Page
-    from tessera.workflow.service import submit_for_approval
+    from tessera.workflow.service import cancel_approval, submit_for_approval
 
 # Names that live in the web and identity layers are imported on first use: the platform's own
 # modules import parts of this package while those layers are still loading.
@@ -91,11 +99,15 @@ _LAZY = {
     "Actor": "tessera.identity.service",
     "start_job": "tessera.jobs.service",
     "is_member": "tessera.identity.directory",
+    "manager_user_id": "tessera.identity.directory",
+    "managers_of": "tessera.identity.directory",
+    "member_user_ids": "tessera.identity.directory",
     "member_emails": "tessera.identity.directory",
     "member_ids_by_email": "tessera.identity.directory",
     "notify": "tessera.notifications.service",
     "UnitOfWork": "tessera.unit_of_work",
     "submit_for_approval": "tessera.workflow.service",
+    "cancel_approval": "tessera.workflow.service",
     "Member": "tessera.web.context",
     "SignedIn": "tessera.web.context",
     "Uow": "tessera.web.context",
@@ -186,6 +198,7 @@ __all__ = [
     "Upload",
     "WorkflowTemplate",
     "audit_event",
+    "cancel_approval",
     "check_limit",
     "decode_cursor",
     "delete_file",
@@ -198,8 +211,12 @@ __all__ = [
     "hookimpl",
     "hot_read",
     "is_member",
+    "manager_user_id",
+    "managers_of",
     "member_emails",
+    "member_fk",
     "member_ids_by_email",
+    "member_user_ids",
     "newest_first",
     "notify",
     "open_download",
