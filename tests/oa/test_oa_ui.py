@@ -79,6 +79,8 @@ async def test_every_resource_list_sort_and_filter_works(
             assert resource["audit_type"] == name.replace(".", "_")
 
     requests = resources["oa.leave_request"]
+    # Made, then moved by withdraw/cancel and the approval: never edited.
+    assert requests["can_write"] and not requests["can_edit"]
     assert requests["calendar_by"] == "start_date" and requests["approvable"]
     shown = {f["name"] for f in requests["fields"]}
     assert shown <= set(made), "every field the screens name is in the API's answer"

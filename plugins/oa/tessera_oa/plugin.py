@@ -19,7 +19,7 @@ from tessera.plugin import (
     WorkflowTemplate,
     hookimpl,
 )
-from tessera_oa import leave_approval, ui
+from tessera_oa import leave_approval, translations, ui
 from tessera_oa.departments import DepartmentsController
 from tessera_oa.leave_allocations import YEAR_END, LeaveAllocationsController
 from tessera_oa.leave_calendar import LeaveCalendarController
@@ -127,6 +127,7 @@ def tessera_ui() -> UI:
     return UI(
         menus=ui.MENU,
         resources=(ui.DEPARTMENT, ui.LEAVE_TYPE, ui.LEAVE_REQUEST, ui.ABSENCE),
+        translations={"zh": translations.ZH},
     )
 
 

@@ -21,6 +21,7 @@ export function resource(more: Partial<ResourceMeta> & Pick<ResourceMeta, "name"
     kanban_by: null,
     calendar_by: null,
     can_write: true,
+    can_edit: more.can_write ?? true,
     can_delete: false,
     search: false,
     sort_fields: [],
