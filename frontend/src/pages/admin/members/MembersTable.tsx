@@ -6,12 +6,12 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
+import { MEMBERS_KEY, memberLabel, useMembers, type MemberOut } from "../../../app/members";
 import { can, useMe } from "../../../app/session";
 import { ConfirmAction } from "../shared/ConfirmAction";
 import { useCursorList } from "../shared/cursor";
 import { errorText } from "../shared/fieldErrors";
 import { useFormatDate } from "../shared/format";
-import { MEMBERS_KEY, memberLabel, useMemberDirectory, type MemberOut } from "../shared/members";
 import { MemberRolesDialog } from "./MemberRolesDialog";
 import { assignableRoles } from "./roles";
 import { PagedTable } from "../shared/PagedTable";
@@ -25,7 +25,7 @@ export function MembersTable() {
   const [rolesOf, setRolesOf] = useState<MemberOut | null>(null);
   const canManage = can(me.data, "identity.member.manage");
   const canSeeRoles = can(me.data, "access.role.read");
-  const directory = useMemberDirectory();
+  const directory = useMembers();
   const list = useCursorList([...MEMBERS_KEY, "list"], (cursor) =>
     unwrap(api.GET("/api/v1/members", { params: { query: { limit: 50, cursor } } })),
   );
@@ -104,7 +104,7 @@ export function MembersTable() {
             placeholder={t("members.noManager")}
             aria-label={t("members.managerOf", { name: memberLabel(member) })}
             value={member.manager_id ?? undefined}
-            loading={directory.isPending}
+            loading={directory.isLoading}
             options={(directory.data ?? [])
               .filter((m) => m.id !== member.id)
               .map((m) => ({ value: m.id, label: memberLabel(m) }))}

@@ -6,13 +6,13 @@ import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
+import { nameOfUser, useMembers } from "../../../app/members";
 import { can, useMe } from "../../../app/session";
 import { AdminPage } from "../shared/AdminPage";
 import { ConfirmAction } from "../shared/ConfirmAction";
 import { useCursorList } from "../shared/cursor";
 import { errorText } from "../shared/fieldErrors";
 import { useFormatDate } from "../shared/format";
-import { nameOfUser, useMemberDirectory } from "../shared/members";
 import { PagedTable } from "../shared/PagedTable";
 
 type RecycleItemOut = components["schemas"]["RecycleItemOut"];
@@ -22,7 +22,7 @@ export default function RecycleBinPage() {
   const { t } = useTranslation("admin");
   const me = useMe();
   const formatDate = useFormatDate();
-  const members = useMemberDirectory();
+  const members = useMembers();
   const { message } = App.useApp();
   const client = useQueryClient();
   const [recordType, setRecordType] = useState("");

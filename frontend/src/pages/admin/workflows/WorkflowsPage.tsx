@@ -6,13 +6,13 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
+import { memberLabel, useMembers } from "../../../app/members";
 import { can, useMe } from "../../../app/session";
 import { ErrorNotice } from "../../../components/ErrorNotice";
 import { PageLoading } from "../../../components/PageLoading";
 import { AdminPage } from "../shared/AdminPage";
 import { useCursorList } from "../shared/cursor";
 import { errorText } from "../shared/fieldErrors";
-import { memberLabel, useMemberDirectory } from "../shared/members";
 import { ROLES_KEY } from "../roles/keys";
 import { DefinitionEditor, type DefinitionBody } from "./DefinitionEditor";
 import type { Choice } from "./StepEditor";
@@ -159,7 +159,7 @@ function EditorLoader({ target, onDone }: { target: DefinitionOut | "new"; onDon
   const me = useMe();
   const { message } = App.useApp();
   const client = useQueryClient();
-  const members = useMemberDirectory();
+  const members = useMembers();
   const recordTypes = useQuery({
     queryKey: RECORD_TYPES_KEY,
     queryFn: () => unwrap(api.GET("/api/v1/workflow/record-types")),
@@ -171,11 +171,14 @@ function EditorLoader({ target, onDone }: { target: DefinitionOut | "new"; onDon
     enabled: can(me.data, "access.role.read"),
   });
 
-  if (members.isPending || recordTypes.isPending) return <PageLoading />;
+  if (members.isLoading || recordTypes.isPending) return <PageLoading />;
   if (members.isError || recordTypes.isError) {
     return <ErrorNotice error={members.error ?? recordTypes.error} />;
   }
-  const people: Choice[] = members.data.map((m) => ({ value: m.user_id, label: memberLabel(m) }));
+  const people: Choice[] = (members.data ?? []).map((m) => ({
+    value: m.user_id,
+    label: memberLabel(m),
+  }));
   const roleChoices: Choice[] = [
     ...(["owner", "admin", "member"] as const).map((r) => ({ value: r, label: t(`role.${r}`) })),
     ...(roles.data?.custom ?? []).map((r) => ({ value: r.id, label: r.name })),
