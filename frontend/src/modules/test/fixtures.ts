@@ -149,7 +149,8 @@ export const ME = {
   auth: "session",
   csrf_token: "token",
   modules: ["crm"],
-  permissions: { "audit.entry.read": "all", "crm.deal.read": "all" },
+  // Every role may see the members (the server's default): names and people pickers need it.
+  permissions: { "audit.entry.read": "all", "crm.deal.read": "all", "identity.member.read": "all" },
   tenant: { id: "t1", slug: "acme", name: "Acme", role: "owner" },
   tenants: [],
   user: { id: "u1", email: "olivia@example.com", name: "Olivia Owner", email_verified: true },
