@@ -31,6 +31,7 @@ from tessera.web.context import (
     Services,
     check_request,
     provide_actor,
+    provide_texts,
     provide_uow,
     provide_user,
 )
@@ -95,6 +96,7 @@ def create_app(
             "uow": Provide(provide_uow),
             "user_actor": Provide(provide_user),
             "actor": Provide(provide_actor),
+            "texts": Provide(provide_texts),
         },
         before_request=check_request,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -90,6 +90,7 @@ async def test_resources_describe_accounts_contacts_and_a_board_of_deals(
         "options": [],
         "reference": "crm.stage",
         "create_only": False,
+        "option_labels": [],
     }
     assert by_name["approval"]["options"] == ["none", "pending", "approved", "rejected"]
     assert by_name["amount"]["type"] == "money"
@@ -233,3 +234,38 @@ async def test_the_dashboard_is_there_while_the_module_is_on(
         assert (await owner.post("/api/v1/modules/crm/disable")).is_success
         assert (await rep.get(f"{UI}/dashboards")).json() == []
         assert (await owner.get(f"{UI}/dashboards")).json() == []
+
+
+async def test_the_app_reads_the_crm_in_the_language_it_asks_for(
+    client: httpx.AsyncClient,
+) -> None:
+    """Accept-Language picks the CRM's catalogue (and the core's); English otherwise."""
+    owner = await crm_tenant(client)
+    chinese = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    menus = (await owner.get(f"{UI}/menus", headers=chinese)).json()
+    assert {m["path"]: m["label"] for m in menus}["/crm/deals"] == "商机"
+    resources = {r["name"]: r for r in (await owner.get(f"{UI}/resources", headers=chinese)).json()}
+    deal_fields = {f["name"]: f for f in resources["crm.deal"]["fields"]}
+    assert resources["crm.deal"]["label"] == "商机"
+    assert deal_fields["amount"]["label"] == "金额"
+    status = deal_fields["status"]
+    assert dict(zip(status["options"], status["option_labels"], strict=True)) == {
+        "open": "进行中",
+        "won": "赢单",
+        "lost": "输单",
+    }
+    dashboards = (await owner.get(f"{UI}/dashboards", headers=chinese)).json()
+    assert "赢单率" in {m["label"] for d in dashboards for m in d["metrics"]}
+    modules = {m["name"]: m for m in (await owner.get("/api/v1/modules", headers=chinese)).json()}
+    assert modules["crm"]["label"] == "客户关系管理"
+    permissions = {
+        p["name"]: p["description"]
+        for p in (await owner.get("/api/v1/permissions", headers=chinese)).json()
+    }
+    assert permissions["crm.deal.read"] == "查看商机和销售管道"
+    assert permissions["audit.entry.read"] == "查看和导出审计日志"
+
+    english = {r["name"]: r for r in (await owner.get(f"{UI}/resources")).json()}
+    assert english["crm.deal"]["label"] == "Deal"
+    english_status = next(f for f in english["crm.deal"]["fields"] if f["name"] == "status")
+    assert english_status["option_labels"] == ["Open", "Won", "Lost"]

@@ -326,3 +326,18 @@ timeline_without_id = _listed(
     "timeline_without_id", timeline_endpoint="/api/v1/timeline_without_id/timeline"
 )
 foreign_audit_type = _listed("foreign_audit_type", audit_type="crm_account")
+
+
+def _translated(module: str, translations: dict[str, dict[str, str]]) -> _WithUI:
+    options = Field("state", "State", type="enum", options=("in_progress", "done"))
+    resource = _resource(module, fields=(Field("title", "Title"), options))
+    return _WithUI(module, UI(resources=(resource,), translations=translations))
+
+
+translated = _translated(
+    "translated",
+    {"zh": {"Thing": "东西", "Title": "标题", "In progress": "进行中", "read things": "查看东西"}},
+)
+translates_unknown = _translated("translates_unknown", {"zh": {"Colour": "颜色"}})
+translates_to_nothing = _translated("translates_to_nothing", {"zh": {"Title": ""}})
+translates_to_english = _translated("translates_to_english", {"en": {"Title": "Heading"}})

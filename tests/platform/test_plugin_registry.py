@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 
+from tessera.access.catalog import CORE_PERMISSIONS, CORE_TRANSLATIONS
 from tessera.errors import Invalid
 from tessera.identity.service import Actor
 from tessera.modules.registry import ENTRY_POINT_GROUP, PluginRegistry
+from tessera.modules.texts import Texts, check_catalogue, choose
 from tessera.plugin import TimelineCursor
 
 
@@ -108,6 +110,9 @@ def test_a_plugin_that_raises_while_starting_is_skipped_with_its_dependants() ->
         ("export_undeclared", "start", "'export_undeclared.x.export', which the plugin does not"),
         ("timeline_without_id", "start", "name the record as {id}"),
         ("foreign_audit_type", "start", "audit_type must be one of the plugin's tables"),
+        ("translates_unknown", "start", "catalogue translates texts it never shows: 'Colour'"),
+        ("translates_to_nothing", "start", "leaves 'Title' without a translation"),
+        ("translates_to_english", "start", "'en' is not a locale a catalogue can translate to"),
     ],
 )
 def test_bad_plugins_are_named_with_the_reason(name: str, stage: str, reason: str) -> None:
@@ -138,6 +143,46 @@ def test_menus_name_the_screens_they_open_and_lists_say_what_they_take() -> None
     assert dict(listed.filter_params) == {"owner_id": "owner"}
     assert listed.timeline_endpoint == "/api/v1/good_list/things/{id}/timeline"
     assert [f.name for f in listed.fields if f.create_only] == ["kind"]
+
+
+def test_a_catalogue_translates_labels_options_and_permissions_falling_back_to_english() -> None:
+    registry = _load("translated")
+    assert registry.failures == []
+    texts = Texts.negotiate("zh-CN,zh;q=0.9,en;q=0.8", registry.catalogues(), CORE_TRANSLATIONS)
+    assert texts.locale == "zh"
+    assert [texts.of("translated", t) for t in ("Thing", "In progress", "read things")] == [
+        "东西",
+        "进行中",
+        "查看东西",
+    ]
+    assert texts.of("translated", "Done") == "Done", "an untranslated text shows in English"
+    assert texts.of("identity", "See the tenant's members") == "查看公司成员", "the core's own"
+    english = Texts.negotiate("en-GB,zh;q=0.5", registry.catalogues(), CORE_TRANSLATIONS)
+    assert english.of("translated", "Thing") == "Thing"
+
+
+def test_the_core_catalogue_translates_every_core_permission() -> None:
+    shown = {p.description for p in CORE_PERMISSIONS}
+    check_catalogue("core", CORE_TRANSLATIONS, shown)
+    assert set(CORE_TRANSLATIONS["zh"]) == shown
+
+
+@pytest.mark.parametrize(
+    ("header", "locale"),
+    [
+        (None, "en"),
+        ("", "en"),
+        ("zh", "zh"),
+        ("zh-Hans-CN", "zh"),
+        ("fr-FR, zh;q=0.4", "zh"),
+        ("zh;q=0, fr", "en"),
+        ("en-US,zh;q=0.9", "en"),
+        ("*", "en"),
+        ("zh;q=abc, ;;, ~~", "en"),
+    ],
+)
+def test_the_language_is_chosen_from_accept_language(header: str | None, locale: str) -> None:
+    assert choose(header, ["zh"]) == locale
 
 
 def test_dashboards_and_reference_boards_are_checked_and_kept() -> None:

@@ -1,5 +1,6 @@
 import createClient, { type Middleware } from "openapi-fetch";
 
+import i18n from "../i18n";
 import type { paths } from "./schema";
 
 /** The problem details (RFC 9457) every error answer of the API carries. */
@@ -48,8 +49,17 @@ const csrf: Middleware = {
   },
 };
 
+// Plugins' labels, option names and permission descriptions come from the server in the
+// app's language (each plugin's catalogue), not the browser's.
+const language: Middleware = {
+  onRequest({ request }) {
+    request.headers.set("Accept-Language", i18n.language);
+    return request;
+  },
+};
+
 export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
-api.use(csrf);
+api.use(csrf, language);
 
 /** The data of an openapi-fetch answer, or its problem as an ApiError. */
 export async function unwrap<T>(
@@ -78,7 +88,7 @@ export async function request<T>(
   for (const [key, value] of Object.entries(options.query ?? {})) {
     if (value !== undefined && value !== "") url.searchParams.set(key, String(value));
   }
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers: Record<string, string> = { Accept: "application/json", "Accept-Language": i18n.language };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
   if (!["GET", "HEAD"].includes(method)) {
     const token = csrfToken();

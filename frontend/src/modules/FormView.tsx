@@ -9,7 +9,7 @@ import { ApiError, request } from "../api/client";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { PageLoading } from "../components/PageLoading";
 import { PageHeader, Screen } from "./common";
-import { humanize } from "./format";
+import { optionChoices } from "./format";
 import { formRows, isEditable, pickerScope, toApiBody, toFormValues, type FormValues } from "./formValues";
 import { useResources } from "./metadata";
 import { recordKey, recordUrl, titleOf, useRecord } from "./records";
@@ -203,7 +203,7 @@ export function FieldInput(props: { field: FieldMeta; disabled: boolean; scope?:
         <Select
           {...common}
           allowClear={!field.required}
-          options={field.options.map((option) => ({ value: option, label: humanize(option) }))}
+          options={optionChoices(field)}
         />
       );
       break;

@@ -3,7 +3,7 @@ import dayjs from "dayjs";
 import { useState, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 
-import { humanize } from "./format";
+import { optionChoices } from "./format";
 import { fieldOf } from "./metadata";
 import { filterKey } from "./listQuery";
 import { RecordPicker } from "./references";
@@ -62,7 +62,7 @@ function FilterControl(props: { field: FieldMeta; params: URLSearchParams; onCha
           allowClear
           value={value ?? undefined}
           onChange={(next?: string) => onChange({ [key]: next ?? null })}
-          options={field.options.map((option) => ({ value: option, label: humanize(option) }))}
+          options={optionChoices(field)}
           style={{ minWidth: 150 }}
         />
       );

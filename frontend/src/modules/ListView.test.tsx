@@ -2,6 +2,7 @@ import { mockApi, renderAt, Reply } from "./test/harness";
 
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import i18n from "i18next";
 import { describe, expect, it, vi } from "vitest";
 
 import ListView, { deleteRecords } from "./ListView";
@@ -48,6 +49,19 @@ describe("the list view", () => {
     await waitFor(() => expect(calls.some((c) => c.query.get("sort") === "amount")).toBe(true));
     await userEvent.type(screen.getByPlaceholderText("Search"), "fork{Enter}");
     await waitFor(() => expect(calls.some((c) => c.query.get("q") === "fork" && c.query.get("sort") === "amount")).toBe(true));
+  });
+
+  it("asks every question in the app's language, for the server's labels to come in it", async () => {
+    const calls = mockApi({ "GET /api/v1/crm/deals": DEALS });
+    await i18n.changeLanguage("zh");
+    try {
+      renderAt(<ListView resource={DEAL} base="/crm/deals" />, "/crm/deals");
+      await screen.findByText("Forklift fleet");
+      await waitFor(() => expect(calls.some((c) => c.path === "/api/v1/ui/resources")).toBe(true));
+      expect(new Set(calls.map((c) => c.language))).toEqual(new Set(["zh"]));
+    } finally {
+      await i18n.changeLanguage("en");
+    }
   });
 
   it("asks the next page with the cursor", async () => {

@@ -4,10 +4,21 @@ import { useTranslation } from "react-i18next";
 import { RecordLink } from "./references";
 import type { FieldMeta, RecordData } from "./types";
 
-/** "in_progress" → "In progress": enum values as words (their labels are not in the metadata). */
+/** "in_progress" → "In progress": a value the server sends without a label, as words. */
 export function humanize(value: string): string {
   const words = value.replace(/[_-]+/g, " ").trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** An enum option as the metadata names it, in the app's language. */
+export function optionLabel(field: FieldMeta, value: string): string {
+  const index = field.options.indexOf(value);
+  return (index >= 0 ? field.option_labels[index] : undefined) ?? humanize(value);
+}
+
+/** An enum's options for a Select. */
+export function optionChoices(field: FieldMeta): { value: string; label: string }[] {
+  return field.options.map((option) => ({ value: option, label: optionLabel(field, option) }));
 }
 
 /** An amount in the record's currency (a sibling "currency" field), else as a plain number. */
@@ -108,7 +119,7 @@ export function FieldValue({ field, record }: { field: FieldMeta; record: Record
         />
       );
     case "enum":
-      return <EnumTag options={field.options} value={String(value)} />;
+      return <EnumTag options={field.options} value={String(value)} label={optionLabel(field, String(value))} />;
     case "reference":
       return field.reference ? <RecordLink reference={field.reference} id={String(value)} /> : <>{String(value)}</>;
     case "longtext":

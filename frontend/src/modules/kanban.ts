@@ -1,4 +1,4 @@
-import { humanize } from "./format";
+import { optionLabel } from "./format";
 import { fieldOf, filterParam, resourceNamed } from "./metadata";
 import { titleOf } from "./records";
 import { USER_REFERENCE, type FieldMeta, type RecordData, type ResourceMeta } from "./types";
@@ -15,7 +15,7 @@ export function boardColumns(
   target: ResourceMeta | undefined,
   records: readonly RecordData[] | undefined,
 ): BoardColumn[] {
-  if (field.type === "enum") return field.options.map((option) => ({ key: option, title: humanize(option) }));
+  if (field.type === "enum") return field.options.map((option) => ({ key: option, title: optionLabel(field, option) }));
   if (!target || !records) return [];
   return records.map((record) => ({ key: record.id, title: titleOf(target, record) }));
 }

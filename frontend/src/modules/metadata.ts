@@ -1,31 +1,41 @@
 import { useQuery } from "@tanstack/react-query";
 
 import { api, unwrap } from "../api/client";
+import { useMe } from "../app/session";
 import type { DashboardMeta, FieldMeta, MenuMeta, ResourceMeta } from "./types";
 
-// Metadata changes only when a module is switched on or off (which clears the cache).
+// Metadata changes only when a module is switched on or off, or the language (either clears
+// the cache); it comes in the language of the app (the client's Accept-Language).
 const STALE = 5 * 60_000;
 
-export function useResources() {
+/** The record types the member may read, with their screens' metadata. */
+export function useResources(enabled = true) {
+  const me = useMe();
   return useQuery({
     queryKey: ["ui", "resources"],
     queryFn: () => unwrap(api.GET("/api/v1/ui/resources")),
+    enabled: enabled && Boolean(me.data?.tenant),
     staleTime: STALE,
   });
 }
 
+/** The enabled modules' menu entries the member may see. */
 export function useMenus() {
+  const me = useMe();
   return useQuery({
     queryKey: ["ui", "menus"],
     queryFn: () => unwrap(api.GET("/api/v1/ui/menus")),
+    enabled: Boolean(me.data?.tenant),
     staleTime: STALE,
   });
 }
 
 export function useDashboards() {
+  const me = useMe();
   return useQuery({
     queryKey: ["ui", "dashboards"],
     queryFn: () => unwrap(api.GET("/api/v1/ui/dashboards")),
+    enabled: Boolean(me.data?.tenant),
     staleTime: STALE,
   });
 }

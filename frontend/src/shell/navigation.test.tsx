@@ -25,7 +25,7 @@ const ADMIN_PAGES = [
 describe("buildNavigation", () => {
   it("groups the modules' entries by module, in their order, after home and approvals", () => {
     const me = sampleMe({ permissions: {} });
-    const groups = buildNavigation({ menus: MENUS, me, adminPages: ADMIN_PAGES, t, moduleLabels: { notes: "Notes" } });
+    const groups = buildNavigation({ menus: MENUS, me, adminPages: ADMIN_PAGES, t, moduleLabels: { crm: "CRM", notes: "Notes" } });
     expect(groups.map((g) => [g.label, g.items.map((i) => i.path)])).toEqual([
       [null, ["/", "/approvals"]],
       ["CRM", ["/crm/accounts", "/crm/deals", "/crm/reports"]],
@@ -48,9 +48,11 @@ describe("buildNavigation", () => {
     expect(groups.some((g) => g.key === "admin")).toBe(false);
   });
 
-  it("translates the plugin labels it knows, and keeps the others as the plugin gave them", () => {
+  it("shows plugins' labels as the server gives them (in the app's language), a module's name without one", () => {
     const zh = i18n.getFixedT("zh");
-    const groups = buildNavigation({ menus: MENUS, me: sampleMe(), adminPages: [], t: zh });
+    const menus = MENUS.map((m) => (m.module === "crm" ? { ...m, label: { Deals: "商机", Accounts: "客户", Reports: "报表" }[m.label]! } : m));
+    const groups = buildNavigation({ menus, me: sampleMe(), adminPages: [], t: zh, moduleLabels: { crm: "客户关系管理" } });
+    expect(groups[0]?.items.map((i) => i.label)).toEqual(["首页", "我的审批"]);
     expect(groups[1]?.label).toBe("客户关系管理");
     expect(groups[1]?.items.map((i) => i.label)).toEqual(["客户", "商机", "报表"]);
     expect(groups[2]?.label).toBe("notes");
@@ -77,7 +79,7 @@ describe("selectedPath", () => {
 describe("SideMenu", () => {
   it("renders the groups with their headings, the current entry selected", async () => {
     const me = sampleMe({ permissions: { "identity.member.read": "all" } });
-    const groups = buildNavigation({ menus: MENUS, me, adminPages: ADMIN_PAGES, t });
+    const groups = buildNavigation({ menus: MENUS, me, adminPages: ADMIN_PAGES, t, moduleLabels: { crm: "CRM" } });
     renderPage(<SideMenu groups={groups} />, { path: "/crm/deals/42", route: "*" });
     expect(await screen.findByRole("navigation", { name: "Main menu" })).toBeInTheDocument();
     for (const heading of ["CRM", "notes", "Administration"]) expect(screen.getByText(heading)).toBeInTheDocument();

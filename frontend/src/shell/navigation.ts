@@ -89,10 +89,10 @@ export function buildNavigation({
   for (const { module, entries } of modules) {
     groups.push({
       key: `module:${module}`,
-      label: t(`shell:plugin.modules.${module}`, { defaultValue: moduleLabels[module] ?? module }),
+      label: moduleLabels[module] ?? module,
       items: entries.map((entry) => ({
         path: entry.path,
-        label: t(`shell:plugin.menu.${entry.path}`, { defaultValue: entry.label }),
+        label: entry.label,
         icon: entry.icon,
       })),
     });

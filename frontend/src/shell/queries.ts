@@ -4,30 +4,7 @@ import { api, unwrap } from "../api/client";
 import type { components } from "../api/schema";
 import { can, useMe } from "../app/session";
 
-export type Resource = components["schemas"]["ResourceOut"];
 export type Notification = components["schemas"]["NotificationOut"];
-
-/** The enabled modules' menu entries the member may see. */
-export function useMenus() {
-  const me = useMe();
-  return useQuery({
-    queryKey: ["ui", "menus"],
-    queryFn: () => unwrap(api.GET("/api/v1/ui/menus")),
-    enabled: Boolean(me.data?.tenant),
-    staleTime: 5 * 60_000,
-  });
-}
-
-/** The record types the member may read, with their screens' metadata. */
-export function useResources(enabled = true) {
-  const me = useMe();
-  return useQuery({
-    queryKey: ["ui", "resources"],
-    queryFn: () => unwrap(api.GET("/api/v1/ui/resources")),
-    enabled: enabled && Boolean(me.data?.tenant),
-    staleTime: 5 * 60_000,
-  });
-}
 
 /** Module name -> label, for the menu's headings (only when the member may list modules). */
 export function useModuleLabels(): Record<string, string> {

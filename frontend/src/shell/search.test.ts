@@ -1,19 +1,19 @@
 import { describe, expect, it } from "vitest";
 
 import type { MenuEntry } from "./navigation";
-import type { Resource } from "./queries";
+import type { ResourceMeta } from "../modules/types";
 import { menuPathOf, recordSubtitle, recordTitle, searchTargets } from "./search";
 
-function resource(name: string, endpoint: string, extra: Partial<Resource> = {}): Resource {
+function resource(name: string, endpoint: string, extra: Partial<ResourceMeta> = {}): ResourceMeta {
   return {
     module: "crm",
     name,
     label: name,
     endpoint,
     fields: [
-      { name: "name", label: "Name", type: "text", required: true, read_only: false, options: [], reference: null, create_only: false },
-      { name: "industry", label: "Industry", type: "text", required: false, read_only: false, options: [], reference: null, create_only: false },
-      { name: "owner_id", label: "Owner", type: "reference", required: false, read_only: false, options: [], reference: "identity.user", create_only: false },
+      { name: "name", label: "Name", type: "text", required: true, read_only: false, options: [], reference: null, create_only: false, option_labels: [] },
+      { name: "industry", label: "Industry", type: "text", required: false, read_only: false, options: [], reference: null, create_only: false, option_labels: [] },
+      { name: "owner_id", label: "Owner", type: "reference", required: false, read_only: false, options: [], reference: "identity.user", create_only: false, option_labels: [] },
     ],
     list_columns: ["name", "owner_id", "industry"],
     filters: [],

@@ -1,6 +1,6 @@
 import { formatValue } from "./format";
 import type { MenuEntry } from "./navigation";
-import type { Resource } from "./queries";
+import type { ResourceMeta } from "../modules/types";
 
 export const RESULTS_PER_RESOURCE = 5;
 export const SEARCH_MIN_LENGTH = 2;
@@ -10,12 +10,12 @@ export const SEARCH_MIN_LENGTH = 2;
  * resource without one has no screen to open a result in (the deal stages, say), so it is
  * not searched.
  */
-export function menuPathOf(resource: Resource, menus: readonly MenuEntry[]): string | undefined {
+export function menuPathOf(resource: ResourceMeta, menus: readonly MenuEntry[]): string | undefined {
   return menus.find((entry) => entry.resource === resource.name)?.path;
 }
 
 export interface SearchTarget {
-  resource: Resource;
+  resource: ResourceMeta;
   /** Menu path: a record opens at ``${path}/${id}``. */
   path: string;
   /** The group heading: the menu entry's label ("Accounts"). */
@@ -24,7 +24,7 @@ export interface SearchTarget {
 
 /** The resources whose list takes a search (their metadata's ``search``) and has a screen. */
 export function searchTargets(
-  resources: readonly Resource[],
+  resources: readonly ResourceMeta[],
   menus: readonly MenuEntry[],
 ): SearchTarget[] {
   const targets: SearchTarget[] = [];
@@ -40,7 +40,7 @@ export function searchTargets(
 export type SearchRecord = Record<string, unknown> & { id: string };
 
 /** A result's title: the resource's title field, or its first filled text column, or its id. */
-export function recordTitle(resource: Resource, record: SearchRecord): string {
+export function recordTitle(resource: ResourceMeta, record: SearchRecord): string {
   const candidates = [resource.title_field, ...resource.list_columns];
   for (const name of candidates) {
     const value = record[name];
@@ -57,7 +57,7 @@ export function recordTitle(resource: Resource, record: SearchRecord): string {
  * A second line for a result: the first other list column with a value that reads as text
  * (plain text, or money with its currency); references and raw ids say nothing to a reader.
  */
-export function recordSubtitle(resource: Resource, record: SearchRecord, language = "en"): string | undefined {
+export function recordSubtitle(resource: ResourceMeta, record: SearchRecord, language = "en"): string | undefined {
   const hasMoney = resource.fields.some((f) => f.type === "money");
   for (const name of resource.list_columns) {
     if (name === resource.title_field || name === "first_name") continue;

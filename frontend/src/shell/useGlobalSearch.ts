@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 
 import { request } from "../api/client";
 import { useDebounced } from "./useDebounced";
-import { useMenus, useResources } from "./queries";
+import { useMenus, useResources } from "../modules/metadata";
 import {
   RESULTS_PER_RESOURCE,
   recordSubtitle,
@@ -36,7 +36,7 @@ export interface SearchGroup {
  * is used (``active``).
  */
 export function useGlobalSearch(text: string, active: boolean) {
-  const { t, i18n } = useTranslation("shell");
+  const { i18n } = useTranslation("shell");
   const term = useDebounced(text.trim(), SEARCH_DELAY_MS);
   const resources = useResources(active);
   const menus = useMenus();
@@ -58,7 +58,7 @@ export function useGlobalSearch(text: string, active: boolean) {
     const answer = answers[index];
     return {
       target,
-      label: t(`plugin.menu.${target.path}`, { defaultValue: target.label }),
+      label: target.label,
       failed: Boolean(answer?.isError),
       hits: (answer?.data?.items ?? []).map((record) => ({
         key: `${target.path}/${record.id}`,

@@ -53,6 +53,30 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
 )
 CORE_MODULES = frozenset(p.module for p in CORE_PERMISSIONS)
 
+#: The core's catalogue, as a plugin's (``UI.translations``): its texts keyed by the English.
+CORE_TRANSLATIONS: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "See the tenant's members": "查看公司成员",
+        "Invite people, list and withdraw invitations": "邀请成员，查看和撤回邀请",
+        "Change members' roles and reporting lines; remove members": "更改成员的角色和汇报关系；移除成员",
+        "Revoke any member's API tokens": "吊销任何成员的 API 令牌",
+        "See roles and the permissions they grant": "查看角色及其授予的权限",
+        "Create, change and delete roles; assign them to members": "创建、更改和删除角色；为成员分配角色",
+        "Read and export the audit trail": "查看和导出审计日志",
+        "See the modules and whether they are on": "查看模块及其启用状态",
+        "Switch modules on and off; see plugins that failed": "启用和停用模块；查看加载失败的插件",
+        "Delete a switched-off module's data": "删除已停用模块的数据",
+        "See the recycle bin": "查看回收站",
+        "Restore deleted records that name no permission of their own": "恢复未指定自身权限的已删除记录",
+        "Purge records from the recycle bin before their time": "提前从回收站彻底删除记录",
+        "See event deliveries that failed; retry or discard them": "查看投递失败的事件；重试或丢弃",
+        "Register webhook endpoints; see their secrets and logs": "注册 Webhook 端点；查看其密钥和日志",
+        "See every member's background jobs and their progress": "查看所有成员的后台任务及其进度",
+        "Define, version and switch approval workflows; run overdue escalations": "定义、版本化和切换审批流程；执行超时升级",
+        "Read the approval history of every record": "查看所有记录的审批历史",
+    },
+}  # fmt: skip
+
 _SCOPE_RANK = {"own": 0, "team": 1, "all": 2}
 
 

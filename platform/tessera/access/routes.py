@@ -24,7 +24,7 @@ from tessera.access.schemas import (
 )
 from tessera.identity.members import get_member
 from tessera.plugin.manifest import BUILTIN_ROLES
-from tessera.web.context import Member, Uow, requires
+from tessera.web.context import Language, Member, Uow, requires
 
 
 def role_out(role: Role, grants: list[RoleGrant]) -> RoleOut:
@@ -46,12 +46,12 @@ def _specs(grants: list[GrantIO]) -> list[service.GrantSpec]:
     summary="Permissions this tenant can grant (core and enabled modules)",
     opt=requires("access.role.read"),
 )
-async def list_permissions(actor: Member) -> list[PermissionOut]:
+async def list_permissions(actor: Member, texts: Language) -> list[PermissionOut]:
     return [
         PermissionOut(
             name=p.name,
             module=p.module,
-            description=p.description,
+            description=texts.of(p.module, p.description),
             scoped=p.scoped,
             default_roles=list(p.default_roles),
             owner_only=p.owner_only,

@@ -26,6 +26,7 @@ from sqlalchemy import Table
 from tessera.errors import Invalid, PluginFailed
 from tessera.events.types import EventHandler
 from tessera.jobs.types import BackgroundJob, Schedule
+from tessera.modules.texts import Catalogue, check_catalogue
 from tessera.plugin import hookspecs
 from tessera.plugin.context import ModuleContext
 from tessera.plugin.manifest import (
@@ -241,6 +242,10 @@ class PluginRegistry:
         plugin.workflows = _checked_workflows(
             plugin, list(self._declared(plugin, "tessera_workflows", []))
         )
+        try:
+            check_catalogue(f"plugin {plugin.name}", plugin.ui.translations, _shown_texts(plugin))
+        except ValueError as exc:
+            raise ManifestError(str(exc)) from None
 
     def _declared(self, plugin: LoadedPlugin, hook: str, default: Any) -> Any:
         for impl in getattr(self._pm.hook, hook).get_hookimpls():
@@ -296,6 +301,10 @@ class PluginRegistry:
             ),
             key=lambda pair: (pair[1].order, pair[1].label),
         )
+
+    def catalogues(self) -> dict[str, Catalogue]:
+        """Each loaded plugin's translations, by module."""
+        return {name: p.ui.translations for name, p in self.plugins.items()}
 
     def approvables(self) -> dict[str, Approvable]:
         """Every loaded plugin's approvable record types, by record type."""
@@ -479,3 +488,11 @@ def _check_routes(router: Router, permissions: set[str]) -> None:
 def installed_plugins() -> PluginRegistry:
     """The plugins of this process, discovered once."""
     return PluginRegistry.discover()
+
+
+def _shown_texts(plugin: LoadedPlugin) -> set[str]:
+    """Every text of the plugin that people read, which its catalogue may translate."""
+    texts = {plugin.manifest.label, plugin.manifest.description, *plugin.ui.texts()}
+    texts.update(p.description for p in plugin.permissions)
+    texts.update(item.label for item in plugin.workflows if isinstance(item, Approvable))
+    return texts

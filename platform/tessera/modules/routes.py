@@ -26,8 +26,10 @@ from tessera.modules.schemas import (
     PurgeIn,
     ResourceOut,
 )
+from tessera.modules.texts import Texts, humanize
+from tessera.plugin.manifest import Field
 from tessera.tenants import service as tenants
-from tessera.web.context import Member, Uow, requires, services_of
+from tessera.web.context import Language, Member, Uow, requires, services_of
 
 
 def plugin_out(plugin: LoadedPlugin) -> PluginOut:
@@ -58,13 +60,15 @@ class ModulesController(Controller):
         summary="Installed modules and whether this tenant enabled each",
         opt=requires("modules.module.read"),
     )
-    async def list_modules(self, actor: Member, uow: Uow, state: State) -> list[ModuleOut]:
+    async def list_modules(
+        self, actor: Member, uow: Uow, state: State, texts: Language
+    ) -> list[ModuleOut]:
         states = await service.list_modules(uow, services_of(state).registry)
         return [
             ModuleOut(
                 name=s.plugin.name,
-                label=s.plugin.manifest.label,
-                description=s.plugin.manifest.description,
+                label=texts.of(s.plugin.name, s.plugin.manifest.label),
+                description=texts.of(s.plugin.name, s.plugin.manifest.description),
                 version=s.plugin.manifest.version,
                 depends=list(s.plugin.manifest.depends),
                 enabled=s.enabled,
@@ -138,12 +142,12 @@ class ModulesController(Controller):
 
 
 @get("/ui/menus", tags=["modules"], summary="Menu entries of the modules this tenant enabled")
-async def menus(actor: Member, state: State) -> list[MenuOut]:
+async def menus(actor: Member, state: State, texts: Language) -> list[MenuOut]:
     """Only entries whose permission (if they name one) the caller holds."""
     return [
         MenuOut(
             module=module,
-            label=item.label,
+            label=texts.of(module, item.label),
             path=item.path,
             icon=item.icon,
             order=item.order,
@@ -160,28 +164,16 @@ async def menus(actor: Member, state: State) -> list[MenuOut]:
     tags=["modules"],
     summary="Record types of the enabled modules the caller may read, for the generic screens",
 )
-async def resources(actor: Member, state: State) -> list[ResourceOut]:
+async def resources(actor: Member, state: State, texts: Language) -> list[ResourceOut]:
     registry = services_of(state).registry
     approvable = registry.approvables()
     return [
         ResourceOut(
             module=module,
             name=r.name,
-            label=r.label,
+            label=texts.of(module, r.label),
             endpoint=r.endpoint,
-            fields=[
-                FieldOut(
-                    f.name,
-                    f.label,
-                    f.type,
-                    f.required,
-                    f.read_only,
-                    list(f.options),
-                    f.reference,
-                    f.create_only,
-                )
-                for f in r.fields
-            ],
+            fields=[field_out(module, f, texts) for f in r.fields],
             list_columns=list(r.list_columns),
             filters=list(r.filters),
             form=[list(row) for row in r.form],
@@ -207,19 +199,33 @@ async def resources(actor: Member, state: State) -> list[ResourceOut]:
     ]
 
 
+def field_out(module: str, f: Field, texts: Texts) -> FieldOut:
+    return FieldOut(
+        f.name,
+        texts.of(module, f.label),
+        f.type,
+        f.required,
+        f.read_only,
+        list(f.options),
+        f.reference,
+        f.create_only,
+        [texts.of(module, humanize(option)) for option in f.options],
+    )
+
+
 @get(
     "/ui/dashboards",
     tags=["modules"],
     summary="Dashboards of the enabled modules, with the metrics the caller may see",
 )
-async def dashboards(actor: Member, state: State) -> list[DashboardOut]:
+async def dashboards(actor: Member, state: State, texts: Language) -> list[DashboardOut]:
     """A dashboard none of whose metrics the caller may see is left out."""
     found = []
     for module, dashboard in services_of(state).registry.dashboards(sorted(actor.modules)):
         metrics = [
             MetricOut(
                 m.name,
-                m.label,
+                texts.of(module, m.label),
                 m.endpoint,
                 m.display,
                 m.value,
@@ -232,7 +238,13 @@ async def dashboards(actor: Member, state: State) -> list[DashboardOut]:
         ]
         if metrics:
             found.append(
-                DashboardOut(module, dashboard.name, dashboard.label, dashboard.order, metrics)
+                DashboardOut(
+                    module,
+                    dashboard.name,
+                    texts.of(module, dashboard.label),
+                    dashboard.order,
+                    metrics,
+                )
             )
     return found
 

@@ -79,6 +79,8 @@ class FieldOut(msgspec.Struct):
     reference: str | None
     #: Set on create only; the edit form shows it disabled.
     create_only: bool
+    #: How each of ``options`` reads in the request's language, in the same order.
+    option_labels: list[str]
 
 
 class ResourceOut(msgspec.Struct):

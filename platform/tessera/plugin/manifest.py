@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
+
+from tessera.modules.texts import humanize
 
 #: The version of the public plugin API (this package). Plugins declare the range they support.
 API_VERSION = Version("1.0")
@@ -382,11 +385,32 @@ class Dashboard:
 @dataclass(frozen=True, slots=True)
 class UI:
     """A plugin's UI metadata: menu entries, the resources its screens are made from, and
-    dashboards of metrics."""
+    dashboards of metrics.
+
+    ``translations`` is the plugin's catalogue: per locale (``"zh"``), each text the plugin
+    shows people — its manifest's label and description, its permissions' descriptions, the
+    labels here, enum options as they read in English (``in_progress`` reads
+    ``"In progress"``), approvable record types' labels — mapped to its translation, keyed by
+    the English text. Texts it leaves out show in English.
+    """
 
     menus: tuple[MenuItem, ...] = field(default_factory=tuple)
     resources: tuple[Resource, ...] = field(default_factory=tuple)
     dashboards: tuple[Dashboard, ...] = field(default_factory=tuple)
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def texts(self) -> set[str]:
+        """The texts of these screens a catalogue can translate."""
+        found = {menu.label for menu in self.menus}
+        for resource in self.resources:
+            found.add(resource.label)
+            for f in resource.fields:
+                found.add(f.label)
+                found.update(humanize(option) for option in f.options)
+        for dashboard in self.dashboards:
+            found.add(dashboard.label)
+            found.update(metric.label for metric in dashboard.metrics)
+        return found
 
     def check(self, module: str, permissions: set[str]) -> UI:
         """Each resource, reference board, dashboard and menu entry is valid and names what the

@@ -12,6 +12,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 
+from tessera.access.catalog import CORE_TRANSLATIONS
 from tessera.audit import capture as audit
 from tessera.db.engine import Database
 from tessera.errors import Forbidden, NotFound, Unauthenticated
@@ -19,6 +20,7 @@ from tessera.identity.api_tokens import actor_from_token
 from tessera.identity.service import Actor, act_as, actor_from_session
 from tessera.mail.service import Mailer, deliver
 from tessera.modules.registry import MODULE_OPT, PluginRegistry
+from tessera.modules.texts import Texts
 from tessera.recycle.capture import set_retention
 from tessera.security.secrets import same_text
 from tessera.security.signed import SignedTokens
@@ -54,6 +56,8 @@ def hot_read() -> dict[str, Any]:
 Uow = NamedDependency[UnitOfWork]
 Member = NamedDependency[Actor]
 SignedIn = NamedDependency[Actor]
+#: ``texts: Language`` gets the texts of the language the request asks for (``Accept-Language``).
+Language = NamedDependency[Texts]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +170,14 @@ def _origin(request: Request[Any, Any, Any]) -> Origin:
         request_id=request.state.get("request_id", ""),
         ip=request.state.get("client_ip"),
         user_agent=request.headers.get("user-agent"),
+    )
+
+
+async def provide_texts(request: Request[Any, Any, Any], state: State) -> Texts:
+    return Texts.negotiate(
+        request.headers.get("accept-language"),
+        services_of(state).registry.catalogues(),
+        CORE_TRANSLATIONS,
     )
 
 

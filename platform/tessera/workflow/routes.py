@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from tessera.web.context import Member, Uow, requires, services_of
+from tessera.web.context import Language, Member, Uow, requires, services_of
 from tessera.web.pagination import (
     DEFAULT_LIMIT,
     CursorQuery,
@@ -299,7 +299,7 @@ class DefinitionsController(Controller):
     summary="Record types of enabled modules that workflows can be defined for",
     opt=requires(MANAGE),
 )
-async def record_types(actor: Member, state: State) -> list[RecordTypeOut]:
+async def record_types(actor: Member, state: State, texts: Language) -> list[RecordTypeOut]:
     """What a definition editor offers: the record types, and the fields conditions can use."""
     registry = services_of(state).registry
     found = []
@@ -312,7 +312,7 @@ async def record_types(actor: Member, state: State) -> list[RecordTypeOut]:
             RecordTypeOut(
                 record_type=record_type,
                 module=approvable.module,
-                label=approvable.label,
+                label=texts.of(approvable.module, approvable.label),
                 fields=[FieldTypeOut(name, types.get(name, "other")) for name in approvable.fields],
             )
         )

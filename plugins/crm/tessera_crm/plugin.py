@@ -19,7 +19,7 @@ from tessera.plugin import (
     WorkflowTemplate,
     hookimpl,
 )
-from tessera_crm import approval, ui
+from tessera_crm import approval, translations, ui
 from tessera_crm.accounts import AccountsController
 from tessera_crm.activities import ActivitiesController
 from tessera_crm.contacts import ContactsController
@@ -175,6 +175,7 @@ def tessera_ui() -> UI:
             ui.TICKET,
         ),
         dashboards=(ui.SALES,),
+        translations={"zh": translations.ZH},
     )
 
 

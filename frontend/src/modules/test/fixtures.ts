@@ -1,7 +1,13 @@
 import type { DashboardMeta, FieldMeta, MenuMeta, ResourceMeta } from "../types";
 
 function field(name: string, label: string, more: Partial<FieldMeta> = {}): FieldMeta {
-  return { name, label, type: "text", required: false, read_only: false, options: [], reference: null, create_only: false, ...more };
+  const options = more.options ?? [];
+  return {
+    name, label, type: "text", required: false, read_only: false, options, reference: null, create_only: false,
+    // As the server names options without a catalogue (not format's humanize: importing the
+    // screens here would make the API client before the harness stands in for fetch).
+    option_labels: options.map((o) => o.charAt(0).toUpperCase() + o.slice(1).replaceAll("_", " ")), ...more,
+  };
 }
 
 function resource(more: Partial<ResourceMeta> & Pick<ResourceMeta, "name" | "label" | "endpoint" | "fields">): ResourceMeta {

@@ -29,6 +29,8 @@ export interface Call {
   path: string;
   query: URLSearchParams;
   body: unknown;
+  /** The Accept-Language the call was made with. */
+  language: string | null;
 }
 
 type Answer = ((call: Call) => unknown) | Reply | Record<string, unknown> | unknown[] | null;
@@ -60,7 +62,14 @@ export function mockApi(routes: Record<string, Answer> = {}) {
     const url = new URL(request ? request.url : String(input), "http://localhost");
     const method = (request?.method ?? init?.method ?? "GET").toUpperCase();
     const text = request ? await request.clone().text() : typeof init?.body === "string" ? init.body : "";
-    const call: Call = { method, path: url.pathname, query: url.searchParams, body: text ? JSON.parse(text) : undefined };
+    const headers = new Headers(request?.headers ?? init?.headers);
+    const call: Call = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      body: text ? JSON.parse(text) : undefined,
+      language: headers.get("Accept-Language"),
+    };
     calls.push(call);
     const answer = all[`${method} ${url.pathname}`];
     if (answer === undefined) return new Response(JSON.stringify({ status: 404, title: "Not found" }), { status: 404 });

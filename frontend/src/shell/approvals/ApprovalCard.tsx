@@ -6,7 +6,7 @@ import { Link } from "react-router-dom";
 
 import { ApiError } from "../../api/client";
 import type { MenuEntry } from "../navigation";
-import type { Resource } from "../queries";
+import type { ResourceMeta } from "../../modules/types";
 import { menuPathOf, recordTitle, type SearchRecord } from "../search";
 import { useTimeFormat } from "../time";
 import { useDecide, useRecord, type Decision, type InboxItem } from "./api";
@@ -21,7 +21,7 @@ export const ApprovalCard = forwardRef<
   HTMLDivElement,
   {
     item: InboxItem;
-    resource: Resource | undefined;
+    resource: ResourceMeta | undefined;
     menus: readonly MenuEntry[];
     requester: string | undefined;
     highlighted?: boolean;
@@ -34,9 +34,7 @@ export const ApprovalCard = forwardRef<
   const decide = useDecide();
   const { task } = item;
 
-  const kind = resource
-    ? t(`plugin.resources.${resource.name}`, { defaultValue: resource.label })
-    : item.record_type;
+  const kind = resource ? resource.label : item.record_type;
   const title = record.data && resource ? recordTitle(resource, { id: item.record_id, ...record.data } as SearchRecord) : null;
   const path = resource ? menuPathOf(resource, menus) : undefined;
   const headingId = `approval-${task.id}`;
@@ -93,7 +91,7 @@ export const ApprovalCard = forwardRef<
           column={{ xs: 1, sm: 2, md: 3 }}
           items={recordDetails(resource, record.data, i18n.language).map((detail) => ({
             key: detail.name,
-            label: t(`plugin.fields.${detail.name}`, { defaultValue: detail.label }),
+            label: detail.label,
             children: detail.value,
           }))}
         />

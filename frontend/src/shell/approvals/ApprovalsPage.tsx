@@ -5,7 +5,7 @@ import { Link, useParams } from "react-router-dom";
 
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { PageLoading } from "../../components/PageLoading";
-import { useMenus, useResources } from "../queries";
+import { useMenus, useResources } from "../../modules/metadata";
 import { useInbox, useMemberNames } from "./api";
 import { ApprovalCard } from "./ApprovalCard";
 

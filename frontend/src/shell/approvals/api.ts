@@ -3,7 +3,8 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { api, request, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { can, useMe } from "../../app/session";
-import { NOTIFICATIONS_KEY, UNREAD_KEY, type Resource } from "../queries";
+import type { ResourceMeta } from "../../modules/types";
+import { NOTIFICATIONS_KEY, UNREAD_KEY } from "../queries";
 
 export type InboxItem = components["schemas"]["InboxItemOut"];
 export type Decision = "approve" | "reject";
@@ -43,7 +44,7 @@ export function useDecide() {
 }
 
 /** The record a task is about, to show what is asked (null when it cannot be read). */
-export function useRecord(resource: Resource | undefined, recordId: string) {
+export function useRecord(resource: ResourceMeta | undefined, recordId: string) {
   return useQuery({
     queryKey: ["record", resource?.endpoint, recordId],
     queryFn: () => request<Record<string, unknown>>("GET", `${resource?.endpoint}/${encodeURIComponent(recordId)}`),

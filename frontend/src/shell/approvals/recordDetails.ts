@@ -1,5 +1,5 @@
 import { formatValue } from "../format";
-import type { Resource } from "../queries";
+import type { ResourceMeta } from "../../modules/types";
 
 export interface Detail {
   name: string;
@@ -13,7 +13,7 @@ const SHOWN = 5;
  * A few of the record's own values, for an approver to judge by without opening it: the
  * fields of its form (what people enter) that are not references or long text, with a value.
  */
-export function recordDetails(resource: Resource, record: Record<string, unknown>, language: string): Detail[] {
+export function recordDetails(resource: ResourceMeta, record: Record<string, unknown>, language: string): Detail[] {
   const formFields = resource.form.flat();
   const names = formFields.length > 0 ? formFields : resource.list_columns;
   // A currency shows with its amount ("€1,200.00"), not again on its own.
