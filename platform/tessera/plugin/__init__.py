@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from tessera.identity.service import Actor
     from tessera.jobs.service import start_job
     from tessera.notifications.service import notify
+    from tessera.plugin.audiences import custom_roles_of, known_custom_roles, members_holding
     from tessera.unit_of_work import UnitOfWork
     from tessera.web.context import Member, SignedIn, Uow, hot_read, requires
     from tessera.web.pagination import (
@@ -93,6 +94,9 @@ _LAZY = {
     "member_emails": "tessera.identity.directory",
     "member_ids_by_email": "tessera.identity.directory",
     "notify": "tessera.notifications.service",
+    "members_holding": "tessera.plugin.audiences",
+    "known_custom_roles": "tessera.plugin.audiences",
+    "custom_roles_of": "tessera.plugin.audiences",
     "UnitOfWork": "tessera.unit_of_work",
     "submit_for_approval": "tessera.workflow.service",
     "Member": "tessera.web.context",
@@ -175,6 +179,7 @@ __all__ = [
     "WorkflowTemplate",
     "audit_event",
     "check_limit",
+    "custom_roles_of",
     "decode_cursor",
     "emit",
     "enable_tenant_rls",
@@ -182,11 +187,13 @@ __all__ = [
     "hookimpl",
     "hot_read",
     "is_member",
+    "known_custom_roles",
     "manager_user_id",
     "managers_of",
     "member_emails",
     "member_fk",
     "member_ids_by_email",
+    "members_holding",
     "newest_first",
     "notify",
     "page_of",
