@@ -15,7 +15,7 @@ import msgspec
 from litestar import Controller, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy import func, select, text
+from sqlalchemy import func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.plugin import (
@@ -113,6 +113,13 @@ async def _checked_head(db: AsyncSession, user_id: uuid.UUID | None) -> uuid.UUI
     return user_id
 
 
+def clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise Invalid("name", "must not be blank")
+    return cleaned
+
+
 async def _refuse_taken_name(db: AsyncSession, name: str, excluding: uuid.UUID | None) -> None:
     query = select(Department.id).where(func.lower(Department.name) == name.casefold())
     if excluding is not None:
@@ -136,7 +143,7 @@ async def lock_tree(db: AsyncSession, tenant_id: uuid.UUID) -> None:
 async def ancestors(db: AsyncSession, department_id: uuid.UUID) -> list[uuid.UUID]:
     """``department_id`` and the departments above it, nearest first."""
     line = (
-        select(Department.id, Department.parent_id, text("1 AS depth"))
+        select(Department.id, Department.parent_id, literal(1).label("depth"))
         .where(Department.id == department_id)
         .cte("line", recursive=True)
     )
@@ -152,7 +159,7 @@ async def ancestors(db: AsyncSession, department_id: uuid.UUID) -> list[uuid.UUI
 def _below(department_id: uuid.UUID) -> Any:
     """A recursive query of ``department_id`` and every department below it, with depths."""
     tree = (
-        select(Department.id, text("1 AS depth"))
+        select(Department.id, literal(1).label("depth"))
         .where(Department.id == department_id)
         .cte("tree", recursive=True)
     )
@@ -190,7 +197,7 @@ async def _checked_parent(
 
 
 async def create_department(uow: Uow, actor: Actor, data: DepartmentIn) -> Department:
-    db, name = uow.db, " ".join(data.name.split())
+    db, name = uow.db, clean_name(data.name)
     await lock_tree(db, actor.tenant)
     await _refuse_taken_name(db, name, None)
     department = Department(
@@ -212,7 +219,7 @@ async def change_department(
     await lock_tree(db, actor.tenant)
     department = await get_department(db, actor.tenant, department_id)
     if data.name is not None:
-        name = " ".join(data.name.split())
+        name = clean_name(data.name)
         await _refuse_taken_name(db, name, department.id)
         department.name = name
     if not isinstance(data.parent_id, msgspec.UnsetType):
