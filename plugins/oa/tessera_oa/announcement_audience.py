@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, any_, exists, literal, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, any_, exists, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.plugin import (
@@ -159,7 +159,7 @@ async def addressed_to(db: AsyncSession, actor: Actor) -> ColumnElement[bool]:
 
 def _below(roots: Select[uuid.UUID]) -> Any:
     """A recursive query of the departments ``roots`` names and every department inside them."""
-    tree = select(Department.id, text("1 AS depth")).where(Department.id.in_(roots))
+    tree = select(Department.id, literal(1).label("depth")).where(Department.id.in_(roots))
     tree_cte = tree.cte("tree", recursive=True)
     return tree_cte.union_all(
         select(Department.id, tree_cte.c.depth + 1)
