@@ -190,6 +190,7 @@ async def create_announcement(uow: Uow, actor: Actor, data: AnnouncementIn) -> A
     await db.flush()
     if publish_at is not None and publish_at <= now:
         await publish(db, announcement, now)
+    await db.refresh(announcement)
     return announcement
 
 
