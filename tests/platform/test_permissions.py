@@ -16,6 +16,7 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from tessera.db.engine import plain_url
+from tests.platform.oa_calendar_cases import CALENDAR_CASES
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up, unique_email
 
 ACTOR_PARAMETERS = {"actor", "user_actor"}
@@ -777,6 +778,7 @@ CASES: list[tuple[str, str, Build]] = [
     # Last: it ends the session the other cases use.
     ("POST", "/api/v1/auth/logout", fixed("/api/v1/auth/logout")),
 ]
+CASES[-1:-1] = CALENDAR_CASES  # before the logout, which ends the session
 
 
 def signed_in_routes(server: LiveServer) -> dict[tuple[str, str], str | None]:
@@ -806,6 +808,7 @@ async def _scene(
     owner = await sign_up(owner_client)
     await owner.post("/api/v1/modules/notes/enable")
     await owner.post("/api/v1/modules/expenses/enable")
+    await owner.post("/api/v1/modules/oa/enable")
     crm = await owner.post("/api/v1/modules/crm/enable")
     assert crm.status_code == 200, crm.text
     if role == "owner":
@@ -880,6 +883,7 @@ async def test_another_tenants_ids_are_not_found(
         await owner_a.post("/api/v1/modules/notes/enable")
         await owner_a.post("/api/v1/modules/expenses/enable")
         await owner_a.post("/api/v1/modules/crm/enable")
+        await owner_a.post("/api/v1/modules/oa/enable")
         scene_b = await _scene(live_server, "owner", client_b, client_b2)
         build = next(b for m, p, b in CASES if (m, p) == (method, path))
         url, body = await build(scene_b)
