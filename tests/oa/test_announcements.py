@@ -127,6 +127,10 @@ async def test_rich_text_is_sanitised_on_the_server(client: httpx.AsyncClient) -
         {"body_html": '<b>ok</b><svg onload="x()"><script>1</script></svg>'},
     )
     assert changed.json()["body_html"] == "<b>ok</b>"
+    # The audit trail has both, as stored.
+    history = await owner.get(f"/api/v1/audit/records/oa_announcement/{made['id']}")
+    actions = [entry["action"] for entry in history.json()["items"]]
+    assert sorted(actions) == ["create", "update"], history.text
 
 
 async def test_departments_and_roles_choose_who_reads(

@@ -156,6 +156,10 @@ async def publish(db: AsyncSession, announcement: Announcement, now: datetime) -
     """Record that the announcement is out and tell its audience (in the background)."""
     announcement.published_at = now
     await db.flush()
+    await _announce(db, announcement, now)
+
+
+async def _announce(db: AsyncSession, announcement: Announcement, now: datetime) -> None:
     if announcement.expires_at is not None and announcement.expires_at <= now:
         return  # it expired before its time came: nobody is told of a notice they cannot read
     await emit(
@@ -183,21 +187,25 @@ async def create_announcement(uow: Uow, actor: Actor, data: AnnouncementIn) -> A
         publish_at=publish_at,
         expires_at=data.expires_at,
         author_id=actor.user_id,
+        # Out at once: one row written as it is, one audit entry.
+        published_at=now if publish_at is not None and publish_at <= now else None,
     )
     db.add(announcement)
     await db.flush()
     await address(db, announcement, audience)
     await db.flush()
-    if publish_at is not None and publish_at <= now:
-        await publish(db, announcement, now)
+    if announcement.published_at is not None:
+        await _announce(db, announcement, now)
     await db.refresh(announcement)
     return announcement
 
 
 async def get_managed(
-    db: AsyncSession, tenant_id: uuid.UUID, announcement_id: uuid.UUID
+    db: AsyncSession, tenant_id: uuid.UUID, announcement_id: uuid.UUID, *, lock: bool = False
 ) -> Announcement:
-    announcement = await db.get(Announcement, (tenant_id, announcement_id))
+    """The announcement, for a manager; ``lock`` holds it against the publishing schedule (or a
+    second request) until the transaction ends, so that it is announced once."""
+    announcement = await db.get(Announcement, (tenant_id, announcement_id), with_for_update=lock)
     if announcement is None:
         raise NotFound("No such announcement.")
     return announcement
@@ -226,7 +234,7 @@ async def change_announcement(
     uow: Uow, actor: Actor, announcement_id: uuid.UUID, data: AnnouncementPatch
 ) -> Announcement:
     db, now = uow.db, datetime.now(UTC)
-    announcement = await get_managed(db, actor.tenant, announcement_id)
+    announcement = await get_managed(db, actor.tenant, announcement_id, lock=True)
     publish_at = announcement.publish_at
     if not isinstance(data.publish_at, msgspec.UnsetType):
         if announcement.published_at is not None:
@@ -257,7 +265,7 @@ async def change_announcement(
 async def publish_now(uow: Uow, actor: Actor, announcement_id: uuid.UUID) -> Announcement:
     """Publish a draft or a scheduled announcement at once."""
     db, now = uow.db, datetime.now(UTC)
-    announcement = await get_managed(db, actor.tenant, announcement_id)
+    announcement = await get_managed(db, actor.tenant, announcement_id, lock=True)
     if announcement.published_at is not None:
         raise Conflict("The announcement is out already.")
     if announcement.expires_at is not None and announcement.expires_at <= now:

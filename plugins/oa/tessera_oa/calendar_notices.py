@@ -50,7 +50,7 @@ async def send_reminders(db: AsyncSession, tenant_id: uuid.UUID, now: datetime) 
         .limit(BATCH)
         .with_for_update(of=Reminder, skip_locked=True)
     )
-    due = list((await db.execute(query)).tuples())
+    due = [(row[0], row[1]) for row in await db.execute(query)]
     for reminder, event in due:
         if event.starts_at > now:
             people = await db.scalars(
