@@ -26,22 +26,24 @@ from tessera.plugin import (
 from tessera_oa.calendar_events import (
     READ,
     WRITE,
-    AttendeeOut,
-    EventIn,
-    EventOut,
-    EventPatch,
-    ResponseIn,
     attended_by,
     cancel_event,
     change_event,
     create_event,
-    events_out,
     get_event,
     respond,
     team_of,
     visible,
 )
 from tessera_oa.calendar_models import CalendarEvent
+from tessera_oa.calendar_schemas import (
+    AttendeeOut,
+    EventIn,
+    EventOut,
+    EventPatch,
+    ResponseIn,
+    events_out,
+)
 from tessera_oa.spans import DuringFrom, DuringTo, overlapping, window
 
 SORTING = Sorting(

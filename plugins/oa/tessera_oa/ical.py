@@ -17,9 +17,10 @@ from litestar import Controller, Response, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.plugin import Invalid, Member, Uow, member_emails, requires
-from tessera_oa.calendar_events import READ, EventOut, events_out
+from tessera_oa.calendar_events import READ
 from tessera_oa.calendar_models import CalendarEvent
 from tessera_oa.calendar_routes import PersonFilter, calendar_query
+from tessera_oa.calendar_schemas import EventOut, events_out
 from tessera_oa.spans import DuringFrom, DuringTo
 
 #: The most events one file carries; a wider calendar is exported window by window.
