@@ -19,8 +19,27 @@ from tessera.plugin import (
     WorkflowTemplate,
     hookimpl,
 )
-from tessera_oa import leave_approval, translations, ui
+from tessera_oa import (
+    announcement_notices,
+    calendar_notices,
+    calendar_translations,
+    calendar_ui,
+    leave_approval,
+    translations,
+    ui,
+)
+from tessera_oa.announcement_models import (
+    Announcement,
+    AnnouncementDepartment,
+    AnnouncementRead,
+    AnnouncementRole,
+)
+from tessera_oa.announcement_routes import AnnouncementsController
+from tessera_oa.bookings import BookingsController
+from tessera_oa.calendar_models import Attendee, Booking, CalendarEvent, Reminder, Room
+from tessera_oa.calendar_routes import EventsController
 from tessera_oa.departments import DepartmentsController
+from tessera_oa.ical import CalendarExportController
 from tessera_oa.leave_allocations import YEAR_END, LeaveAllocationsController
 from tessera_oa.leave_calendar import LeaveCalendarController
 from tessera_oa.leave_requests import LeaveRequestsController
@@ -35,6 +54,7 @@ from tessera_oa.models import (
     LeaveType,
     LeaveYearEnd,
 )
+from tessera_oa.rooms import RoomsController
 from tessera_oa.team_calendar import TeamCalendarController
 
 
@@ -60,6 +80,15 @@ def tessera_models() -> Sequence[type[Any]]:
         LeaveSettings,
         Holiday,
         LeaveYearEnd,
+        Room,
+        CalendarEvent,
+        Attendee,
+        Reminder,
+        Booking,
+        Announcement,
+        AnnouncementDepartment,
+        AnnouncementRole,
+        AnnouncementRead,
     ]
 
 
@@ -77,6 +106,11 @@ def tessera_routes() -> Sequence[Any]:
         LeaveAllocationsController,
         LeaveRequestsController,
         TeamCalendarController,
+        EventsController,
+        CalendarExportController,
+        RoomsController,
+        BookingsController,
+        AnnouncementsController,
     ]
 
 
@@ -104,12 +138,36 @@ def tessera_permissions() -> Sequence[Permission]:
             "oa.leave.manage",
             "Set leave types, allocations and the holiday calendar; roll the year; cancel anyone's leave",
         ),
-    ]
+        # Scoped: a member reaches the events they attend or organise, a team lead (custom role,
+        # scope team) their reports' as well, owners and admins every event.
+        Permission(
+            "oa.event.read", "See calendar events (members: the events they attend or organise)",
+            default_roles=BUILTIN_ROLES, scoped=True,
+        ),
+        Permission(
+            "oa.event.write", "Create events; change and cancel the events you organise",
+            default_roles=BUILTIN_ROLES, scoped=True,
+        ),
+        Permission("oa.room.read", "See meeting rooms and their bookings", default_roles=BUILTIN_ROLES),
+        Permission("oa.room.manage", "Add, change, retire and delete meeting rooms"),
+        Permission(
+            "oa.booking.write", "Book meeting rooms; cancel your bookings",
+            default_roles=BUILTIN_ROLES, scoped=True,
+        ),
+        Permission(
+            "oa.announcement.read", "Read the announcements addressed to you",
+            default_roles=BUILTIN_ROLES,
+        ),
+        Permission(
+            "oa.announcement.manage",
+            "Write, publish and delete announcements; see who has read them",
+        ),
+    ]  # fmt: skip
 
 
 @hookimpl
 def tessera_jobs() -> Sequence[BackgroundJob | Schedule]:
-    return [YEAR_END]
+    return [YEAR_END, calendar_notices.REMINDERS, announcement_notices.PUBLISHING]
 
 
 @hookimpl
@@ -119,15 +177,21 @@ def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:
 
 @hookimpl
 def tessera_event_handlers() -> Sequence[EventHandler]:
-    return [*leave_approval.HANDLERS]
+    return [*leave_approval.HANDLERS, *calendar_notices.HANDLERS, *announcement_notices.HANDLERS]
 
 
 @hookimpl
 def tessera_ui() -> UI:
     return UI(
-        menus=ui.MENU,
-        resources=(ui.DEPARTMENT, ui.LEAVE_TYPE, ui.LEAVE_REQUEST, ui.ABSENCE),
-        translations={"zh": translations.ZH},
+        menus=(*ui.MENU, *calendar_ui.MENU),
+        resources=(
+            ui.DEPARTMENT,
+            ui.LEAVE_TYPE,
+            ui.LEAVE_REQUEST,
+            ui.ABSENCE,
+            *calendar_ui.RESOURCES,
+        ),
+        translations={"zh": {**translations.ZH, **calendar_translations.ZH}},
     )
 
 
