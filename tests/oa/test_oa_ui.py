@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from tessera_oa import calendar_ui
 from tessera_oa.ui import MENU
 
 from tests.oa.leave_support import allocate, asked, company, day, type_id
@@ -23,11 +24,12 @@ async def test_the_menu_follows_permissions(
     owner_menu = [
         m["label"] for m in (await team.owner.get(f"{UI}/menus")).json() if m["module"] == "oa"
     ]
-    assert owner_menu == [m.label for m in MENU]
+    assert owner_menu == [m.label for m in (*MENU, *calendar_ui.MENU)]
     member_menu = [
         m["label"] for m in (await team.employee.get(f"{UI}/menus")).json() if m["module"] == "oa"
     ]
-    assert member_menu == ["Departments", "Leave", "Who is away"], "leave types are for managers"
+    calendar = [m.label for m in calendar_ui.MENU]
+    assert member_menu == ["Departments", "Leave", "Who is away", *calendar], "types: managers'"
     await team.close()
 
 
@@ -40,10 +42,12 @@ async def test_every_resource_list_sort_and_filter_works(
     annual = await type_id(owner, "Annual leave")
     await allocate(owner, team.employee.user_id, annual, "5")
     made = await asked(team.employee, annual, day("03-03"), day("03-04"))
+    # The calendar's and announcements' resources are walked in test_calendar_ui.py.
+    leave = {"oa.department", "oa.leave_type", "oa.leave_request", "oa.absence"}
     resources = {
-        r["name"]: r for r in (await owner.get(f"{UI}/resources")).json() if r["module"] == "oa"
+        r["name"]: r for r in (await owner.get(f"{UI}/resources")).json() if r["name"] in leave
     }
-    assert set(resources) == {"oa.department", "oa.leave_type", "oa.leave_request", "oa.absence"}
+    assert set(resources) == leave
     samples = {
         "oa.department": sales["id"],
         "oa.leave_type": annual,

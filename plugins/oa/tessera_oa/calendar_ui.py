@@ -20,7 +20,7 @@ MENU = (
         "/oa/events",
         icon="calendar",
         permission="oa.event.read",
-        order=41,
+        order=50,
         resource="oa.event",
     ),
     MenuItem(
@@ -28,7 +28,7 @@ MENU = (
         "/oa/rooms",
         icon="home",
         permission="oa.room.read",
-        order=42,
+        order=51,
         resource="oa.room",
     ),
     MenuItem(
@@ -36,7 +36,7 @@ MENU = (
         "/oa/bookings",
         icon="pin",
         permission="oa.room.read",
-        order=43,
+        order=52,
         resource="oa.booking",
     ),
     MenuItem(
@@ -44,7 +44,7 @@ MENU = (
         "/oa/announcements",
         icon="bell",
         permission="oa.announcement.read",
-        order=44,
+        order=53,
         resource="oa.announcement",
     ),
 )
