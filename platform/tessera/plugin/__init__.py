@@ -59,11 +59,13 @@ if TYPE_CHECKING:
         managers_of,
         member_emails,
         member_ids_by_email,
+        member_user_ids,
     )
     from tessera.identity.record_rules import visible_sql, visible_to
     from tessera.identity.service import Actor
     from tessera.jobs.service import start_job
     from tessera.notifications.service import notify
+    from tessera.plugin.audiences import custom_roles_of, known_custom_roles, members_holding
     from tessera.plugin.files import (
         FileInfo,
         Upload,
@@ -90,7 +92,12 @@ if TYPE_CHECKING:
         page_of,
     )
     from tessera.web.schemas import Input, Page
-    from tessera.workflow.service import approver_of, submit_for_approval, withdraw_approval
+    from tessera.workflow.service import (
+        approver_of,
+        cancel_approval,
+        submit_for_approval,
+        withdraw_approval,
+    )
 
 # Names that live in the web and identity layers are imported on first use: the platform's own
 # modules import parts of this package while those layers are still loading.
@@ -100,13 +107,18 @@ _LAZY = {
     "is_member": "tessera.identity.directory",
     "manager_user_id": "tessera.identity.directory",
     "managers_of": "tessera.identity.directory",
+    "member_user_ids": "tessera.identity.directory",
     "member_emails": "tessera.identity.directory",
     "member_ids_by_email": "tessera.identity.directory",
     "notify": "tessera.notifications.service",
+    "members_holding": "tessera.plugin.audiences",
+    "known_custom_roles": "tessera.plugin.audiences",
+    "custom_roles_of": "tessera.plugin.audiences",
     "UnitOfWork": "tessera.unit_of_work",
     "submit_for_approval": "tessera.workflow.service",
     "withdraw_approval": "tessera.workflow.service",
     "approver_of": "tessera.workflow.service",
+    "cancel_approval": "tessera.workflow.service",
     "Member": "tessera.web.context",
     "SignedIn": "tessera.web.context",
     "Uow": "tessera.web.context",
@@ -198,7 +210,9 @@ __all__ = [
     "WorkflowTemplate",
     "approver_of",
     "audit_event",
+    "cancel_approval",
     "check_limit",
+    "custom_roles_of",
     "decode_cursor",
     "delete_file",
     "emit",
@@ -210,11 +224,14 @@ __all__ = [
     "hookimpl",
     "hot_read",
     "is_member",
+    "known_custom_roles",
     "manager_user_id",
     "managers_of",
     "member_emails",
     "member_fk",
     "member_ids_by_email",
+    "member_user_ids",
+    "members_holding",
     "newest_first",
     "notify",
     "open_download",

@@ -357,6 +357,17 @@ def approver_of(
     )
 
 
+async def cancel_approval(db: AsyncSession, actor: Actor, approval_id: uuid.UUID) -> Approval:
+    """Withdraw a pending approval ``actor`` requested, in the caller's transaction.
+
+    For a plugin's own route (``POST /leave/requests/{id}/withdraw``): the same rules and
+    errors as ``POST /api/v1/workflow/instances/{id}/cancel`` (only the requester; 409 once
+    decided). The engine emits ``tessera.approval.cancelled``.
+    """
+    instance = await cancel(db, installed_plugins(), actor, approval_id)
+    return Approval(instance.id, instance.record_type, instance.record_id, instance.status)
+
+
 async def _pending_instance(db: AsyncSession, record_type: str, record_id: str) -> Instance | None:
     query = select(Instance).where(
         Instance.record_type == record_type,

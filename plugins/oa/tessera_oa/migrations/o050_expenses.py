@@ -1,7 +1,7 @@
 """OA: expenses — categories, cash advances, claims and their lines (receipts as stored files).
 
 Revision ID: o050
-Revises: o001
+Revises: o004
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from tessera.plugin import enable_tenant_rls, grant_runtime
 
 revision: str = "o050"
-down_revision: str | None = "o001"
+down_revision: str | None = "o004"
 branch_labels: str | Sequence[str] | None = None
 # Receipts refer to the core's stored files (stored_file, core revision 0015).
 depends_on: str | Sequence[str] | None = "0015"
