@@ -2,9 +2,9 @@
 
 Schemathesis reads the live server's own schema and generates requests for each operation,
 valid ones and deliberately invalid ones (wrong types, missing fields, odd strings, boundary
-numbers), sent as the owner of a fresh tenant with every test module and the CRM on. The operations are
-shared out over a few tests, for parallel workers to run side by side. Whatever arrives,
-the answer must be a deliberate one: never a server error.
+numbers), sent as the owner of a fresh tenant with every test module, the CRM and the OA on.
+The operations are shared out over a few tests, for parallel workers to run side by side.
+Whatever arrives, the answer must be a deliberate one: never a server error.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def _owner_token(live_server: LiveServer) -> dict[str, str]:
         csrf = {"X-CSRF-Token": signed_up.json()["csrf_token"]}
         client.post("/api/v1/modules/pins/enable", json={"with_dependencies": True}, headers=csrf)
         client.post("/api/v1/modules/crm/enable", headers=csrf)
+        client.post("/api/v1/modules/oa/enable", headers=csrf)
         token = client.post("/api/v1/tokens", json={"name": "fuzz"}, headers=csrf)
         return {"Authorization": f"Bearer {token.json()['secret']}"}
 

@@ -8,6 +8,7 @@ import inspect
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
@@ -17,6 +18,8 @@ from litestar.routes import HTTPRoute
 
 from tessera.db.engine import plain_url
 from tests.platform.oa_document_cases import DOCUMENT_CASES
+from tests.platform.oa_calendar_cases import CALENDAR_CASES
+from tests.platform.oa_expense_cases import EXPENSE_CASES
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up, unique_email
 
 ACTOR_PARAMETERS = {"actor", "user_actor"}
@@ -630,6 +633,147 @@ async def _switch(s: Scene) -> Request:
 
 
 #: (method, route path as the app declares it, how to make a valid request for it)
+
+OA = "/api/v1/oa"
+LEAVE = f"{OA}/leave"
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix} {uuid.uuid4().hex[:8]}"
+
+
+async def _department_id(s: Scene) -> str:
+    made = await s.owner.post(f"{OA}/departments", json={"name": _unique("Dept")})
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+async def _department(s: Scene) -> Request:
+    return f"{OA}/departments/{await _department_id(s)}", None
+
+
+async def _department_patch(s: Scene) -> Request:
+    path, _ = await _department(s)
+    return path, {"name": _unique("Renamed")}
+
+
+async def _department_members(s: Scene) -> Request:
+    path, _ = await _department(s)
+    return f"{path}/members", None
+
+
+async def _place(s: Scene) -> Request:
+    path, _ = await _department(s)
+    return f"{path}/members/{s.actor.user_id}", None
+
+
+async def _unplace(s: Scene) -> Request:
+    path, _ = await _department(s)
+    placed = await s.owner.client.put(f"{path}/members/{s.actor.user_id}", headers=s.owner.headers)
+    assert placed.status_code == 200, placed.text
+    return f"{path}/members/{s.actor.user_id}", None
+
+
+async def _leave_type_id(s: Scene, name: str | None = None) -> str:
+    if name is not None:
+        listed = (await s.owner.get(f"{LEAVE}/types")).json()["items"]
+        return str(next(t["id"] for t in listed if t["name"] == name))
+    made = await s.owner.post(f"{LEAVE}/types", json={"name": _unique("Type")})
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+async def _leave_type(s: Scene) -> Request:
+    return f"{LEAVE}/types/{await _leave_type_id(s)}", None
+
+
+async def _leave_type_patch(s: Scene) -> Request:
+    return f"{LEAVE}/types/{await _leave_type_id(s)}", {"yearly_days": "3"}
+
+
+def _some_date(year: int) -> str:
+    """A weekday of ``year`` no other case of the scene takes (most likely)."""
+    offset = uuid.uuid4().int % 250
+    day = date(year, 1, 1) + timedelta(days=offset)
+    while day.isoweekday() > 5:
+        day += timedelta(days=1)
+    return day.isoformat()
+
+
+async def _holiday(s: Scene) -> Request:
+    day = date(2100, 1, 1) + timedelta(days=uuid.uuid4().int % 30000)
+    made = await s.owner.post(f"{LEAVE}/holidays", json={"date": str(day), "name": "Holiday"})
+    assert made.status_code == 201, made.text
+    return f"{LEAVE}/holidays/{made.json()['id']}", None
+
+
+async def _allocation(s: Scene) -> Request:
+    body = {
+        "user_id": s.actor.user_id,
+        "leave_type_id": await _leave_type_id(s, "Annual leave"),
+        "year": 2150,
+        "entitled_days": "5",
+    }
+    return f"{LEAVE}/allocations", body
+
+
+async def _bulk_allocation(s: Scene) -> Request:
+    body = {
+        "leave_type_id": await _leave_type_id(s, "Sick leave"),
+        "year": 2150,
+        "entitled_days": "5",
+    }
+    return f"{LEAVE}/allocations/bulk", body
+
+
+async def _year_end(s: Scene) -> Request:
+    return f"{LEAVE}/year-end", {"year": 2100 + uuid.uuid4().int % 99}
+
+
+async def _leave_body(s: Scene) -> dict[str, Any]:
+    """Unpaid leave (no allocation needed) on a free day; the actor has a manager to ask."""
+    managed = await s.owner.client.patch(
+        f"/api/v1/members/{await s.membership_id(s.actor)}",
+        json={"manager_id": await s.throwaway_member()},
+        headers=s.owner.headers,
+    )
+    assert managed.status_code == 200, managed.text
+    # The workflow cases before may have switched every definition off: the leave one back on.
+    listed = (await s.owner.get(f"{WORKFLOW}/definitions", params={"limit": 200})).json()
+    for item in listed["items"]:
+        if item["record_type"] == "oa.leave_request" and not item["active"]:
+            await s.owner.post(f"{WORKFLOW}/definitions/{item['id']}/activate")
+    day = _some_date(2160 + uuid.uuid4().int % 30)
+    unpaid = await _leave_type_id(s, "Unpaid leave")
+    return {"leave_type_id": unpaid, "start_date": day, "end_date": day}
+
+
+async def _new_leave(s: Scene) -> Request:
+    return f"{LEAVE}/requests", await _leave_body(s)
+
+
+async def _leave_request_id(s: Scene) -> str:
+    made = await s.actor.post(f"{LEAVE}/requests", json=await _leave_body(s))
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+async def _leave_request(s: Scene) -> Request:
+    return f"{LEAVE}/requests/{await _leave_request_id(s)}", None
+
+
+async def _leave_withdraw(s: Scene) -> Request:
+    return f"{LEAVE}/requests/{await _leave_request_id(s)}/withdraw", None
+
+
+async def _leave_cancel(s: Scene) -> Request:
+    return f"{LEAVE}/requests/{await _leave_request_id(s)}/cancel", None
+
+
+async def _absence(s: Scene) -> Request:
+    return f"{LEAVE}/absences/{await _leave_request_id(s)}", None
+
+
 CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/me", fixed("/api/v1/me")),
     ("GET", "/api/v1/me/tenants", fixed("/api/v1/me/tenants")),
@@ -834,14 +978,63 @@ CASES: list[tuple[str, str, Build]] = [
         _approval_history,
     ),
     ("POST", "/api/v1/workflow/escalations/run", fixed(f"{WORKFLOW}/escalations/run")),
+    ("GET", f"{OA}/departments", fixed(f"{OA}/departments")),
+    ("POST", f"{OA}/departments", fixed(f"{OA}/departments", {"name": "Matrix"})),
+    ("GET", f"{OA}/departments/{{department_id:uuid}}", _department),
+    ("PATCH", f"{OA}/departments/{{department_id:uuid}}", _department_patch),
+    ("DELETE", f"{OA}/departments/{{department_id:uuid}}", _department),
+    ("GET", f"{OA}/departments/{{department_id:uuid}}/members", _department_members),
+    ("PUT", f"{OA}/departments/{{department_id:uuid}}/members/{{user_id:uuid}}", _place),
+    ("DELETE", f"{OA}/departments/{{department_id:uuid}}/members/{{user_id:uuid}}", _unplace),
+    ("GET", f"{LEAVE}/types", fixed(f"{LEAVE}/types")),
+    ("POST", f"{LEAVE}/types", fixed(f"{LEAVE}/types", {"name": "Matrix leave"})),
+    ("GET", f"{LEAVE}/types/{{type_id:uuid}}", _leave_type),
+    ("PATCH", f"{LEAVE}/types/{{type_id:uuid}}", _leave_type_patch),
+    ("DELETE", f"{LEAVE}/types/{{type_id:uuid}}", _leave_type),
+    ("GET", f"{LEAVE}/settings", fixed(f"{LEAVE}/settings")),
+    ("PUT", f"{LEAVE}/settings", fixed(f"{LEAVE}/settings", {"working_weekdays": [1, 2, 3, 4, 5]})),
+    ("GET", f"{LEAVE}/holidays", fixed(f"{LEAVE}/holidays")),
+    (
+        "POST",
+        f"{LEAVE}/holidays",
+        fixed(f"{LEAVE}/holidays", {"date": "2099-12-25", "name": "Matrix Day"}),
+    ),
+    ("GET", f"{LEAVE}/holidays/{{holiday_id:uuid}}", _holiday),
+    ("DELETE", f"{LEAVE}/holidays/{{holiday_id:uuid}}", _holiday),
+    (
+        "POST",
+        f"{LEAVE}/holidays/import",
+        fixed(
+            f"{LEAVE}/holidays/import",
+            {"format": "csv", "content": "date,name\n2098-12-26,Boxing Day\n"},
+        ),
+    ),
+    ("GET", f"{LEAVE}/allocations", fixed(f"{LEAVE}/allocations")),
+    ("PUT", f"{LEAVE}/allocations", _allocation),
+    ("POST", f"{LEAVE}/allocations/bulk", _bulk_allocation),
+    ("GET", f"{LEAVE}/balances", fixed(f"{LEAVE}/balances")),
+    ("POST", f"{LEAVE}/year-end", _year_end),
+    ("GET", f"{LEAVE}/requests", fixed(f"{LEAVE}/requests")),
+    ("POST", f"{LEAVE}/requests", _new_leave),
+    (
+        "GET",
+        f"{LEAVE}/requests/days",
+        fixed(f"{LEAVE}/requests/days?start_date=2031-03-03&end_date=2031-03-07"),
+    ),
+    ("GET", f"{LEAVE}/requests/{{request_id:uuid}}", _leave_request),
+    ("POST", f"{LEAVE}/requests/{{request_id:uuid}}/withdraw", _leave_withdraw),
+    ("POST", f"{LEAVE}/requests/{{request_id:uuid}}/cancel", _leave_cancel),
+    ("GET", f"{LEAVE}/team-calendar", fixed(f"{LEAVE}/team-calendar")),
+    ("GET", f"{LEAVE}/absences", fixed(f"{LEAVE}/absences")),
+    ("GET", f"{LEAVE}/absences/{{request_id:uuid}}", _absence),
     ("GET", "/api/v1/recycle-bin", fixed("/api/v1/recycle-bin")),
     ("POST", "/api/v1/recycle-bin/{item_id:uuid}/restore", _restore),
     ("DELETE", "/api/v1/recycle-bin/{item_id:uuid}", _purge_item),
     # Last: it ends the session the other cases use.
     ("POST", "/api/v1/auth/logout", fixed("/api/v1/auth/logout")),
 ]
-
-
+CASES[-1:-1] = EXPENSE_CASES  # before the logout, which ends the session
+CASES[-1:-1] = CALENDAR_CASES  # before the logout, which ends the session
 CASES[-1:-1] = DOCUMENT_CASES  # before the logout, which ends the session
 
 
@@ -875,6 +1068,8 @@ async def _scene(
     await owner.post("/api/v1/modules/oa/enable")
     crm = await owner.post("/api/v1/modules/crm/enable")
     assert crm.status_code == 200, crm.text
+    oa = await owner.post("/api/v1/modules/oa/enable")
+    assert oa.status_code == 200, oa.text
     if role == "owner":
         actor = owner
     else:

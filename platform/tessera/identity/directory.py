@@ -107,6 +107,11 @@ async def managers_of(
     return {user_id: manager_id for user_id, manager_id in await db.execute(query)}
 
 
+async def member_user_ids(db: AsyncSession) -> list[uuid.UUID]:
+    """Every member of the tenant (user ids), oldest membership first."""
+    return list((await db.scalars(select(Membership.user_id).order_by(Membership.id))).all())
+
+
 def user_ids_query(
     roles: Collection[str], membership_ids: Select[uuid.UUID] | None = None
 ) -> Select[uuid.UUID]:

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         managers_of,
         member_emails,
         member_ids_by_email,
+        member_user_ids,
     )
     from tessera.identity.record_rules import visible_sql, visible_to
     from tessera.identity.service import Actor
@@ -92,7 +93,12 @@ if TYPE_CHECKING:
         page_of,
     )
     from tessera.web.schemas import Input, Page
-    from tessera.workflow.service import submit_for_approval
+    from tessera.workflow.service import (
+        approver_of,
+        cancel_approval,
+        submit_for_approval,
+        withdraw_approval,
+    )
 
 # Names that live in the web and identity layers are imported on first use: the platform's own
 # modules import parts of this package while those layers are still loading.
@@ -102,6 +108,7 @@ _LAZY = {
     "is_member": "tessera.identity.directory",
     "manager_user_id": "tessera.identity.directory",
     "managers_of": "tessera.identity.directory",
+    "member_user_ids": "tessera.identity.directory",
     "member_emails": "tessera.identity.directory",
     "member_ids_by_email": "tessera.identity.directory",
     "notify": "tessera.notifications.service",
@@ -110,6 +117,9 @@ _LAZY = {
     "custom_roles_of": "tessera.plugin.audiences",
     "UnitOfWork": "tessera.unit_of_work",
     "submit_for_approval": "tessera.workflow.service",
+    "withdraw_approval": "tessera.workflow.service",
+    "approver_of": "tessera.workflow.service",
+    "cancel_approval": "tessera.workflow.service",
     "Member": "tessera.web.context",
     "SignedIn": "tessera.web.context",
     "Uow": "tessera.web.context",
@@ -200,7 +210,9 @@ __all__ = [
     "Uow",
     "Upload",
     "WorkflowTemplate",
+    "approver_of",
     "audit_event",
+    "cancel_approval",
     "check_limit",
     "clean_filename",
     "custom_roles_of",
@@ -221,6 +233,7 @@ __all__ = [
     "member_emails",
     "member_fk",
     "member_ids_by_email",
+    "member_user_ids",
     "members_holding",
     "newest_first",
     "notify",
@@ -238,4 +251,5 @@ __all__ = [
     "uuid7",
     "visible_sql",
     "visible_to",
+    "withdraw_approval",
 ]

@@ -2,7 +2,7 @@
 stored_file).
 
 Revision ID: o030
-Revises: o001
+Revises: o050
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from tessera.plugin import enable_tenant_rls, grant_runtime
 
 revision: str = "o030"
-down_revision: str | None = "o001"
+down_revision: str | None = "o050"
 branch_labels: str | Sequence[str] | None = None
 # stored_file, which versions refer to.
 depends_on: str | Sequence[str] | None = "0015"
