@@ -17,8 +17,8 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from tessera.db.engine import plain_url
-from tests.platform.oa_document_cases import DOCUMENT_CASES
 from tests.platform.oa_calendar_cases import CALENDAR_CASES
+from tests.platform.oa_document_cases import DOCUMENT_CASES
 from tests.platform.oa_expense_cases import EXPENSE_CASES
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up, unique_email
 

@@ -29,7 +29,7 @@ MENU = (
         "/oa/expenses/claims",
         icon="receipt",
         permission=SUBMIT,
-        order=50,
+        order=60,
         resource="oa.expense_claim",
     ),
     MenuItem(
@@ -37,7 +37,7 @@ MENU = (
         "/oa/expenses/advances",
         icon="wallet",
         permission=SUBMIT,
-        order=51,
+        order=61,
         resource="oa.expense_advance",
     ),
     MenuItem(
@@ -45,7 +45,7 @@ MENU = (
         "/oa/expenses/categories",
         icon="tags",
         permission=MANAGE,
-        order=52,
+        order=62,
         resource="oa.expense_category",
     ),
     MenuItem(
@@ -53,7 +53,7 @@ MENU = (
         "/oa/expenses/reports",
         icon="bar-chart",
         permission=SUBMIT,
-        order=53,
+        order=63,
         dashboard="oa.expenses",
     ),
 )
@@ -214,7 +214,7 @@ RESOURCES = (CATEGORY, CLAIM, LINE, ADVANCE)
 DASHBOARD = Dashboard(
     name="oa.expenses",
     label="Expenses",
-    order=50,
+    order=60,
     metrics=(
         Metric(
             "oa.expenses_by_category",

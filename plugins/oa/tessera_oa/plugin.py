@@ -262,9 +262,12 @@ def tessera_ui() -> UI:
         ),
         dashboards=(expense_ui.DASHBOARD,),
         translations={
-            "zh": {**translations.ZH, **calendar_translations.ZH, **expense_translations.ZH,
-            **documents_translations.ZH,
-        }
+            "zh": {
+                **translations.ZH,
+                **calendar_translations.ZH,
+                **expense_translations.ZH,
+                **documents_translations.ZH,
+            }
         },
     )
 
