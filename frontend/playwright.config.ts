@@ -6,7 +6,9 @@ import { defineConfig } from "@playwright/test";
 
 // One `tessera dev` (embedded PostgreSQL in a fresh directory) on a port of its own, chosen
 // once here: the test workers inherit the environment, so they read the same port.
-process.env.E2E_PORT ??= String(20000 + Math.floor(Math.random() * 20000));
+// Below Linux's ephemeral range (32768-60999): a port there can be held by any outgoing
+// connection of the moment (a database client, say), and the server would fail to bind.
+process.env.E2E_PORT ??= String(20000 + Math.floor(Math.random() * 12000));
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "tessera-e2e-"));
 const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
