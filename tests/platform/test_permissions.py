@@ -621,6 +621,10 @@ async def _ticket_patch(s: Scene) -> Request:
     return f"/api/v1/crm/tickets/{await _ticket(s)}", {"status": "resolved"}
 
 
+async def _ticket_timeline(s: Scene) -> Request:
+    return f"/api/v1/crm/tickets/{await _ticket(s)}/timeline", None
+
+
 async def _timeline(s: Scene) -> Request:
     return f"/api/v1/crm/accounts/{await _crm(s, 'accounts', {'name': 'Acme'})}/timeline", None
 
@@ -898,6 +902,7 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/tickets/{ticket_id:uuid}", _ticket_get),
     ("PATCH", "/api/v1/crm/tickets/{ticket_id:uuid}", _ticket_patch),
     ("DELETE", "/api/v1/crm/tickets/{ticket_id:uuid}", _ticket_get),
+    ("GET", "/api/v1/crm/tickets/{ticket_id:uuid}/timeline", _ticket_timeline),
     ("POST", "/api/v1/crm/contacts/{contact_id:uuid}/merge", _contact_merge),
     ("GET", "/api/v1/crm/contacts/export", fixed("/api/v1/crm/contacts/export")),
     ("GET", "/api/v1/events/dead-letters", fixed("/api/v1/events/dead-letters")),

@@ -6,9 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from tessera.plugin import (
     BUILTIN_ROLES,
     UI,
+    Actor,
     Approvable,
     BackgroundJob,
     EventHandler,
@@ -16,10 +19,12 @@ from tessera.plugin import (
     ModuleContext,
     Permission,
     Schedule,
+    TimelineCursor,
+    TimelineEntry,
     WorkflowTemplate,
     hookimpl,
 )
-from tessera_oa import leave_approval, ui
+from tessera_oa import leave_approval, task_access, tasks_translations, tasks_ui, ticket_tasks, ui
 from tessera_oa.departments import DepartmentsController
 from tessera_oa.leave_allocations import YEAR_END, LeaveAllocationsController
 from tessera_oa.leave_calendar import LeaveCalendarController
@@ -35,6 +40,12 @@ from tessera_oa.models import (
     LeaveType,
     LeaveYearEnd,
 )
+from tessera_oa.project_members import ProjectMembersController
+from tessera_oa.projects import ProjectsController
+from tessera_oa.task_checklist import ChecklistController
+from tessera_oa.task_comments import CommentsController
+from tessera_oa.task_models import ChecklistItem, Project, ProjectMember, Task, TaskComment
+from tessera_oa.task_routes import TasksController
 from tessera_oa.team_calendar import TeamCalendarController
 
 
@@ -60,6 +71,11 @@ def tessera_models() -> Sequence[type[Any]]:
         LeaveSettings,
         Holiday,
         LeaveYearEnd,
+        Project,
+        ProjectMember,
+        Task,
+        ChecklistItem,
+        TaskComment,
     ]
 
 
@@ -77,6 +93,11 @@ def tessera_routes() -> Sequence[Any]:
         LeaveAllocationsController,
         LeaveRequestsController,
         TeamCalendarController,
+        ProjectsController,
+        ProjectMembersController,
+        TasksController,
+        ChecklistController,
+        CommentsController,
     ]
 
 
@@ -104,6 +125,7 @@ def tessera_permissions() -> Sequence[Permission]:
             "oa.leave.manage",
             "Set leave types, allocations and the holiday calendar; roll the year; cancel anyone's leave",
         ),
+        *task_access.PERMISSIONS,
     ]
 
 
@@ -119,15 +141,28 @@ def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:
 
 @hookimpl
 def tessera_event_handlers() -> Sequence[EventHandler]:
-    return [*leave_approval.HANDLERS]
+    return [*leave_approval.HANDLERS, *ticket_tasks.HANDLERS]
 
 
 @hookimpl
 def tessera_ui() -> UI:
     return UI(
-        menus=ui.MENU,
-        resources=(ui.DEPARTMENT, ui.LEAVE_TYPE, ui.LEAVE_REQUEST, ui.ABSENCE),
+        menus=(*ui.MENU, *tasks_ui.MENU),
+        resources=(ui.DEPARTMENT, ui.LEAVE_TYPE, ui.LEAVE_REQUEST, ui.ABSENCE, *tasks_ui.RESOURCES),
+        translations={"zh": {**tasks_translations.ZH}},
     )
+
+
+@hookimpl
+async def tessera_timeline(
+    db: AsyncSession,
+    actor: Actor,
+    record_type: str,
+    record_id: str,
+    before: TimelineCursor | None,
+    limit: int,
+) -> Sequence[TimelineEntry]:
+    return await ticket_tasks.timeline(db, actor, record_type, record_id, before, limit)
 
 
 @hookimpl
