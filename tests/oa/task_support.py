@@ -59,9 +59,9 @@ async def change(who: SignedUp, task_id: str, **fields: Any) -> httpx.Response:
 
 
 async def tasks_of(who: SignedUp, **params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = body_of(
-        await who.get(TASKS, params={"limit": 200, **params})
-    )["items"]
+    items: list[dict[str, Any]] = body_of(await who.get(TASKS, params={"limit": 200, **params}))[
+        "items"
+    ]
     return items
 
 

@@ -32,10 +32,9 @@ from tessera.plugin import (
     Uow,
     emit,
     member_emails,
-    notify,
     requires,
 )
-from tessera_oa.projects import place
+from tessera_oa.projects import place, tell_joined
 from tessera_oa.task_access import (
     READ,
     WRITE,
@@ -120,15 +119,7 @@ async def add_member(uow: Uow, actor: Actor, data: ProjectMemberIn) -> ProjectMe
         "oa.project.member_added",
         {"project_id": project.id, "user_id": data.user_id, "role": data.role},
     )
-    if data.user_id != actor.user_id:
-        await notify(
-            db,
-            actor.tenant,
-            [data.user_id],
-            "oa.project_joined",
-            f"You were added to the project {project.name}",
-            link=f"/oa/projects/{project.id}",
-        )
+    await tell_joined(db, project, {data.user_id}, actor.user_id)
     return added
 
 

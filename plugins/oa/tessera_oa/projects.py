@@ -28,6 +28,7 @@ from tessera.plugin import (
     SortQuery,
     Uow,
     emit,
+    notify,
     requires,
 )
 from tessera_oa.task_access import (
@@ -46,6 +47,7 @@ SORTING = Sorting(
     Project.id,
     default="name",
 )
+JOINED = "oa.project_joined"
 StatusFilter = Annotated[str | None, QueryParameter(pattern=choice(PROJECT_STATUSES))]
 Search = Annotated[str | None, QueryParameter(max_length=200, description="Part of the name")]
 
@@ -109,6 +111,22 @@ async def place(db: AsyncSession, project: Project, user_id: uuid.UUID, role: st
     return found
 
 
+async def tell_joined(
+    db: AsyncSession, project: Project, user_ids: set[uuid.UUID], by: uuid.UUID
+) -> None:
+    """Tell people added to the project by someone else."""
+    told = sorted(user_ids - {by})
+    if told:
+        await notify(
+            db,
+            project.tenant_id,
+            told,
+            JOINED,
+            f"You were added to the project {project.name}",
+            link=f"/oa/projects/{project.id}",
+        )
+
+
 async def create_project(uow: Uow, actor: Actor, data: ProjectIn) -> Project:
     db = uow.db
     owner_id = data.owner_id or actor.user_id
@@ -131,6 +149,7 @@ async def create_project(uow: Uow, actor: Actor, data: ProjectIn) -> Project:
         await place(db, project, user_id, "manager" if user_id in managers else "member")
     await db.refresh(project)
     await emit(db, actor.tenant, "oa.project.created", {"project_id": project.id})
+    await tell_joined(db, project, people | managers, actor.user_id)
     return project
 
 
