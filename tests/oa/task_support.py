@@ -4,6 +4,8 @@ tables, trail and outbox hold, and handing events to handlers as the worker does
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -98,14 +100,27 @@ async def snapshot(owner_db: asyncpg.Connection, tenant_id: str) -> dict[str, in
     return found
 
 
-async def deliver(
-    server: LiveServer, owner_db: asyncpg.Connection, tenant_id: str, event_type: str
-) -> None:
-    """Hand the tenant's events of ``event_type`` to every handler of every module, as the
-    worker does (and as it does, the runner leaves out modules the tenant has off).
+@asynccontextmanager
+async def worker(server: LiveServer) -> AsyncIterator[Runner]:
+    """What a worker process runs deliveries with, on the app's runtime role."""
+    database = Database(
+        runtime_database_url(server.settings), pool_size=2, session_class=PlatformSession
+    )
+    try:
+        yield Runner(
+            database,
+            build_catalog(installed_plugins()),
+            default_mailer(server.settings),
+            server.settings,
+        )
+    finally:
+        await database.dispose()
 
-    Deliveries are recorded, so calling it again hands over only what is new.
-    """
+
+async def outbox(
+    owner_db: asyncpg.Connection, tenant_id: str, event_type: str
+) -> list[dict[str, Any]]:
+    """The tenant's events of ``event_type``, oldest first, as the relay hands them on."""
     rows = await tenant_rows(
         owner_db,
         tenant_id,
@@ -113,15 +128,23 @@ async def deliver(
         "FROM event_outbox WHERE type = $1 ORDER BY id",
         event_type,
     )
-    catalog = build_catalog(installed_plugins())
-    database = Database(
-        runtime_database_url(server.settings), pool_size=1, session_class=PlatformSession
-    )
-    runner = Runner(database, catalog, default_mailer(server.settings), server.settings)
-    try:
-        for row in rows:
-            message = event_as_message({**row, "payload": json.loads(row["payload"])})
-            for key in catalog.handler_keys(row["type"]):
-                await runner.deliver([event_from_message(message, key)], key, last_attempt=True)
-    finally:
-        await database.dispose()
+    return [event_as_message({**row, "payload": json.loads(row["payload"])}) for row in rows]
+
+
+async def hand_over(runner: Runner, message: dict[str, Any], *, last_attempt: bool = True) -> None:
+    """One event to every handler of every module, as the worker does; the runner leaves out
+    modules the tenant has off, and events a handler has already finished."""
+    for key in runner.catalog.handler_keys(message["type"]):
+        await runner.deliver([event_from_message(message, key)], key, last_attempt=last_attempt)
+
+
+async def deliver(
+    server: LiveServer, owner_db: asyncpg.Connection, tenant_id: str, event_type: str
+) -> None:
+    """Hand the tenant's events of ``event_type`` to their handlers, as the worker does.
+
+    Deliveries are recorded, so calling it again hands over only what is new.
+    """
+    async with worker(server) as runner:
+        for message in await outbox(owner_db, tenant_id, event_type):
+            await hand_over(runner, message)

@@ -17,6 +17,7 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from tessera.db.engine import plain_url
+from tests.platform.oa_tasks_cases import TASK_CASES
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up, unique_email
 
 ACTOR_PARAMETERS = {"actor", "user_actor"}
@@ -1035,6 +1036,7 @@ CASES: list[tuple[str, str, Build]] = [
     # Last: it ends the session the other cases use.
     ("POST", "/api/v1/auth/logout", fixed("/api/v1/auth/logout")),
 ]
+CASES[-1:-1] = TASK_CASES  # before the logout, which ends the session
 
 
 def signed_in_routes(server: LiveServer) -> dict[tuple[str, str], str | None]:
