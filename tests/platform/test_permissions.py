@@ -17,6 +17,7 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from tessera.db.engine import plain_url
+from tests.platform.oa_calendar_cases import CALENDAR_CASES
 from tests.platform.oa_tasks_cases import TASK_CASES
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up, unique_email
 
@@ -1036,7 +1037,7 @@ CASES: list[tuple[str, str, Build]] = [
     # Last: it ends the session the other cases use.
     ("POST", "/api/v1/auth/logout", fixed("/api/v1/auth/logout")),
 ]
-CASES[-1:-1] = TASK_CASES  # before the logout, which ends the session
+CASES[-1:-1] = [*CALENDAR_CASES, *TASK_CASES]  # before the logout, which ends the session
 
 
 def signed_in_routes(server: LiveServer) -> dict[tuple[str, str], str | None]:
@@ -1066,6 +1067,7 @@ async def _scene(
     owner = await sign_up(owner_client)
     await owner.post("/api/v1/modules/notes/enable")
     await owner.post("/api/v1/modules/expenses/enable")
+    await owner.post("/api/v1/modules/oa/enable")
     crm = await owner.post("/api/v1/modules/crm/enable")
     assert crm.status_code == 200, crm.text
     oa = await owner.post("/api/v1/modules/oa/enable")

@@ -19,7 +19,7 @@ export function ErrorNotice({ error, retry }: { error: unknown; retry?: () => vo
     <Alert
       type="error"
       showIcon
-      message={message}
+      title={message}
       action={
         retry ? (
           <Button size="small" onClick={retry}>

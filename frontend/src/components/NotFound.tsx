@@ -1,6 +1,7 @@
-import { Button, Result } from "antd";
+import { Result } from "antd";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router-dom";
+
+import { LinkButton } from "./LinkButton";
 
 export function NotFound() {
   const { t } = useTranslation();
@@ -9,11 +10,7 @@ export function NotFound() {
       status="404"
       title={t("notFound.title")}
       subTitle={t("notFound.detail")}
-      extra={
-        <Link to="/">
-          <Button type="primary">{t("notFound.home")}</Button>
-        </Link>
-      }
+      extra={<LinkButton to="/">{t("notFound.home")}</LinkButton>}
     />
   );
 }

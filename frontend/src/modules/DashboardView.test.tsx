@@ -1,9 +1,9 @@
 import { mockApi, renderAt } from "./test/harness";
 
-import { screen } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
-import { chartOption, metricQuery, periodDates, valueAt } from "./charts";
+import { chartOption, hasData, metricQuery, periodDates, valueAt } from "./charts";
 import DashboardView from "./DashboardView";
 import HomeDashboard from "./HomeDashboard";
 import { ME, SALES } from "./test/fixtures";
@@ -37,6 +37,23 @@ describe("metrics", () => {
     expect(funnel.series[0]).toMatchObject({ type: "funnel", data: [{ name: "Qualification", value: 300 }, { name: "Proposal", value: 0 }] });
   });
 
+  it("have nothing to draw without labels, or when every plotted value is zero or missing", () => {
+    const bar = SALES.metrics[1]!;
+    expect(hasData(bar, PIPELINE_VALUE)).toBe(true);
+    expect(hasData(bar, { labels: [], series: [] })).toBe(false);
+    expect(hasData(bar, {})).toBe(false);
+    expect(hasData(bar, { labels: ["Qualification"], series: [] })).toBe(false);
+    const zeros = { labels: ["Jan", "Feb"], series: [{ name: "open", data: ["0.00", null] }] };
+    expect(hasData(bar, zeros)).toBe(false);
+    // Only the series the metric names count: "weighted" is not drawn.
+    const other = { labels: ["Jan"], series: [{ name: "open", data: [0] }, { name: "weighted", data: [5] }] };
+    expect(hasData(bar, other)).toBe(false);
+    // A pie draws its first series only.
+    const pie = { ...bar, display: "pie", series: [] };
+    expect(hasData(pie, { labels: ["A"], series: [{ name: "x", data: [0] }, { name: "y", data: [3] }] })).toBe(false);
+    expect(hasData(pie, { labels: ["A"], series: [{ name: "x", data: [2] }] })).toBe(true);
+  });
+
   it("read a figure at its dotted value path", () => {
     expect(valueAt({ totals: [{ rate: "62.5" }] }, "totals.0.rate")).toBe("62.5");
     expect(valueAt({ totals: [] }, "totals.0.rate")).toBeUndefined();
@@ -65,6 +82,41 @@ describe("the dashboard view", () => {
     const winRate = calls.find((c) => c.path.endsWith("/win-rate"))!;
     expect(winRate.query.get("from")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(calls.find((c) => c.path.endsWith("/pipeline-value"))!.query.get("interval")).toBe("month");
+  });
+});
+
+describe("a metric card", () => {
+  it("says a chart has no data instead of drawing blank axes", async () => {
+    mockApi({
+      "GET /api/v1/crm/reports/win-rate": { totals: [{ rate: "62.5" }] },
+      "GET /api/v1/crm/reports/pipeline-value": {
+        labels: ["Qualification", "Proposal"],
+        series: [{ name: "open", currency: "USD", data: ["0.00", "0.00"] }],
+      },
+    });
+    renderAt(<DashboardView dashboard={SALES} />, "/crm/reports");
+    const card = await screen.findByRole("region", { name: "Pipeline value" });
+    expect(await within(card).findByText("Nothing to show yet.")).toBeInTheDocument();
+    expect(screen.queryByTestId("chart")).toBeNull();
+  });
+
+  it("says so for the period when a chart of a period is empty", async () => {
+    const periodic = { ...SALES.metrics[1]!, period: "this_month" };
+    mockApi({ "GET /api/v1/crm/reports/pipeline-value": { labels: [], series: [] } });
+    renderAt(<DashboardView dashboard={{ ...SALES, metrics: [periodic] }} />, "/crm/reports");
+    expect(await screen.findByText("No data for this period yet.")).toBeInTheDocument();
+  });
+
+  it("shows a long title whole, wrapping instead of cutting it off", async () => {
+    const label = "Weighted value of every open deal by expected close month and owner's team";
+    const long = { ...SALES.metrics[0]!, label };
+    mockApi({ "GET /api/v1/crm/reports/win-rate": { totals: [{ rate: "62.5" }] } });
+    renderAt(<DashboardView dashboard={{ ...SALES, metrics: [long] }} />, "/crm/reports");
+    const heading = await screen.findByRole("heading", { level: 2, name: label });
+    expect(screen.getByRole("region", { name: label })).toBeInTheDocument();
+    // antd's card title is one line ending in "…"; this one may take more lines.
+    expect(heading.closest(".ant-card-head-title")).toHaveStyle({ whiteSpace: "normal" });
+    expect(heading).toHaveStyle({ overflowWrap: "anywhere" });
   });
 });
 

@@ -6,13 +6,27 @@ import { useSearchParams } from "react-router-dom";
 
 import { request } from "../api/client";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { chartOption, metricQuery, PERIODS, valueAt, type ChartAnswer } from "./charts";
+import {
+  CHART_HEIGHT,
+  chartOption,
+  hasData,
+  metricQuery,
+  PERIODS,
+  valueAt,
+  type ChartAnswer,
+} from "./charts";
 import { PageHeader, Screen } from "./common";
 import { EChart } from "./EChart";
 import { formatNumber } from "./format";
 import type { DashboardMeta, MetricMeta } from "./types";
 
 const FIGURES = ["number", "percent"];
+const FIGURE_STYLE = {
+  fontSize: 30,
+  fontWeight: 600,
+  fontVariantNumeric: "tabular-nums",
+  overflowWrap: "anywhere",
+} as const;
 
 /** A dashboard at its menu path: its heading, the period picker and its metrics. */
 export default function DashboardView({ dashboard }: { dashboard: DashboardMeta }) {
@@ -92,8 +106,14 @@ export function MetricCard({ metric, period }: { metric: MetricMeta; period: str
   return (
     <Card
       size="small"
+      // A long title wraps (antd's card titles end in "…" on one line, unreadable on a phone).
+      styles={{ title: { whiteSpace: "normal" } }}
       title={
-        <Typography.Title level={2} id={titleId} style={{ fontSize: 15, margin: 0 }}>
+        <Typography.Title
+          level={2}
+          id={titleId}
+          style={{ fontSize: 15, margin: 0, padding: "6px 0", overflowWrap: "anywhere" }}
+        >
           {metric.label}
         </Typography.Title>
       }
@@ -106,7 +126,7 @@ export function MetricCard({ metric, period }: { metric: MetricMeta; period: str
       ) : answer.isError ? (
         <ErrorNotice error={answer.error} retry={() => void answer.refetch()} />
       ) : FIGURES.includes(metric.display) ? (
-        <div style={{ fontSize: 30, fontWeight: 600, fontVariantNumeric: "tabular-nums" }} data-metric-value>
+        <div style={FIGURE_STYLE} data-metric-value>
           {figureText(metric.display, valueAt(answer.data, metric.value ?? ""), i18n.language)}
         </div>
       ) : (
@@ -118,7 +138,20 @@ export function MetricCard({ metric, period }: { metric: MetricMeta; period: str
 
 function MetricChart({ metric, answer }: { metric: MetricMeta; answer: ChartAnswer }) {
   const { t } = useTranslation("modules");
-  const option = useMemo(() => chartOption(metric, answer), [metric, answer]);
-  if (!answer.labels?.length) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("dashboard.noData")} />;
+  const option = useMemo(
+    () => (hasData(metric, answer) ? chartOption(metric, answer) : null),
+    [metric, answer],
+  );
+  if (!option) {
+    // As tall as the chart would be, so that a row of cards keeps one height.
+    return (
+      <div style={{ minHeight: CHART_HEIGHT, display: "grid", placeContent: "center" }}>
+        <Empty
+          image={Empty.PRESENTED_IMAGE_SIMPLE}
+          description={metric.period ? t("dashboard.noData") : t("dashboard.noDataYet")}
+        />
+      </div>
+    );
+  }
   return <EChart option={option} label={metric.label} />;
 }

@@ -74,7 +74,7 @@ export function RecordDetail(props: { resource: ResourceMeta; base: string; reco
         title={titleOf(resource, record)}
         extra={
           <>
-            {resource.can_write ? (
+            {resource.can_edit ? (
               <Link to={`${base}/${encodeURIComponent(record.id)}/edit`}>
                 <Button icon={<EditOutlined />}>{t("detail.edit")}</Button>
               </Link>

@@ -4,11 +4,13 @@ import { init, use, type EChartsType } from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 
+import { CHART_HEIGHT } from "./charts";
+
 // Only the charts and parts the dashboards use: the rest of ECharts stays out of the bundle.
 use([BarChart, LineChart, FunnelChart, PieChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, CanvasRenderer]);
 
 /** An ECharts chart that follows its option and its box's size. */
-export function EChart({ option, label, height = 280 }: { option: Record<string, unknown>; label: string; height?: number }) {
+export function EChart({ option, label, height = CHART_HEIGHT }: { option: Record<string, unknown>; label: string; height?: number }) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<EChartsType | null>(null);
   useEffect(() => {

@@ -1,10 +1,11 @@
 import { AppstoreAddOutlined } from "@ant-design/icons";
-import { Button, Empty, Tabs } from "antd";
+import { Empty, Tabs } from "antd";
 import { useTranslation } from "react-i18next";
-import { Link, useSearchParams } from "react-router-dom";
+import { useSearchParams } from "react-router-dom";
 
 import { can, useMe } from "../app/session";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { LinkButton } from "../components/LinkButton";
 import { PageLoading } from "../components/PageLoading";
 import { PageHeader, Screen } from "./common";
 import { DashboardBody } from "./DashboardView";
@@ -41,11 +42,7 @@ export default function HomeDashboard() {
               : t("home.noDashboards")
           }
         >
-          {admin ? (
-            <Link to="/admin/modules">
-              <Button type="primary">{t("home.chooseModules")}</Button>
-            </Link>
-          ) : null}
+          {admin ? <LinkButton to="/admin/modules">{t("home.chooseModules")}</LinkButton> : null}
         </Empty>
       </Screen>
     );

@@ -140,7 +140,7 @@ export function Board({ resource, base, field, columns, query, scopeKey }: Board
   const client = useQueryClient();
   const key = ["board", resource.name, field, scopeKey, columns.map((c) => c.key)] as const;
   const board = useQuery({ queryKey: key, queryFn: () => loadBoard(client, resource, field, columns, query) });
-  const movable = resource.can_write && !fieldOf(resource, field)?.read_only;
+  const movable = resource.can_edit && !fieldOf(resource, field)?.read_only;
   const [dragging, setDragging] = useState<{ card: RecordData; from: string } | null>(null);
   const [over, setOver] = useState<string | null>(null);
 

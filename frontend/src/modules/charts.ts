@@ -1,6 +1,9 @@
 import { humanize } from "./format";
 import type { MetricMeta } from "./types";
 
+/** How tall a dashboard's chart is (and what stands in for one without data). */
+export const CHART_HEIGHT = 280;
+
 export const PERIODS = [
   "today",
   "this_week",
@@ -85,6 +88,17 @@ export function plottedSeries(metric: MetricMeta, answer: ChartAnswer) {
   return (answer.series ?? [])
     .filter((s) => metric.series.length === 0 || metric.series.includes(s.name))
     .map((s) => ({ name: s.currency ? `${humanize(s.name)} (${s.currency})` : humanize(s.name), data: s.data.map(number) }));
+}
+
+/**
+ * Whether a chart has anything to draw: labels, and a value other than zero in a series it
+ * plots (a funnel or pie plots its first). Blank axes or an empty ring say nothing.
+ */
+export function hasData(metric: MetricMeta, answer: ChartAnswer | null | undefined): boolean {
+  if (!answer?.labels?.length) return false;
+  const series = plottedSeries(metric, answer);
+  const drawn = metric.display === "funnel" || metric.display === "pie" ? series.slice(0, 1) : series;
+  return drawn.some((s) => s.data.some((value) => value !== null && value !== 0));
 }
 
 /** The ECharts option of a chart metric: the answer's labels against its series. */

@@ -30,4 +30,12 @@ describe("resolveScreen", () => {
     expect(resolve("/crm/nothing")).toEqual({ kind: "none" });
     expect(resolve("/crm/deals/d1/edit/more")).toEqual({ kind: "none" });
   });
+
+  it("has no edit form for records that are made but never changed", () => {
+    const requests = { ...DEAL, can_edit: false };
+    const screens = (path: string) => resolveScreen(path, MENUS, [requests], [SALES]);
+    expect(screens("/crm/deals/new")).toMatchObject({ view: "new" });
+    expect(screens("/crm/deals/d1")).toMatchObject({ view: "detail" });
+    expect(screens("/crm/deals/d1/edit")).toEqual({ kind: "none" });
+  });
 });

@@ -126,7 +126,7 @@ function viewOf(rest: string[], resource: ResourceMeta): { view: View; id?: stri
     if (first === "calendar") return resource.calendar_by ? { view: "calendar" } : null;
     return { view: "detail", id: first };
   }
-  if (second === "edit" && resource.can_write) return { view: "edit", id: first };
+  if (second === "edit" && resource.can_edit) return { view: "edit", id: first };
   return null;
 }
 

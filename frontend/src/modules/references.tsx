@@ -4,44 +4,21 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 
-import { api, unwrap } from "../api/client";
-import type { components } from "../api/schema";
+import { useMembers, type MemberOut } from "../app/members";
 import { useDebounced } from "./common";
 import { basePathOf, resourceNamed, useMenus, useResources } from "./metadata";
 import { fetchPage, titleOf, useAllRecords, useRecord, type Query } from "./records";
 import { USER_REFERENCE, type RecordData, type ResourceMeta } from "./types";
 
-type Member = components["schemas"]["MemberOut"];
-
-/** The tenant's members (what a reference to identity.user points at), all pages of them. */
-export function useMembers() {
-  return useQuery({
-    queryKey: ["members", "all"],
-    staleTime: 5 * 60_000,
-    queryFn: async () => {
-      const members: Member[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await unwrap(
-          api.GET("/api/v1/members", { params: { query: { limit: 200, cursor } } }),
-        );
-        members.push(...page.items);
-        cursor = page.next_cursor ?? undefined;
-      } while (cursor && members.length < 2000);
-      return members;
-    },
-  });
-}
-
-function memberName(member: Member): string {
+function memberName(member: MemberOut): string {
   return member.name || member.email;
 }
 
-/** A user's name, from the members list. */
+/** A user's name (what a reference to identity.user points at), from the members list. */
 export function UserName({ id }: { id: string }) {
   const members = useMembers();
   const member = members.data?.find((m) => m.user_id === id);
-  if (members.isPending) return <Spin size="small" />;
+  if (members.isLoading) return <Spin size="small" />;
   return <>{member ? memberName(member) : id}</>;
 }
 
@@ -110,7 +87,7 @@ function selectProps(props: PickerProps) {
 function MemberPicker(props: PickerProps) {
   const members = useMembers();
   const options = (members.data ?? []).map((m) => ({ value: m.user_id, label: memberName(m) }));
-  return <Select {...selectProps(props)} options={options} loading={members.isPending} optionFilterProp="label" />;
+  return <Select {...selectProps(props)} options={options} loading={members.isLoading} optionFilterProp="label" />;
 }
 
 /** A short list: loaded whole, searched in the browser. */

@@ -1,6 +1,7 @@
-import { Button, Result } from "antd";
+import { Result } from "antd";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router-dom";
+
+import { LinkButton } from "../components/LinkButton";
 
 /** Signed in, but a member of no company (the last membership was removed). */
 export function NoTenant() {
@@ -10,11 +11,7 @@ export function NoTenant() {
       status="info"
       title={t("noTenant.title")}
       subTitle={t("noTenant.detail")}
-      extra={
-        <Link to="/signup">
-          <Button type="primary">{t("noTenant.create")}</Button>
-        </Link>
-      }
+      extra={<LinkButton to="/signup">{t("noTenant.create")}</LinkButton>}
     />
   );
 }

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, select, text
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.access.catalog import available
@@ -229,3 +229,21 @@ async def holders(db: AsyncSession, role_id: uuid.UUID) -> list[uuid.UUID]:
     """Membership ids of the members who hold the custom role."""
     query = select(MemberRole.membership_id).where(MemberRole.role_id == role_id)
     return list((await db.scalars(query.order_by(MemberRole.membership_id))).all())
+
+
+def holders_query(role_ids: Collection[uuid.UUID]) -> Select[uuid.UUID]:
+    """A query of the membership ids of members who hold any of the custom roles ``role_ids``."""
+    return select(MemberRole.membership_id).where(MemberRole.role_id.in_(list(role_ids)))
+
+
+async def existing_role_ids(db: AsyncSession, role_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of ``role_ids`` are custom roles of the tenant."""
+    if not role_ids:
+        return set()
+    return set((await db.scalars(select(Role.id).where(Role.id.in_(list(role_ids))))).all())
+
+
+async def held_role_ids(db: AsyncSession, membership_ids: Select[uuid.UUID]) -> set[uuid.UUID]:
+    """The custom roles held by the memberships ``membership_ids`` (a query) names."""
+    query = select(MemberRole.role_id).where(MemberRole.membership_id.in_(membership_ids))
+    return set((await db.scalars(query)).all())

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import String, Uuid, any_, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, String, Uuid, any_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -110,3 +110,20 @@ async def managers_of(
 async def member_user_ids(db: AsyncSession) -> list[uuid.UUID]:
     """Every member of the tenant (user ids), oldest membership first."""
     return list((await db.scalars(select(Membership.user_id).order_by(Membership.id))).all())
+
+
+def user_ids_query(
+    roles: Collection[str], membership_ids: Select[uuid.UUID] | None = None
+) -> Select[uuid.UUID]:
+    """A query of the user ids of members whose built-in role is in ``roles`` or whose
+    membership is among ``membership_ids`` (a query of membership ids): one column,
+    ``user_id``, for other queries to compose (``IN``, a subquery to page over)."""
+    held: ColumnElement[bool] = Membership.role.in_(list(roles))
+    if membership_ids is not None:
+        held = or_(held, Membership.id.in_(membership_ids))
+    return select(Membership.user_id.label("user_id")).where(held)
+
+
+def membership_ids_query(user_id: uuid.UUID) -> Select[uuid.UUID]:
+    """A query of the membership id of ``user_id`` in the tenant (none if not a member)."""
+    return select(Membership.id).where(Membership.user_id == user_id)

@@ -181,6 +181,9 @@ async def resources(actor: Member, state: State, texts: Language) -> list[Resour
             kanban_by=r.kanban_by,
             calendar_by=r.calendar_by,
             can_write=r.write_permission is not None and actor.can(r.write_permission),
+            can_edit=r.editable
+            and r.write_permission is not None
+            and actor.can(r.write_permission),
             can_delete=r.deletable
             and r.write_permission is not None
             and actor.can(r.write_permission),

@@ -99,8 +99,10 @@ class ResourceOut(msgspec.Struct):
     title_field: str
     kanban_by: str | None
     calendar_by: str | None
-    #: Whether the caller may create and edit these records.
+    #: Whether the caller may create these records (and, with can_edit, change them).
     can_write: bool
+    #: The caller may change records with PATCH (can_write, and the records change at all).
+    can_edit: bool
     #: Whether the caller may delete them (``DELETE endpoint/{id}``).
     can_delete: bool
     #: The list takes ``q``.

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from tessera.identity.service import Actor
     from tessera.jobs.service import start_job
     from tessera.notifications.service import notify
+    from tessera.plugin.audiences import custom_roles_of, known_custom_roles, members_holding
     from tessera.plugin.files import (
         FileInfo,
         Upload,
@@ -105,6 +106,9 @@ _LAZY = {
     "member_emails": "tessera.identity.directory",
     "member_ids_by_email": "tessera.identity.directory",
     "notify": "tessera.notifications.service",
+    "members_holding": "tessera.plugin.audiences",
+    "known_custom_roles": "tessera.plugin.audiences",
+    "custom_roles_of": "tessera.plugin.audiences",
     "UnitOfWork": "tessera.unit_of_work",
     "submit_for_approval": "tessera.workflow.service",
     "cancel_approval": "tessera.workflow.service",
@@ -200,6 +204,7 @@ __all__ = [
     "audit_event",
     "cancel_approval",
     "check_limit",
+    "custom_roles_of",
     "decode_cursor",
     "delete_file",
     "emit",
@@ -211,12 +216,14 @@ __all__ = [
     "hookimpl",
     "hot_read",
     "is_member",
+    "known_custom_roles",
     "manager_user_id",
     "managers_of",
     "member_emails",
     "member_fk",
     "member_ids_by_email",
     "member_user_ids",
+    "members_holding",
     "newest_first",
     "notify",
     "open_download",

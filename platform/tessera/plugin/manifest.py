@@ -190,7 +190,9 @@ class Resource:
     ``export_permission``. ``import_endpoint`` takes a file of records to create, for holders
     of ``import_permission`` and the write permission (the contract is in the plugin guide,
     "Imports": a dry run reports every problem by line, a commit writes all rows or none).
-    ``deletable`` says ``DELETE endpoint/{id}`` exists.
+    ``deletable`` says ``DELETE endpoint/{id}`` exists; ``editable=False`` says records are
+    made but never changed through ``PATCH endpoint/{id}`` (a request that only moves by its
+    own actions), so the app offers no edit form.
     ``timeline_endpoint`` (with ``{id}``) pages a record's timeline entries
     (``TimelineEntry``), ``audit_type`` is the table whose row changes the audit trail keeps
     for the record's history.
@@ -216,6 +218,7 @@ class Resource:
     import_endpoint: str | None = None
     import_permission: str | None = None
     deletable: bool = False
+    editable: bool = True
     timeline_endpoint: str | None = None
     audit_type: str | None = None
 

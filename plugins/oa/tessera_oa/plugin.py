@@ -24,8 +24,31 @@ from tessera.plugin import (
     WorkflowTemplate,
     hookimpl,
 )
-from tessera_oa import leave_approval, task_access, tasks_translations, tasks_ui, ticket_tasks, ui
+from tessera_oa import (
+    announcement_notices,
+    calendar_notices,
+    calendar_translations,
+    calendar_ui,
+    leave_approval,
+    task_access,
+    tasks_translations,
+    tasks_ui,
+    ticket_tasks,
+    translations,
+    ui,
+)
+from tessera_oa.announcement_models import (
+    Announcement,
+    AnnouncementDepartment,
+    AnnouncementRead,
+    AnnouncementRole,
+)
+from tessera_oa.announcement_routes import AnnouncementsController
+from tessera_oa.bookings import BookingsController
+from tessera_oa.calendar_models import Attendee, Booking, CalendarEvent, Reminder, Room
+from tessera_oa.calendar_routes import EventsController
 from tessera_oa.departments import DepartmentsController
+from tessera_oa.ical import CalendarExportController
 from tessera_oa.leave_allocations import YEAR_END, LeaveAllocationsController
 from tessera_oa.leave_calendar import LeaveCalendarController
 from tessera_oa.leave_requests import LeaveRequestsController
@@ -42,6 +65,7 @@ from tessera_oa.models import (
 )
 from tessera_oa.project_members import ProjectMembersController
 from tessera_oa.projects import ProjectsController
+from tessera_oa.rooms import RoomsController
 from tessera_oa.task_checklist import ChecklistController
 from tessera_oa.task_comments import CommentsController
 from tessera_oa.task_models import ChecklistItem, Project, ProjectMember, Task, TaskComment
@@ -71,6 +95,15 @@ def tessera_models() -> Sequence[type[Any]]:
         LeaveSettings,
         Holiday,
         LeaveYearEnd,
+        Room,
+        CalendarEvent,
+        Attendee,
+        Reminder,
+        Booking,
+        Announcement,
+        AnnouncementDepartment,
+        AnnouncementRole,
+        AnnouncementRead,
         Project,
         ProjectMember,
         Task,
@@ -93,6 +126,11 @@ def tessera_routes() -> Sequence[Any]:
         LeaveAllocationsController,
         LeaveRequestsController,
         TeamCalendarController,
+        EventsController,
+        CalendarExportController,
+        RoomsController,
+        BookingsController,
+        AnnouncementsController,
         ProjectsController,
         ProjectMembersController,
         TasksController,
@@ -125,13 +163,37 @@ def tessera_permissions() -> Sequence[Permission]:
             "oa.leave.manage",
             "Set leave types, allocations and the holiday calendar; roll the year; cancel anyone's leave",
         ),
+        # Scoped: a member reaches the events they attend or organise, a team lead (custom role,
+        # scope team) their reports' as well, owners and admins every event.
+        Permission(
+            "oa.event.read", "See calendar events (members: the events they attend or organise)",
+            default_roles=BUILTIN_ROLES, scoped=True,
+        ),
+        Permission(
+            "oa.event.write", "Create events; change and cancel the events you organise",
+            default_roles=BUILTIN_ROLES, scoped=True,
+        ),
+        Permission("oa.room.read", "See meeting rooms and their bookings", default_roles=BUILTIN_ROLES),
+        Permission("oa.room.manage", "Add, change, retire and delete meeting rooms"),
+        Permission(
+            "oa.booking.write", "Book meeting rooms; cancel your bookings",
+            default_roles=BUILTIN_ROLES, scoped=True,
+        ),
+        Permission(
+            "oa.announcement.read", "Read the announcements addressed to you",
+            default_roles=BUILTIN_ROLES,
+        ),
+        Permission(
+            "oa.announcement.manage",
+            "Write, publish and delete announcements; see who has read them",
+        ),
         *task_access.PERMISSIONS,
-    ]
+    ]  # fmt: skip
 
 
 @hookimpl
 def tessera_jobs() -> Sequence[BackgroundJob | Schedule]:
-    return [YEAR_END]
+    return [YEAR_END, calendar_notices.REMINDERS, announcement_notices.PUBLISHING]
 
 
 @hookimpl
@@ -141,16 +203,36 @@ def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:
 
 @hookimpl
 def tessera_event_handlers() -> Sequence[EventHandler]:
-    return [*leave_approval.HANDLERS, *ticket_tasks.HANDLERS]
+    return [
+        *leave_approval.HANDLERS,
+        *calendar_notices.HANDLERS,
+        *announcement_notices.HANDLERS,
+        *ticket_tasks.HANDLERS,
+    ]
 
 
 @hookimpl
 def tessera_ui() -> UI:
     return UI(
-        menus=(*ui.MENU, *tasks_ui.MENU),
-        resources=(ui.DEPARTMENT, ui.LEAVE_TYPE, ui.LEAVE_REQUEST, ui.ABSENCE, *tasks_ui.RESOURCES),
-        translations={"zh": {**tasks_translations.ZH}},
+        menus=(*ui.MENU, *calendar_ui.MENU, *tasks_ui.MENU),
+        resources=(
+            ui.DEPARTMENT,
+            ui.LEAVE_TYPE,
+            ui.LEAVE_REQUEST,
+            ui.ABSENCE,
+            *calendar_ui.RESOURCES,
+            *tasks_ui.RESOURCES,
+        ),
+        translations={
+            "zh": {**translations.ZH, **calendar_translations.ZH, **tasks_translations.ZH}
+        },
     )
+
+
+@hookimpl
+async def tessera_on_enable(module: ModuleContext) -> None:
+    if module.first_time:
+        await seed_leave_types(module.db, module.tenant_id)
 
 
 @hookimpl
@@ -163,9 +245,3 @@ async def tessera_timeline(
     limit: int,
 ) -> Sequence[TimelineEntry]:
     return await ticket_tasks.timeline(db, actor, record_type, record_id, before, limit)
-
-
-@hookimpl
-async def tessera_on_enable(module: ModuleContext) -> None:
-    if module.first_time:
-        await seed_leave_types(module.db, module.tenant_id)

@@ -1,6 +1,6 @@
 """The Chinese catalogue of tasks and projects: every text their screens and permissions show,
 keyed by the English (tessera.plugin.UI.translations). plugin.py merges it with the module's
-other catalogues."""
+other catalogues; a text they share reads the same in each ("Author", "Active")."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ ZH = {
     "Role": "角色",
     "Item": "内容",
     "Position": "顺序",
-    "Author": "作者",
+    "Author": "发布人",
     # Enum options, as they read in English.
     "Low": "低",
     "Normal": "普通",
@@ -48,7 +48,7 @@ ZH = {
     "In progress": "进行中",
     "Done": "已完成",
     "Cancelled": "已取消",
-    "Active": "进行中",
+    "Active": "启用",
     "Archived": "已归档",
     "Manager": "管理者",
     # Permissions.

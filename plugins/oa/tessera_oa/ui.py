@@ -146,6 +146,8 @@ LEAVE_REQUEST = Resource(
     title_field="start_date",
     read_permission=LEAVE_READ,
     write_permission=LEAVE_REQUEST_PERMISSION,
+    # A request moves by its own actions (withdraw, cancel) and its approval, never by PATCH.
+    editable=False,
     calendar_by="start_date",
     sort_fields=("start_date", "created_at"),
     audit_type="oa_leave_request",

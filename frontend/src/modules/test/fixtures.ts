@@ -21,6 +21,7 @@ export function resource(more: Partial<ResourceMeta> & Pick<ResourceMeta, "name"
     kanban_by: null,
     calendar_by: null,
     can_write: true,
+    can_edit: more.can_write ?? true,
     can_delete: false,
     search: false,
     sort_fields: [],
@@ -148,7 +149,8 @@ export const ME = {
   auth: "session",
   csrf_token: "token",
   modules: ["crm"],
-  permissions: { "audit.entry.read": "all", "crm.deal.read": "all" },
+  // Every role may see the members (the server's default): names and people pickers need it.
+  permissions: { "audit.entry.read": "all", "crm.deal.read": "all", "identity.member.read": "all" },
   tenant: { id: "t1", slug: "acme", name: "Acme", role: "owner" },
   tenants: [],
   user: { id: "u1", email: "olivia@example.com", name: "Olivia Owner", email_verified: true },

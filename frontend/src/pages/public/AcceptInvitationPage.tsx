@@ -7,11 +7,11 @@ import { ApiError, api, unwrap } from "../../api/client";
 import { useSessionChanged } from "../../app/session";
 import { AuthLayout } from "./AuthLayout";
 import { BadLink } from "./BadLink";
+import { NewPasswordItem } from "./fields";
 import { FormProblem } from "./FormProblem";
-import { showFieldErrors } from "./formErrors";
 import { isBadLink } from "./linkToken";
-import { PasswordStrength } from "./PasswordStrength";
 import { PASSWORD_MAX } from "./passwordStrength";
+import { useFormSubmit } from "./useFormSubmit";
 
 /** New to Tessera (a name and a password make the account) or already has an account. */
 type Who = "new" | "existing";
@@ -31,51 +31,45 @@ export default function AcceptInvitationPage() {
   const [params] = useSearchParams();
   const token = params.get("token") ?? "";
   const [form] = Form.useForm<AcceptValues>();
-  const password = Form.useWatch("password", form) ?? "";
   const navigate = useNavigate();
   const sessionChanged = useSessionChanged();
   const [who, setWho] = useState<Who>("new");
   const [badLink, setBadLink] = useState(!token);
-  const [problem, setProblem] = useState<unknown>(null);
   // Why the page switched to the other way of joining, when the server said so.
   const [switchNote, setSwitchNote] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  async function onFinish(values: AcceptValues) {
-    setProblem(null);
-    setSwitchNote(null);
-    setSubmitting(true);
-    try {
+  const { submit, submitting, problem, clearProblem } = useFormSubmit({
+    form,
+    fields: ["name", "password"],
+    send: async (values) => {
+      setSwitchNote(null);
       const body = who === "new" ? { token, name: values.name, password: values.password } : { token, password: values.password };
       await unwrap(api.POST("/api/v1/invitations/accept", { body }));
       await sessionChanged();
       navigate("/", { replace: true });
-    } catch (error) {
-      handleError(error);
-    } finally {
-      setSubmitting(false);
-    }
-  }
+    },
+    onFailure: switchOnFailure,
+  });
 
-  function handleError(error: unknown) {
+  /** A dead link, or the other way of joining than the one the user chose. */
+  function switchOnFailure(error: unknown): boolean {
     if (isBadLink(error)) {
       setBadLink(true);
-      return;
+      return true;
     }
     if (error instanceof ApiError && error.status === 401) {
       // The address has an account: joining takes that account's password.
       setWho("existing");
       form.setFieldValue("password", "");
       setSwitchNote(t("invitation.hasAccount"));
-      return;
+      return true;
     }
     if (error instanceof ApiError && who === "existing" && "name" in error.fieldErrors()) {
       // No account yet: it is made here, with a name.
       setWho("new");
       setSwitchNote(t("invitation.noAccount"));
-      return;
+      return true;
     }
-    if (!showFieldErrors(form, error, ["name", "password"])) setProblem(error);
+    return false;
   }
 
   if (badLink) {
@@ -97,7 +91,7 @@ export default function AcceptInvitationPage() {
         value={who}
         onChange={(value) => {
           setWho(value);
-          setProblem(null);
+          clearProblem();
           setSwitchNote(null);
         }}
         options={[
@@ -109,7 +103,7 @@ export default function AcceptInvitationPage() {
       />
       <FormProblem error={problem} />
       {switchNote && <Alert type="info" showIcon title={switchNote} style={{ marginBottom: 16 }} />}
-      <Form<AcceptValues> form={form} layout="vertical" onFinish={onFinish} disabled={submitting}>
+      <Form<AcceptValues> form={form} layout="vertical" onFinish={submit} disabled={submitting}>
         {who === "new" && (
           <Form.Item
             label={t("invitation.name")}
@@ -119,17 +113,17 @@ export default function AcceptInvitationPage() {
             <Input autoComplete="name" maxLength={200} />
           </Form.Item>
         )}
-        <Form.Item
-          label={who === "new" ? t("invitation.newPassword") : t("fields.password")}
-          name="password"
-          rules={[{ required: true, message: t("fields.passwordRequired") }]}
-          extra={who === "new" ? <PasswordStrength password={password} /> : undefined}
-        >
-          <Input.Password
-            autoComplete={who === "new" ? "new-password" : "current-password"}
-            maxLength={PASSWORD_MAX}
-          />
-        </Form.Item>
+        {who === "new" ? (
+          <NewPasswordItem label={t("invitation.newPassword")} />
+        ) : (
+          <Form.Item
+            label={t("fields.password")}
+            name="password"
+            rules={[{ required: true, message: t("fields.passwordRequired") }]}
+          >
+            <Input.Password autoComplete="current-password" maxLength={PASSWORD_MAX} />
+          </Form.Item>
+        )}
         <Button type="primary" htmlType="submit" block loading={submitting}>
           {who === "new" ? t("invitation.submitNew") : t("invitation.submitExisting")}
         </Button>

@@ -1,6 +1,7 @@
-import { Button, Result } from "antd";
+import { Result } from "antd";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router-dom";
+
+import { LinkButton } from "../../components/LinkButton";
 
 /** An emailed link that cannot be used: say so, and where a working one comes from. */
 export function BadLink({ title, detail, action }: { title: string; detail: string; action?: { to: string; label: string } }) {
@@ -11,9 +12,7 @@ export function BadLink({ title, detail, action }: { title: string; detail: stri
       title={title}
       subTitle={detail}
       extra={
-        <Link to={action?.to ?? "/login"}>
-          <Button type="primary">{action?.label ?? t("links.toLogin")}</Button>
-        </Link>
+        <LinkButton to={action?.to ?? "/login"}>{action?.label ?? t("links.toLogin")}</LinkButton>
       }
     />
   );

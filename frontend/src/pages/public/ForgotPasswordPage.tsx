@@ -1,12 +1,13 @@
-import { Button, Form, Input, Result } from "antd";
+import { Button, Form, Result } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 
 import { api, unwrap } from "../../api/client";
 import { AuthLayout } from "./AuthLayout";
+import { EmailItem } from "./fields";
 import { FormProblem } from "./FormProblem";
-import { showFieldErrors } from "./formErrors";
+import { useFormSubmit } from "./useFormSubmit";
 
 /**
  * Ask for a reset link. The answer is the same whether or not an account uses the address
@@ -16,21 +17,14 @@ export default function ForgotPasswordPage() {
   const { t } = useTranslation("public");
   const [form] = Form.useForm<{ email: string }>();
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  async function onFinish({ email }: { email: string }) {
-    setProblem(null);
-    setSubmitting(true);
-    try {
+  const { submit, submitting, problem } = useFormSubmit({
+    form,
+    fields: ["email"],
+    send: async ({ email }) => {
       await unwrap(api.POST("/api/v1/auth/password-reset/request", { body: { email } }));
       setSentTo(email);
-    } catch (error) {
-      if (!showFieldErrors(form, error, ["email"])) setProblem(error);
-    } finally {
-      setSubmitting(false);
-    }
-  }
+    },
+  });
 
   return (
     <AuthLayout
@@ -50,17 +44,8 @@ export default function ForgotPasswordPage() {
       ) : (
         <>
           <FormProblem error={problem} messages={{ 429: t("forgot.throttled") }} />
-          <Form form={form} layout="vertical" onFinish={onFinish} disabled={submitting}>
-            <Form.Item
-              label={t("fields.email")}
-              name="email"
-              rules={[
-                { required: true, message: t("fields.emailRequired") },
-                { type: "email", message: t("fields.emailInvalid") },
-              ]}
-            >
-              <Input type="email" autoComplete="email" maxLength={254} autoFocus />
-            </Form.Item>
+          <Form form={form} layout="vertical" onFinish={submit} disabled={submitting}>
+            <EmailItem autoComplete="email" autoFocus />
             <Button type="primary" htmlType="submit" block loading={submitting}>
               {t("forgot.submit")}
             </Button>

@@ -1,5 +1,4 @@
 import { Button, Form, Input } from "antd";
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router-dom";
 
@@ -7,9 +6,10 @@ import { ApiError, api, unwrap } from "../../api/client";
 import { useMe, useSessionChanged } from "../../app/session";
 import { PageLoading } from "../../components/PageLoading";
 import { AuthLayout } from "./AuthLayout";
+import { EmailItem } from "./fields";
 import { FormProblem } from "./FormProblem";
-import { showFieldErrors } from "./formErrors";
 import { safeNext } from "./safeNext";
+import { useFormSubmit } from "./useFormSubmit";
 
 interface LoginValues {
   email: string;
@@ -25,23 +25,19 @@ export default function LoginPage() {
   const navigate = useNavigate();
   const me = useMe();
   const sessionChanged = useSessionChanged();
-  const [problem, setProblem] = useState<unknown>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  async function onFinish(values: LoginValues) {
-    setProblem(null);
-    setSubmitting(true);
-    try {
+  const { submit, submitting, problem } = useFormSubmit({
+    form,
+    fields: ["email", "password"],
+    send: async (values) => {
       await unwrap(api.POST("/api/v1/auth/login", { body: values }));
       await sessionChanged();
       navigate(next, { replace: true });
-    } catch (error) {
-      if (!showFieldErrors(form, error, ["email", "password"])) setProblem(error);
+    },
+    onFailure: (error) => {
       if (error instanceof ApiError && error.status === 401) form.setFieldValue("password", "");
-    } finally {
-      setSubmitting(false);
-    }
-  }
+      return false;
+    },
+  });
 
   if (me.isPending && !submitting) return <PageLoading />;
   // Already signed in (another tab, or the back button): nothing to do here.
@@ -60,17 +56,8 @@ export default function LoginPage() {
         error={problem}
         messages={{ 401: t("login.wrong"), 429: t("login.throttled") }}
       />
-      <Form<LoginValues> form={form} layout="vertical" onFinish={onFinish} disabled={submitting}>
-        <Form.Item
-          label={t("fields.email")}
-          name="email"
-          rules={[
-            { required: true, message: t("fields.emailRequired") },
-            { type: "email", message: t("fields.emailInvalid") },
-          ]}
-        >
-          <Input type="email" autoComplete="username" maxLength={254} autoFocus />
-        </Form.Item>
+      <Form<LoginValues> form={form} layout="vertical" onFinish={submit} disabled={submitting}>
+        <EmailItem autoComplete="username" autoFocus />
         <Form.Item
           label={t("fields.password")}
           name="password"

@@ -5,13 +5,14 @@ import { Link, useSearchParams } from "react-router-dom";
 
 import { api, unwrap } from "../../api/client";
 import { useSessionChanged } from "../../app/session";
+import { LinkButton } from "../../components/LinkButton";
 import { AuthLayout } from "./AuthLayout";
 import { BadLink } from "./BadLink";
+import { NewPasswordItem } from "./fields";
 import { FormProblem } from "./FormProblem";
-import { showFieldErrors } from "./formErrors";
 import { isBadLink } from "./linkToken";
-import { PasswordStrength } from "./PasswordStrength";
 import { PASSWORD_MAX } from "./passwordStrength";
+import { useFormSubmit } from "./useFormSubmit";
 
 interface ResetValues {
   password: string;
@@ -24,27 +25,23 @@ export default function ResetPasswordPage() {
   const [params] = useSearchParams();
   const token = params.get("token") ?? "";
   const [form] = Form.useForm<ResetValues>();
-  const password = Form.useWatch("password", form) ?? "";
   const sessionChanged = useSessionChanged();
   const [state, setState] = useState<"form" | "done" | "badLink">(token ? "form" : "badLink");
-  const [problem, setProblem] = useState<unknown>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  async function onFinish(values: ResetValues) {
-    setProblem(null);
-    setSubmitting(true);
-    try {
+  const { submit, submitting, problem } = useFormSubmit({
+    form,
+    fields: ["password"],
+    send: async (values) => {
       await unwrap(api.POST("/api/v1/auth/password-reset", { body: { token, password: values.password } }));
       // The server signed every session out, this browser's too.
       await sessionChanged();
       setState("done");
-    } catch (error) {
-      if (isBadLink(error)) setState("badLink");
-      else if (!showFieldErrors(form, error, ["password"])) setProblem(error);
-    } finally {
-      setSubmitting(false);
-    }
-  }
+    },
+    onFailure: (error) => {
+      if (!isBadLink(error)) return false;
+      setState("badLink");
+      return true;
+    },
+  });
 
   return (
     <AuthLayout title={t("reset.title")} footer={<Link to="/login">{t("links.toLogin")}</Link>}>
@@ -60,25 +57,14 @@ export default function ResetPasswordPage() {
           status="success"
           title={t("reset.doneTitle")}
           subTitle={t("reset.done")}
-          extra={
-            <Link to="/login">
-              <Button type="primary">{t("links.toLogin")}</Button>
-            </Link>
-          }
+          extra={<LinkButton to="/login">{t("links.toLogin")}</LinkButton>}
         />
       )}
       {state === "form" && (
         <>
           <FormProblem error={problem} />
-          <Form<ResetValues> form={form} layout="vertical" onFinish={onFinish} disabled={submitting}>
-            <Form.Item
-              label={t("reset.password")}
-              name="password"
-              rules={[{ required: true, message: t("fields.passwordRequired") }]}
-              extra={<PasswordStrength password={password} />}
-            >
-              <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} autoFocus />
-            </Form.Item>
+          <Form<ResetValues> form={form} layout="vertical" onFinish={submit} disabled={submitting}>
+            <NewPasswordItem label={t("reset.password")} autoFocus />
             <Form.Item
               label={t("reset.confirm")}
               name="confirm"

@@ -6,12 +6,11 @@ import { Link, useNavigate } from "react-router-dom";
 import { ApiError, api, unwrap } from "../../api/client";
 import { useSessionChanged } from "../../app/session";
 import { AuthLayout } from "./AuthLayout";
+import { EmailItem, NewPasswordItem } from "./fields";
 import { FormProblem } from "./FormProblem";
-import { showFieldErrors } from "./formErrors";
-import { PasswordStrength } from "./PasswordStrength";
-import { PASSWORD_MAX } from "./passwordStrength";
 import { SlugField, slugBlocksSubmit } from "./SlugField";
 import { suggestSlug } from "./slug";
+import { useFormSubmit } from "./useFormSubmit";
 import { useSlugAvailability } from "./useSlugAvailability";
 
 interface SignupValues {
@@ -33,12 +32,18 @@ export default function SignupPage() {
   // Until the user types a slug of their own, it follows the company name.
   const [slugEdited, setSlugEdited] = useState(false);
   const [slugServerError, setSlugServerError] = useState<string | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const { submit, submitting, problem } = useFormSubmit({
+    form,
+    fields: FIELDS,
+    send: async (values) => {
+      await unwrap(api.POST("/api/v1/signup", { body: values }));
+      await sessionChanged();
+      navigate("/", { replace: true });
+    },
+    onFailure: handleFailure,
+  });
 
   const slug = Form.useWatch("slug", form) ?? "";
-  const email = Form.useWatch("email", form) ?? "";
-  const password = Form.useWatch("password", form) ?? "";
   const slugStatus = useSlugAvailability(slug);
 
   function onValuesChange(changed: Partial<SignupValues>) {
@@ -54,43 +59,32 @@ export default function SignupPage() {
     setSlugServerError(null);
   }
 
-  async function onFinish(values: SignupValues) {
+  function onFinish(values: SignupValues) {
     if (slugBlocksSubmit(slugStatus)) {
       if (slugStatus.state === "empty") setSlugServerError(t("slug.required"));
       form.scrollToField("slug", { focus: true });
       return;
     }
-    setProblem(null);
-    setSubmitting(true);
-    try {
-      await unwrap(api.POST("/api/v1/signup", { body: values }));
-      await sessionChanged();
-      navigate("/", { replace: true });
-    } catch (error) {
-      handleError(error);
-    } finally {
-      setSubmitting(false);
-    }
+    void submit(values);
   }
 
-  function handleError(error: unknown) {
-    if (error instanceof ApiError) {
-      if (error.status === 409) {
-        setSlugServerError(t("slug.taken", { slug: form.getFieldValue("slug") }));
-        form.scrollToField("slug", { focus: true });
-        return;
-      }
-      if (error.status === 401) {
-        // The email belongs to an account: adding a company to it needs its password.
-        form.setFields([{ name: "password", errors: [t("signup.existingAccount")] }]);
-        form.scrollToField("password", { focus: true });
-        return;
-      }
-      const slugError = error.fieldErrors().slug;
-      if (slugError) setSlugServerError(slugError);
-      if (showFieldErrors(form, error, FIELDS) || slugError) return;
+  function handleFailure(error: unknown): boolean {
+    if (!(error instanceof ApiError)) return false;
+    if (error.status === 409) {
+      setSlugServerError(t("slug.taken", { slug: form.getFieldValue("slug") }));
+      form.scrollToField("slug", { focus: true });
+      return true;
     }
-    setProblem(error);
+    if (error.status === 401) {
+      // The email belongs to an account: adding a company to it needs its password.
+      form.setFields([{ name: "password", errors: [t("signup.existingAccount")] }]);
+      form.scrollToField("password", { focus: true });
+      return true;
+    }
+    // Shown by the slug field itself; the other fields' errors are placed after this.
+    const slugError = error.fieldErrors().slug;
+    if (slugError) setSlugServerError(slugError);
+    return false;
   }
 
   return (
@@ -127,24 +121,8 @@ export default function SignupPage() {
         >
           <Input autoComplete="name" maxLength={200} />
         </Form.Item>
-        <Form.Item
-          label={t("fields.email")}
-          name="email"
-          rules={[
-            { required: true, message: t("fields.emailRequired") },
-            { type: "email", message: t("fields.emailInvalid") },
-          ]}
-        >
-          <Input type="email" autoComplete="email" maxLength={254} />
-        </Form.Item>
-        <Form.Item
-          label={t("fields.password")}
-          name="password"
-          rules={[{ required: true, message: t("fields.passwordRequired") }]}
-          extra={<PasswordStrength password={password} email={email} />}
-        >
-          <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} />
-        </Form.Item>
+        <EmailItem autoComplete="email" />
+        <NewPasswordItem label={t("fields.password")} />
         <Button type="primary" htmlType="submit" block loading={submitting}>
           {t("signup.submit")}
         </Button>

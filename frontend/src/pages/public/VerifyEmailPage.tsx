@@ -2,10 +2,11 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Button, Result, Spin } from "antd";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useSearchParams } from "react-router-dom";
+import { useSearchParams } from "react-router-dom";
 
 import { api, unwrap } from "../../api/client";
 import { ME_KEY, useMe } from "../../app/session";
+import { LinkButton } from "../../components/LinkButton";
 import { AuthLayout } from "./AuthLayout";
 import { FormProblem } from "./FormProblem";
 import { isBadLink } from "./linkToken";
@@ -40,13 +41,9 @@ export default function VerifyEmailPage() {
 
   const signedIn = Boolean(me.data);
   const onward = signedIn ? (
-    <Link to="/">
-      <Button type="primary">{t("links.toApp")}</Button>
-    </Link>
+    <LinkButton to="/">{t("links.toApp")}</LinkButton>
   ) : (
-    <Link to="/login">
-      <Button type="primary">{t("links.toLogin")}</Button>
-    </Link>
+    <LinkButton to="/login">{t("links.toLogin")}</LinkButton>
   );
 
   return (

@@ -127,6 +127,28 @@ describe("My approvals", { timeout: 30_000 }, () => {
     expect(await screen.findByText(/no longer waiting for you/)).toBeInTheDocument();
   });
 
+  it("keeps the confirmation and its comment when deciding fails, for another try", async () => {
+    fake.answer({
+      "GET /api/v1/me": ok(sampleMe()),
+      "GET /api/v1/workflow/inbox": () => ok({ items: inbox, next_cursor: null }),
+      "GET /api/v1/ui/resources": ok([DEAL_RESOURCE]),
+      "GET /api/v1/ui/menus": ok([]),
+      "GET /api/v1/crm/deals/deal-1": ok({ id: "deal-1", name: "Umbrella vaccine fridge", amount: "48000.00", currency: "USD" }),
+      "POST /api/v1/workflow/tasks/task-1/approve": problem(503, "The database is busy. Try again."),
+    });
+    const user = userEvent.setup();
+    renderPage(<ApprovalsPage />, { path: "/approvals" });
+    await screen.findByText("Umbrella vaccine fridge");
+    await user.click(screen.getByRole("button", { name: "Approve" }));
+    const confirm = await screen.findByRole("tooltip");
+    await user.type(within(confirm).getByLabelText("Comment (optional)"), "Go ahead");
+    await user.click(within(confirm).getByRole("button", { name: "Approve" }));
+    await waitFor(() => expect(fake.callsTo("POST /api/v1/workflow/tasks/task-1/approve")).toHaveLength(1));
+    await waitFor(() => expect(within(confirm).getByRole("button", { name: "Approve" })).toBeEnabled());
+    expect(screen.getByRole("tooltip")).toBeVisible();
+    expect(within(screen.getByRole("tooltip")).getByLabelText("Comment (optional)")).toHaveValue("Go ahead");
+  });
+
   it("brings the request a notification links to into view, or says it is not waiting", async () => {
     renderPage(<ApprovalsPage />, { path: "/approvals/instance-1", route: "/approvals/:instanceId" });
     const title = await screen.findByRole("link", { name: "Umbrella vaccine fridge" });

@@ -1,6 +1,6 @@
 import { CheckOutlined, CloseOutlined } from "@ant-design/icons";
 import { Button, Input, Popconfirm } from "antd";
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { Decision } from "./api";
@@ -22,12 +22,19 @@ export function DecisionButton({
   const { t } = useTranslation("shell");
   const [comment, setComment] = useState("");
   const [open, setOpen] = useState(false);
+  // Ant Design closes the confirmation once onConfirm settles, failed or not: a failure keeps
+  // it (and the comment) for another try.
+  const failed = useRef(false);
   const commentId = useId();
   const approve = decision === "approve";
   return (
     <Popconfirm
       open={open}
       onOpenChange={(next) => {
+        if (!next && failed.current) {
+          failed.current = false;
+          return;
+        }
         setOpen(next);
         if (!next) setComment("");
       }}
@@ -55,6 +62,7 @@ export function DecisionButton({
           setComment("");
         } catch {
           // Said by the caller; the confirmation stays open to try again or cancel.
+          failed.current = true;
         }
       }}
     >

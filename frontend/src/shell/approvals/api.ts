@@ -2,7 +2,8 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 
 import { api, request, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
-import { can, useMe } from "../../app/session";
+import { useMembers } from "../../app/members";
+import { useMe } from "../../app/session";
 import type { ResourceMeta } from "../../modules/types";
 import { NOTIFICATIONS_KEY, UNREAD_KEY } from "../queries";
 
@@ -54,22 +55,12 @@ export function useRecord(resource: ResourceMeta | undefined, recordId: string) 
   });
 }
 
-const MEMBER_PAGE = 200;
-
-/**
- * Member user id -> name, for "asked by". One page of the largest size: in a bigger company
- * a requester beyond it is shown as "a member" rather than paging through everyone.
- */
+/** Member user id -> name, for "asked by" (the members list the pickers use). */
 export function useMemberNames(): Map<string, string> {
   const me = useMe();
-  const members = useQuery({
-    queryKey: ["members", "names"],
-    queryFn: () => unwrap(api.GET("/api/v1/members", { params: { query: { limit: MEMBER_PAGE } } })),
-    enabled: can(me.data, "identity.member.read"),
-    staleTime: 5 * 60_000,
-  });
+  const members = useMembers();
   const names = new Map<string, string>();
-  for (const member of members.data?.items ?? []) names.set(member.user_id, member.name);
+  for (const member of members.data ?? []) names.set(member.user_id, member.name);
   if (me.data) names.set(me.data.user.id, me.data.user.name);
   return names;
 }

@@ -6,8 +6,8 @@ import { Link } from "react-router-dom";
 
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useUnreadCount } from "../queries";
-import { useMarkAllRead, useMarkRead, useNotifications } from "./api";
-import { NotificationItem } from "./NotificationItem";
+import { useNotifications } from "./api";
+import { MarkAllRead, NotificationList } from "./NotificationList";
 
 const PANEL_SIZE = 6;
 
@@ -44,35 +44,19 @@ export function NotificationBell() {
 function NotificationPanel({ unread, onClose }: { unread: number; onClose: () => void }) {
   const { t } = useTranslation("shell");
   const list = useNotifications({ unread: false, limit: PANEL_SIZE });
-  const markRead = useMarkRead();
-  const markAll = useMarkAllRead();
   const items = list.data?.pages[0]?.items ?? [];
   return (
     <section className="notification-panel" aria-label={t("notifications.title")}>
       <header className="notification-panel-head">
         <h2>{t("notifications.title")}</h2>
-        <Button size="small" type="link" disabled={unread === 0} loading={markAll.isPending} onClick={() => markAll.mutate()}>
-          {t("notifications.markAllRead")}
-        </Button>
+        <MarkAllRead unread={unread} size="small" type="link" />
       </header>
       {list.isPending && <Skeleton active paragraph={{ rows: 3 }} title={false} />}
       {list.isError && <ErrorNotice error={list.error} retry={() => void list.refetch()} />}
       {list.isSuccess && items.length === 0 && (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("notifications.empty")} />
       )}
-      {items.length > 0 && (
-        <ul className="notification-list">
-          {items.map((item) => (
-            <NotificationItem
-              key={item.id}
-              item={item}
-              onMarkRead={(id) => markRead.mutate(id)}
-              marking={markRead.isPending && markRead.variables === item.id}
-              onOpen={onClose}
-            />
-          ))}
-        </ul>
-      )}
+      {items.length > 0 && <NotificationList items={items} onOpen={onClose} />}
       <footer className="notification-panel-foot">
         <Link to="/notifications" onClick={onClose}>
           {t("notifications.seeAll")}

@@ -5,8 +5,8 @@ import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { PageLoading } from "../../components/PageLoading";
 import { useUnreadCount } from "../queries";
-import { useMarkAllRead, useMarkRead, useNotifications } from "./api";
-import { NotificationItem } from "./NotificationItem";
+import { useNotifications } from "./api";
+import { MarkAllRead, NotificationList } from "./NotificationList";
 
 type Filter = "all" | "unread";
 
@@ -16,17 +16,13 @@ export default function NotificationsPage() {
   const [filter, setFilter] = useState<Filter>("all");
   const list = useNotifications({ unread: filter === "unread" });
   const unread = useUnreadCount().data?.unread ?? 0;
-  const markRead = useMarkRead();
-  const markAll = useMarkAllRead();
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <div className="page">
       <div className="page-head">
         <Typography.Title level={1}>{t("notifications.title")}</Typography.Title>
-        <Button disabled={unread === 0} loading={markAll.isPending} onClick={() => markAll.mutate()}>
-          {t("notifications.markAllRead")}
-        </Button>
+        <MarkAllRead unread={unread} />
       </div>
       <Segmented<Filter>
         value={filter}
@@ -48,16 +44,7 @@ export default function NotificationsPage() {
         </Empty>
       )}
       {items.length > 0 && (
-        <ul className="notification-list notification-list-page">
-          {items.map((item) => (
-            <NotificationItem
-              key={item.id}
-              item={item}
-              onMarkRead={(id) => markRead.mutate(id)}
-              marking={markRead.isPending && markRead.variables === item.id}
-            />
-          ))}
-        </ul>
+        <NotificationList items={items} className="notification-list notification-list-page" />
       )}
       {list.hasNextPage && (
         <div className="load-more">

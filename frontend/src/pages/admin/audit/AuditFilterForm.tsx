@@ -3,7 +3,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 
-import { memberLabel, useMemberDirectory } from "../shared/members";
+import { memberLabel, useMembers } from "../../../app/members";
 import type { AuditFilters } from "./filters";
 
 // What the platform writes (row changes by its trigger, and named events); others can be typed.
@@ -64,7 +64,7 @@ export function AuditFilterForm({
 }) {
   const { t } = useTranslation("admin");
   const [form] = Form.useForm<FormValues>();
-  const members = useMemberDirectory();
+  const members = useMembers();
   const recordType = Form.useWatch("recordType", form);
 
   // Follow the address (back, forward, a shared link), but only when the filters there change:
@@ -93,7 +93,7 @@ export function AuditFilterForm({
         <Select
           allowClear
           showSearch={{ optionFilterProp: "label" }}
-          loading={members.isPending}
+          loading={members.isLoading}
           placeholder={t("audit.anyone")}
           options={(members.data ?? []).map((m) => ({ value: m.user_id, label: memberLabel(m) }))}
         />

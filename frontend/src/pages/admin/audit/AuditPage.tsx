@@ -1,4 +1,4 @@
-import { Button, Card, Empty, Tag, Typography } from "antd";
+import { Button, Card, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -6,18 +6,16 @@ import { useSearchParams } from "react-router-dom";
 
 import { api, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
-import { ErrorNotice } from "../../../components/ErrorNotice";
 import { AdminPage } from "../shared/AdminPage";
 import { useCursorList } from "../shared/cursor";
 import { useFormatDate } from "../shared/format";
-import { LoadMore } from "../shared/LoadMore";
+import { PagedTable } from "../shared/PagedTable";
 import { Actor } from "./actor";
 import { AuditFilterForm } from "./AuditFilterForm";
 import { Changes } from "./Changes";
 import { ExportButton } from "./ExportButton";
 import { filtersFromSearch, filtersToQuery, filtersToSearch, type AuditFilters } from "./filters";
 import { RecordHistory, type RecordRef } from "./RecordHistory";
-import { ScrollTable } from "../shared/ScrollTable";
 
 type AuditEntryOut = components["schemas"]["AuditEntryOut"];
 
@@ -77,36 +75,17 @@ export default function AuditPage() {
       <Card style={{ marginBottom: 16 }}>
         <AuditFilterForm value={filters} onChange={apply} />
       </Card>
-      {list.isError ? (
-        <ErrorNotice error={list.error} retry={() => void list.refetch()} />
-      ) : (
-        <>
-          <ScrollTable
-            rowKey="seq"
-            columns={columns}
-            dataSource={list.items}
-            loading={list.isPending}
-            pagination={false}
-            scroll={{ x: "max-content" }}
-            expandable={{
-              expandedRowRender: (entry) => <EntryDetail entry={entry} />,
-              rowExpandable: () => true,
-            }}
-            locale={{
-              emptyText: (
-                <Empty description={filtered ? t("audit.emptyFiltered") : t("audit.empty")}>
-                  {filtered && <Button onClick={() => apply({})}>{t("audit.reset")}</Button>}
-                </Empty>
-              ),
-            }}
-          />
-          <LoadMore
-            hasMore={list.hasNextPage}
-            loading={list.isFetchingNextPage}
-            onLoad={() => void list.fetchNextPage()}
-          />
-        </>
-      )}
+      <PagedTable
+        list={list}
+        rowKey="seq"
+        columns={columns}
+        expandable={{
+          expandedRowRender: (entry) => <EntryDetail entry={entry} />,
+          rowExpandable: () => true,
+        }}
+        emptyText={filtered ? t("audit.emptyFiltered") : t("audit.empty")}
+        emptyAction={filtered && <Button onClick={() => apply({})}>{t("audit.reset")}</Button>}
+      />
       <RecordHistory record={record} onClose={() => setRecord(null)} />
     </AdminPage>
   );

@@ -3,22 +3,16 @@ import { App, Button, Dropdown, Modal, Progress, Typography } from "antd";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { formatBytes, saveBlob, streamToBlob, type DownloadProgress } from "../../../api/download";
 import { errorText } from "../shared/fieldErrors";
-import { saveBlob, streamToBlob, type DownloadProgress } from "./download";
 import { exportUrl, type AuditFilters } from "./filters";
-
-function sizeText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 /**
  * Export the filtered trail as CSV or JSON Lines. The server streams it without a length,
  * so the dialog shows what has arrived (size and entries) until it is complete.
  */
 export function ExportButton({ filters }: { filters: AuditFilters }) {
-  const { t } = useTranslation("admin");
+  const { t, i18n } = useTranslation("admin");
   const { message } = App.useApp();
   const [progress, setProgress] = useState<(DownloadProgress & { format: string }) | null>(null);
   const abort = useRef<AbortController | null>(null);
@@ -31,7 +25,7 @@ export function ExportButton({ filters }: { filters: AuditFilters }) {
       const { blob, filename } = await streamToBlob(
         exportUrl(filters, format),
         (p) => setProgress({ ...p, format }),
-        controller.signal,
+        { signal: controller.signal },
       );
       saveBlob(blob, filename);
       void message.success(t("audit.exportDone"));
@@ -77,7 +71,7 @@ export function ExportButton({ filters }: { filters: AuditFilters }) {
           aria-label={t("audit.exporting")}
         />
         <Typography.Paragraph role="status" aria-live="polite">
-          {t("audit.exportProgress", { size: sizeText(progress?.bytes ?? 0), count: entries })}
+          {t("audit.exportProgress", { size: formatBytes(progress?.bytes ?? 0, i18n.language), count: entries })}
         </Typography.Paragraph>
       </Modal>
     </>

@@ -1,18 +1,17 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Descriptions, Drawer, Empty, Popconfirm, Space, Typography } from "antd";
+import { App, Button, Descriptions, Drawer, Space, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
-import { ErrorNotice } from "../../../components/ErrorNotice";
 import { AdminPage } from "../shared/AdminPage";
+import { ConfirmAction } from "../shared/ConfirmAction";
 import { useCursorList } from "../shared/cursor";
 import { errorText } from "../shared/fieldErrors";
 import { useFormatDate } from "../shared/format";
-import { LoadMore } from "../shared/LoadMore";
-import { ScrollTable } from "../shared/ScrollTable";
+import { PagedTable } from "../shared/PagedTable";
 
 type DeadLetterOut = components["schemas"]["DeadLetterOut"];
 const LETTERS_KEY = ["admin", "dead-letters"] as const;
@@ -61,16 +60,12 @@ export default function DeadLettersPage() {
       >
         {t("deadLetters.retry")}
       </Button>
-      <Popconfirm
+      <ConfirmAction
+        label={t("deadLetters.discard")}
         title={t("deadLetters.discardTitle")}
         description={t("deadLetters.discardBody")}
-        okText={t("deadLetters.discard")}
-        okButtonProps={{ danger: true }}
-        cancelText={t("common:action.cancel")}
         onConfirm={() => discard.mutateAsync(letter.id)}
-      >
-        <Button danger>{t("deadLetters.discard")}</Button>
-      </Popconfirm>
+      />
     </Space>
   );
 
@@ -102,26 +97,7 @@ export default function DeadLettersPage() {
 
   return (
     <AdminPage title={t("deadLetters.title")} description={t("deadLetters.description")}>
-      {list.isError ? (
-        <ErrorNotice error={list.error} retry={() => void list.refetch()} />
-      ) : (
-        <>
-          <ScrollTable
-            rowKey="id"
-            columns={columns}
-            dataSource={list.items}
-            loading={list.isPending}
-            pagination={false}
-            scroll={{ x: "max-content" }}
-            locale={{ emptyText: <Empty description={t("deadLetters.empty")} /> }}
-          />
-          <LoadMore
-            hasMore={list.hasNextPage}
-            loading={list.isFetchingNextPage}
-            onLoad={() => void list.fetchNextPage()}
-          />
-        </>
-      )}
+      <PagedTable list={list} rowKey="id" columns={columns} emptyText={t("deadLetters.empty")} />
       <Drawer
         open={inspecting !== null}
         title={t("deadLetters.inspectTitle")}

@@ -1,20 +1,19 @@
 import { MailOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Empty, Form, Input, Popconfirm, Select } from "antd";
+import { App, Button, Card, Form, Input, Select } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
 import { useMe } from "../../../app/session";
-import { ErrorNotice } from "../../../components/ErrorNotice";
 import { useCursorList } from "../shared/cursor";
 import { errorText, showFieldErrors } from "../shared/fieldErrors";
+import { ConfirmAction } from "../shared/ConfirmAction";
 import { useFormatDate } from "../shared/format";
-import { LoadMore } from "../shared/LoadMore";
+import { PagedTable } from "../shared/PagedTable";
 import { assignableRoles, type BuiltinRole } from "./roles";
 import { StatusTag, type Tone } from "../shared/StatusTag";
-import { ScrollTable } from "../shared/ScrollTable";
 
 type InvitationOut = components["schemas"]["InvitationOut"];
 const INVITATIONS_KEY = ["admin", "invitations"] as const;
@@ -135,36 +134,14 @@ function InvitationsList() {
       key: "actions",
       render: (_, invitation) =>
         invitation.status === "pending" && (
-          <Popconfirm
+          <ConfirmAction
+            label={t("invitations.revoke")}
             title={t("invitations.revokeTitle", { email: invitation.email })}
             description={t("invitations.revokeBody")}
-            okText={t("invitations.revoke")}
-            okButtonProps={{ danger: true }}
-            cancelText={t("common:action.cancel")}
             onConfirm={() => revoke.mutateAsync(invitation.id)}
-          >
-            <Button danger>{t("invitations.revoke")}</Button>
-          </Popconfirm>
+          />
         ),
     },
   ];
-  if (list.isError) return <ErrorNotice error={list.error} retry={() => void list.refetch()} />;
-  return (
-    <>
-      <ScrollTable
-        rowKey="id"
-        columns={columns}
-        dataSource={list.items}
-        loading={list.isPending}
-        pagination={false}
-        scroll={{ x: "max-content" }}
-        locale={{ emptyText: <Empty description={t("invitations.empty")} /> }}
-      />
-      <LoadMore
-        hasMore={list.hasNextPage}
-        loading={list.isFetchingNextPage}
-        onLoad={() => void list.fetchNextPage()}
-      />
-    </>
-  );
+  return <PagedTable list={list} rowKey="id" columns={columns} emptyText={t("invitations.empty")} />;
 }

@@ -5,11 +5,11 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 
 import { api, unwrap } from "../../../api/client";
+import { memberLabel, type MemberOut } from "../../../app/members";
 import { can, useMe } from "../../../app/session";
 import { ErrorNotice } from "../../../components/ErrorNotice";
 import { PageLoading } from "../../../components/PageLoading";
 import { errorText } from "../shared/fieldErrors";
-import { memberLabel, type MemberOut } from "../shared/members";
 import { ROLES_KEY } from "../roles/keys";
 
 /** The custom roles one member holds: ticked on and off, saved as the whole set. */

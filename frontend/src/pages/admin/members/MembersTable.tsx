@@ -1,21 +1,20 @@
 import { DeleteOutlined, TeamOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Empty, Popconfirm, Select, Space, Tag, Typography } from "antd";
+import { App, Button, Select, Space, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
+import { MEMBERS_KEY, memberLabel, useMembers, type MemberOut } from "../../../app/members";
 import { can, useMe } from "../../../app/session";
-import { ErrorNotice } from "../../../components/ErrorNotice";
+import { ConfirmAction } from "../shared/ConfirmAction";
 import { useCursorList } from "../shared/cursor";
 import { errorText } from "../shared/fieldErrors";
 import { useFormatDate } from "../shared/format";
-import { LoadMore } from "../shared/LoadMore";
-import { MEMBERS_KEY, memberLabel, useMemberDirectory, type MemberOut } from "../shared/members";
 import { MemberRolesDialog } from "./MemberRolesDialog";
 import { assignableRoles } from "./roles";
-import { ScrollTable } from "../shared/ScrollTable";
+import { PagedTable } from "../shared/PagedTable";
 
 export function MembersTable() {
   const { t } = useTranslation("admin");
@@ -26,7 +25,7 @@ export function MembersTable() {
   const [rolesOf, setRolesOf] = useState<MemberOut | null>(null);
   const canManage = can(me.data, "identity.member.manage");
   const canSeeRoles = can(me.data, "access.role.read");
-  const directory = useMemberDirectory();
+  const directory = useMembers();
   const list = useCursorList([...MEMBERS_KEY, "list"], (cursor) =>
     unwrap(api.GET("/api/v1/members", { params: { query: { limit: 50, cursor } } })),
   );
@@ -105,7 +104,7 @@ export function MembersTable() {
             placeholder={t("members.noManager")}
             aria-label={t("members.managerOf", { name: memberLabel(member) })}
             value={member.manager_id ?? undefined}
-            loading={directory.isPending}
+            loading={directory.isLoading}
             options={(directory.data ?? [])
               .filter((m) => m.id !== member.id)
               .map((m) => ({ value: m.id, label: memberLabel(m) }))}
@@ -126,43 +125,23 @@ export function MembersTable() {
             </Button>
           )}
           {canManage && !isMe(member) && (
-            <Popconfirm
+            <ConfirmAction
+              label={t("members.remove")}
               title={t("members.removeTitle", { name: memberLabel(member) })}
               description={t("members.removeBody")}
-              okText={t("members.remove")}
-              okButtonProps={{ danger: true }}
-              cancelText={t("common:action.cancel")}
+              icon={<DeleteOutlined />}
+              ariaLabel={t("members.removeOf", { name: memberLabel(member) })}
               onConfirm={() => remove.mutateAsync(member.id)}
-            >
-              <Button
-                danger
-                icon={<DeleteOutlined />}
-                aria-label={t("members.removeOf", { name: memberLabel(member) })}
-              />
-            </Popconfirm>
+            />
           )}
         </Space>
       ),
     },
   ];
 
-  if (list.isError) return <ErrorNotice error={list.error} retry={() => void list.refetch()} />;
   return (
     <>
-      <ScrollTable
-        rowKey="id"
-        columns={columns}
-        dataSource={list.items}
-        loading={list.isPending}
-        pagination={false}
-        scroll={{ x: "max-content" }}
-        locale={{ emptyText: <Empty description={t("members.empty")} /> }}
-      />
-      <LoadMore
-        hasMore={list.hasNextPage}
-        loading={list.isFetchingNextPage}
-        onLoad={() => void list.fetchNextPage()}
-      />
+      <PagedTable list={list} rowKey="id" columns={columns} emptyText={t("members.empty")} />
       <MemberRolesDialog member={rolesOf} onClose={() => setRolesOf(null)} />
     </>
   );

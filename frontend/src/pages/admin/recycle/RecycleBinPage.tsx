@@ -1,20 +1,19 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Empty, Input, Popconfirm, Space, Tag, Tooltip, Typography } from "antd";
+import { App, Button, Input, Space, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
+import { nameOfUser, useMembers } from "../../../app/members";
 import { can, useMe } from "../../../app/session";
-import { ErrorNotice } from "../../../components/ErrorNotice";
 import { AdminPage } from "../shared/AdminPage";
+import { ConfirmAction } from "../shared/ConfirmAction";
 import { useCursorList } from "../shared/cursor";
 import { errorText } from "../shared/fieldErrors";
 import { useFormatDate } from "../shared/format";
-import { LoadMore } from "../shared/LoadMore";
-import { nameOfUser, useMemberDirectory } from "../shared/members";
-import { ScrollTable } from "../shared/ScrollTable";
+import { PagedTable } from "../shared/PagedTable";
 
 type RecycleItemOut = components["schemas"]["RecycleItemOut"];
 const BIN_KEY = ["admin", "recycle-bin"] as const;
@@ -23,7 +22,7 @@ export default function RecycleBinPage() {
   const { t } = useTranslation("admin");
   const me = useMe();
   const formatDate = useFormatDate();
-  const members = useMemberDirectory();
+  const members = useMembers();
   const { message } = App.useApp();
   const client = useQueryClient();
   const [recordType, setRecordType] = useState("");
@@ -97,16 +96,12 @@ export default function RecycleBinPage() {
             {t("recycle.restore")}
           </Button>
           {canPurge && (
-            <Popconfirm
+            <ConfirmAction
+              label={t("recycle.purge")}
               title={t("recycle.purgeTitle", { label: item.label || item.record_id })}
               description={t("recycle.purgeBody")}
-              okText={t("recycle.purge")}
-              okButtonProps={{ danger: true }}
-              cancelText={t("common:action.cancel")}
               onConfirm={() => purge.mutateAsync(item.id)}
-            >
-              <Button danger>{t("recycle.purge")}</Button>
-            </Popconfirm>
+            />
           )}
         </Space>
       ),
@@ -123,30 +118,12 @@ export default function RecycleBinPage() {
         onSearch={(value) => setRecordType(value.trim())}
         style={{ maxWidth: 360, marginBottom: 16 }}
       />
-      {list.isError ? (
-        <ErrorNotice error={list.error} retry={() => void list.refetch()} />
-      ) : (
-        <>
-          <ScrollTable
-            rowKey="id"
-            columns={columns}
-            dataSource={list.items}
-            loading={list.isPending}
-            pagination={false}
-            scroll={{ x: "max-content" }}
-            locale={{
-              emptyText: (
-                <Empty description={recordType ? t("recycle.emptyFiltered") : t("recycle.empty")} />
-              ),
-            }}
-          />
-          <LoadMore
-            hasMore={list.hasNextPage}
-            loading={list.isFetchingNextPage}
-            onLoad={() => void list.fetchNextPage()}
-          />
-        </>
-      )}
+      <PagedTable
+        list={list}
+        rowKey="id"
+        columns={columns}
+        emptyText={recordType ? t("recycle.emptyFiltered") : t("recycle.empty")}
+      />
     </AdminPage>
   );
 }

@@ -1,6 +1,6 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Empty, Popconfirm, Space, Tag, Typography } from "antd";
+import { App, Button, Empty, Space, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +10,7 @@ import type { components } from "../../../api/schema";
 import { can, useMe } from "../../../app/session";
 import { ErrorNotice } from "../../../components/ErrorNotice";
 import { AdminPage } from "../shared/AdminPage";
+import { ConfirmAction } from "../shared/ConfirmAction";
 import { errorText } from "../shared/fieldErrors";
 import { ROLES_KEY } from "./keys";
 import { RoleEditor, type EditorTarget } from "./RoleEditor";
@@ -85,16 +86,12 @@ export default function RolesPage() {
               {canManage ? t("common:action.edit") : t("roles.view")}
             </Button>
             {canManage && (
-              <Popconfirm
+              <ConfirmAction
+                label={t("common:action.delete")}
                 title={t("roles.deleteTitle", { name: row.role.name })}
                 description={t("roles.deleteBody")}
-                okText={t("common:action.delete")}
-                okButtonProps={{ danger: true }}
-                cancelText={t("common:action.cancel")}
                 onConfirm={() => remove.mutateAsync(row.role.id)}
-              >
-                <Button danger>{t("common:action.delete")}</Button>
-              </Popconfirm>
+              />
             )}
           </Space>
         ),

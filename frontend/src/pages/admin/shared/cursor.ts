@@ -25,3 +25,9 @@ export function useCursorList<T>(
   const items = query.data?.pages.flatMap((page) => page.items) ?? [];
   return { ...query, items };
 }
+
+/** What a table needs of a cursor-paginated list (``useCursorList``'s answer). */
+export type CursorList<T> = Pick<
+  ReturnType<typeof useCursorList<T>>,
+  "items" | "isError" | "error" | "refetch" | "isPending" | "hasNextPage" | "isFetchingNextPage" | "fetchNextPage"
+>;

@@ -1,6 +1,6 @@
 import { KeyOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Empty, Form, Input, Popconfirm, Select } from "antd";
+import { Alert, App, Button, Card, Form, Input, Select } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,15 +8,14 @@ import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
 import { useMe } from "../../../app/session";
-import { ErrorNotice } from "../../../components/ErrorNotice";
 import { AdminPage } from "../shared/AdminPage";
+import { ConfirmAction } from "../shared/ConfirmAction";
 import { useCursorList } from "../shared/cursor";
 import { errorText, showFieldErrors } from "../shared/fieldErrors";
 import { useFormatDate } from "../shared/format";
-import { LoadMore } from "../shared/LoadMore";
+import { PagedTable } from "../shared/PagedTable";
 import { SecretOnce } from "../shared/SecretOnce";
 import { StatusTag } from "../shared/StatusTag";
-import { ScrollTable } from "../shared/ScrollTable";
 
 type ApiTokenOut = components["schemas"]["ApiTokenOut"];
 const TOKENS_KEY = ["admin", "tokens"] as const;
@@ -172,36 +171,14 @@ function TokenList() {
       key: "actions",
       render: (_, token) =>
         tokenState(token) === "active" && (
-          <Popconfirm
+          <ConfirmAction
+            label={t("tokens.revoke")}
             title={t("tokens.revokeTitle", { name: token.name })}
             description={t("tokens.revokeBody")}
-            okText={t("tokens.revoke")}
-            okButtonProps={{ danger: true }}
-            cancelText={t("common:action.cancel")}
             onConfirm={() => revoke.mutateAsync(token.id)}
-          >
-            <Button danger>{t("tokens.revoke")}</Button>
-          </Popconfirm>
+          />
         ),
     },
   ];
-  if (list.isError) return <ErrorNotice error={list.error} retry={() => void list.refetch()} />;
-  return (
-    <>
-      <ScrollTable
-        rowKey="id"
-        columns={columns}
-        dataSource={list.items}
-        loading={list.isPending}
-        pagination={false}
-        scroll={{ x: "max-content" }}
-        locale={{ emptyText: <Empty description={t("tokens.empty")} /> }}
-      />
-      <LoadMore
-        hasMore={list.hasNextPage}
-        loading={list.isFetchingNextPage}
-        onLoad={() => void list.fetchNextPage()}
-      />
-    </>
-  );
+  return <PagedTable list={list} rowKey="id" columns={columns} emptyText={t("tokens.empty")} />;
 }

@@ -1,16 +1,14 @@
-import { Drawer, Empty, Typography } from "antd";
+import { Drawer, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
-import { ErrorNotice } from "../../../components/ErrorNotice";
 import { useCursorList } from "../shared/cursor";
 import { useFormatDate } from "../shared/format";
-import { LoadMore } from "../shared/LoadMore";
+import { PagedTable } from "../shared/PagedTable";
 import { WEBHOOKS_KEY, type EndpointOut } from "./keys";
 import { StatusTag, type Tone } from "../shared/StatusTag";
-import { ScrollTable } from "../shared/ScrollTable";
 
 type DeliveryOut = components["schemas"]["DeliveryOut"];
 const STATUS_TONES: Record<string, Tone> = {
@@ -85,24 +83,13 @@ function Deliveries({ endpointId }: { endpointId: string }) {
         ),
     },
   ];
-  if (list.isError) return <ErrorNotice error={list.error} retry={() => void list.refetch()} />;
   return (
-    <>
-      <ScrollTable
-        rowKey="id"
-        size="small"
-        columns={columns}
-        dataSource={list.items}
-        loading={list.isPending}
-        pagination={false}
-        scroll={{ x: "max-content" }}
-        locale={{ emptyText: <Empty description={t("webhooks.log.empty")} /> }}
-      />
-      <LoadMore
-        hasMore={list.hasNextPage}
-        loading={list.isFetchingNextPage}
-        onLoad={() => void list.fetchNextPage()}
-      />
-    </>
+    <PagedTable
+      list={list}
+      rowKey="id"
+      size="small"
+      columns={columns}
+      emptyText={t("webhooks.log.empty")}
+    />
   );
 }

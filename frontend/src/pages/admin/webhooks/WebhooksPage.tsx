@@ -1,6 +1,6 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Empty, Popconfirm, Space, Switch, Tag, Tooltip, Typography } from "antd";
+import { App, Button, Empty, Space, Switch, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../../api/client";
 import { ErrorNotice } from "../../../components/ErrorNotice";
 import { AdminPage } from "../shared/AdminPage";
+import { ConfirmAction } from "../shared/ConfirmAction";
 import { errorText } from "../shared/fieldErrors";
 import { SecretOnce } from "../shared/SecretOnce";
 import { DeliveryLog } from "./DeliveryLog";
@@ -106,26 +107,19 @@ export default function WebhooksPage() {
         <Space wrap>
           <Button onClick={() => setLogOf(e)}>{t("webhooks.deliveries")}</Button>
           <Button onClick={() => setEditing(e)}>{t("common:action.edit")}</Button>
-          <Popconfirm
+          <ConfirmAction
+            label={t("webhooks.rotate")}
             title={t("webhooks.rotateTitle")}
             description={t("webhooks.rotateBody")}
-            okText={t("webhooks.rotate")}
-            okButtonProps={{ danger: true }}
-            cancelText={t("common:action.cancel")}
+            danger={false}
             onConfirm={() => rotate.mutateAsync(e.id)}
-          >
-            <Button>{t("webhooks.rotate")}</Button>
-          </Popconfirm>
-          <Popconfirm
+          />
+          <ConfirmAction
+            label={t("common:action.delete")}
             title={t("webhooks.deleteTitle")}
             description={t("webhooks.deleteBody")}
-            okText={t("common:action.delete")}
-            okButtonProps={{ danger: true }}
-            cancelText={t("common:action.cancel")}
             onConfirm={() => remove.mutateAsync(e.id)}
-          >
-            <Button danger>{t("common:action.delete")}</Button>
-          </Popconfirm>
+          />
         </Space>
       ),
     },

@@ -1,25 +1,24 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Drawer, Empty, Space, Tag, Typography } from "antd";
+import { App, Button, Drawer, Space, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
+import { memberLabel, useMembers } from "../../../app/members";
 import { can, useMe } from "../../../app/session";
 import { ErrorNotice } from "../../../components/ErrorNotice";
 import { PageLoading } from "../../../components/PageLoading";
 import { AdminPage } from "../shared/AdminPage";
 import { useCursorList } from "../shared/cursor";
 import { errorText } from "../shared/fieldErrors";
-import { LoadMore } from "../shared/LoadMore";
-import { memberLabel, useMemberDirectory } from "../shared/members";
 import { ROLES_KEY } from "../roles/keys";
 import { DefinitionEditor, type DefinitionBody } from "./DefinitionEditor";
 import type { Choice } from "./StepEditor";
 import { definitionToForm, newStep, type DefinitionOut } from "./steps";
 import { StatusTag } from "../shared/StatusTag";
-import { ScrollTable } from "../shared/ScrollTable";
+import { PagedTable } from "../shared/PagedTable";
 
 const DEFINITIONS_KEY = ["admin", "workflows"] as const;
 const RECORD_TYPES_KEY = ["admin", "workflows", "record-types"] as const;
@@ -122,38 +121,19 @@ export default function WorkflowsPage() {
         </Button>
       }
     >
-      {list.isError ? (
-        <ErrorNotice error={list.error} retry={() => void list.refetch()} />
-      ) : (
-        <>
-          <ScrollTable
-            rowKey="id"
-            columns={columns}
-            dataSource={list.items}
-            loading={list.isPending}
-            pagination={false}
-            scroll={{ x: "max-content" }}
-            locale={{
-              emptyText: (
-                <Empty
-                  description={canCreate ? t("workflows.empty") : t("workflows.noRecordTypes")}
-                >
-                  {canCreate && (
-                    <Button type="primary" onClick={() => setEditing("new")}>
-                      {t("workflows.create")}
-                    </Button>
-                  )}
-                </Empty>
-              ),
-            }}
-          />
-          <LoadMore
-            hasMore={list.hasNextPage}
-            loading={list.isFetchingNextPage}
-            onLoad={() => void list.fetchNextPage()}
-          />
-        </>
-      )}
+      <PagedTable
+        list={list}
+        rowKey="id"
+        columns={columns}
+        emptyText={canCreate ? t("workflows.empty") : t("workflows.noRecordTypes")}
+        emptyAction={
+          canCreate && (
+            <Button type="primary" onClick={() => setEditing("new")}>
+              {t("workflows.create")}
+            </Button>
+          )
+        }
+      />
       <Drawer
         open={editing !== null}
         title={
@@ -179,7 +159,7 @@ function EditorLoader({ target, onDone }: { target: DefinitionOut | "new"; onDon
   const me = useMe();
   const { message } = App.useApp();
   const client = useQueryClient();
-  const members = useMemberDirectory();
+  const members = useMembers();
   const recordTypes = useQuery({
     queryKey: RECORD_TYPES_KEY,
     queryFn: () => unwrap(api.GET("/api/v1/workflow/record-types")),
@@ -191,11 +171,14 @@ function EditorLoader({ target, onDone }: { target: DefinitionOut | "new"; onDon
     enabled: can(me.data, "access.role.read"),
   });
 
-  if (members.isPending || recordTypes.isPending) return <PageLoading />;
+  if (members.isLoading || recordTypes.isPending) return <PageLoading />;
   if (members.isError || recordTypes.isError) {
     return <ErrorNotice error={members.error ?? recordTypes.error} />;
   }
-  const people: Choice[] = members.data.map((m) => ({ value: m.user_id, label: memberLabel(m) }));
+  const people: Choice[] = (members.data ?? []).map((m) => ({
+    value: m.user_id,
+    label: memberLabel(m),
+  }));
   const roleChoices: Choice[] = [
     ...(["owner", "admin", "member"] as const).map((r) => ({ value: r, label: t(`role.${r}`) })),
     ...(roles.data?.custom ?? []).map((r) => ({ value: r.id, label: r.name })),

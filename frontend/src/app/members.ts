@@ -1,22 +1,31 @@
 import { useQuery } from "@tanstack/react-query";
 
-import { api, unwrap } from "../../../api/client";
-import type { components } from "../../../api/schema";
+import { api, unwrap } from "../api/client";
+import type { components } from "../api/schema";
+import { can, useMe } from "./session";
 
 export type MemberOut = components["schemas"]["MemberOut"];
 
-export const MEMBERS_KEY = ["admin", "members"] as const;
+/**
+ * The key every query of the tenant's members starts with: whatever adds, changes or removes
+ * a member invalidates it, and every list of members (pickers, names, the admin's table)
+ * reads again.
+ */
+export const MEMBERS_KEY = ["members"] as const;
 
 // A directory beyond this many members needs a search endpoint, not a list held in memory.
 const MAX_PAGES = 25;
 
 /**
  * Every member of the tenant (pages of 200 read one after another), for naming people by
- * their user id (audit actors, approvers, who deleted what) and for picking them.
+ * their user id and for picking them; read only by those who may see the members. It goes
+ * stale after the app's usual 30 seconds, so a member who joined meanwhile shows up the next
+ * time a picker opens.
  */
-export function useMemberDirectory() {
+export function useMembers() {
+  const me = useMe();
   return useQuery({
-    queryKey: [...MEMBERS_KEY, "directory"],
+    queryKey: [...MEMBERS_KEY, "all"],
     queryFn: async (): Promise<MemberOut[]> => {
       const found: MemberOut[] = [];
       let cursor: string | undefined;
@@ -30,6 +39,7 @@ export function useMemberDirectory() {
       }
       return found;
     },
+    enabled: can(me.data, "identity.member.read"),
   });
 }
 

@@ -1,4 +1,4 @@
-import { ApiError, type Problem } from "../../../api/client";
+import { ApiError, type Problem } from "./client";
 
 export interface DownloadProgress {
   bytes: number;
@@ -7,13 +7,14 @@ export interface DownloadProgress {
 }
 
 /**
- * Read a streamed answer to the end, reporting progress as it arrives (the server streams
- * the export, so there is no length to show a percentage of), and keep it as a file.
+ * Read a streamed answer (an export) to the end, reporting progress as it arrives (the
+ * server streams it, so there is no length to show a percentage of), and keep it as a file
+ * named by the answer's Content-Disposition, else ``fallbackName``.
  */
 export async function streamToBlob(
-  url: string,
+  url: string | URL,
   onProgress: (progress: DownloadProgress) => void,
-  signal?: AbortSignal,
+  { signal, fallbackName = "export" }: { signal?: AbortSignal; fallbackName?: string } = {},
 ): Promise<{ blob: Blob; filename: string }> {
   const response = await fetch(url, { credentials: "same-origin", signal });
   if (!response.ok) {
@@ -45,7 +46,7 @@ export async function streamToBlob(
   }
   const type = response.headers.get("Content-Type") ?? "application/octet-stream";
   const disposition = response.headers.get("Content-Disposition") ?? "";
-  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "export";
+  const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
   return { blob: new Blob(chunks, { type }), filename };
 }
 
@@ -60,4 +61,16 @@ export function saveBlob(blob: Blob, filename: string): void {
   link.remove();
   // Revoked after the click has been handled, not before the download starts.
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
+/** A size in bytes as people read it ("1.5 MB"), with the reader's decimal separator. */
+export function formatBytes(bytes: number, language: string): string {
+  const units = ["B", "kB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(value)} ${units[unit]}`;
 }
