@@ -18,6 +18,8 @@ from litestar.routes import HTTPRoute
 
 from tessera.db.engine import plain_url
 from tests.platform.oa_calendar_cases import CALENDAR_CASES
+from tests.platform.oa_document_cases import DOCUMENT_CASES
+from tests.platform.oa_expense_cases import EXPENSE_CASES
 from tests.platform.oa_tasks_cases import TASK_CASES
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up, unique_email
 
@@ -1037,7 +1039,8 @@ CASES: list[tuple[str, str, Build]] = [
     # Last: it ends the session the other cases use.
     ("POST", "/api/v1/auth/logout", fixed("/api/v1/auth/logout")),
 ]
-CASES[-1:-1] = [*CALENDAR_CASES, *TASK_CASES]  # before the logout, which ends the session
+# Before the logout, which ends the session.
+CASES[-1:-1] = [*EXPENSE_CASES, *CALENDAR_CASES, *DOCUMENT_CASES, *TASK_CASES]
 
 
 def signed_in_routes(server: LiveServer) -> dict[tuple[str, str], str | None]:

@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from tessera.plugin.files import (
         FileInfo,
         Upload,
+        clean_filename,
         delete_file,
         file_fk,
         get_file,
@@ -92,7 +93,12 @@ if TYPE_CHECKING:
         page_of,
     )
     from tessera.web.schemas import Input, Page
-    from tessera.workflow.service import cancel_approval, submit_for_approval
+    from tessera.workflow.service import (
+        approver_of,
+        cancel_approval,
+        submit_for_approval,
+        withdraw_approval,
+    )
 
 # Names that live in the web and identity layers are imported on first use: the platform's own
 # modules import parts of this package while those layers are still loading.
@@ -111,6 +117,8 @@ _LAZY = {
     "custom_roles_of": "tessera.plugin.audiences",
     "UnitOfWork": "tessera.unit_of_work",
     "submit_for_approval": "tessera.workflow.service",
+    "withdraw_approval": "tessera.workflow.service",
+    "approver_of": "tessera.workflow.service",
     "cancel_approval": "tessera.workflow.service",
     "Member": "tessera.web.context",
     "SignedIn": "tessera.web.context",
@@ -120,6 +128,7 @@ _LAZY = {
     "file_upload": "tessera.web.context",
     "FileInfo": "tessera.plugin.files",
     "Upload": "tessera.plugin.files",
+    "clean_filename": "tessera.plugin.files",
     "delete_file": "tessera.plugin.files",
     "file_fk": "tessera.plugin.files",
     "get_file": "tessera.plugin.files",
@@ -201,9 +210,11 @@ __all__ = [
     "Uow",
     "Upload",
     "WorkflowTemplate",
+    "approver_of",
     "audit_event",
     "cancel_approval",
     "check_limit",
+    "clean_filename",
     "custom_roles_of",
     "decode_cursor",
     "delete_file",
@@ -240,4 +251,5 @@ __all__ = [
     "uuid7",
     "visible_sql",
     "visible_to",
+    "withdraw_approval",
 ]

@@ -38,7 +38,7 @@ from sqlalchemy import ForeignKeyConstraint
 from tessera.db.base import tenant_fk
 from tessera.errors import TooLarge
 from tessera.identity.service import Actor
-from tessera.storage import service, transfer
+from tessera.storage import names, service, transfer
 from tessera.storage.models import StoredFile
 from tessera.unit_of_work import UnitOfWork
 
@@ -143,15 +143,28 @@ async def get_file(uow: UnitOfWork, file_id: uuid.UUID) -> FileInfo:
     return _info(await service.get(uow.db, file_id))
 
 
-async def open_download(uow: UnitOfWork, file_id: uuid.UUID, *, inline: bool = False) -> Stream:
+async def open_download(
+    uow: UnitOfWork, file_id: uuid.UUID, *, inline: bool = False, filename: str | None = None
+) -> Stream:
     """A streamed response with the file's bytes, for a route to return as it is.
 
     The plugin decides who may read (its own record rules) before calling this. ``inline``
     lets a browser show images, PDFs and plain text in place; other types always download.
+    ``filename`` offers the download under another name than the uploader's (a document
+    renamed since), cleaned as an upload's name is.
     """
     stored = await service.get(uow.db, file_id)
+    shown = None if filename is None else names.clean_filename(filename)
     opened = await service.open_bytes(uow.settings, stored)
-    return transfer.download(stored, opened, inline=inline)
+    return transfer.download(stored, opened, inline=inline, filename=shown)
+
+
+def clean_filename(raw: str, *, field: str = "filename") -> str:
+    """A file's name as the platform keeps it: the last segment of any path (``../../etc/passwd``
+    is ``passwd``), NFC-normalised, without trailing dots and spaces; 422 naming ``field`` for
+    control characters, an empty name or one over 255 characters. For a plugin that lets people
+    rename what they uploaded under the same rules."""
+    return names.clean_filename(raw, field=field)
 
 
 async def delete_file(uow: UnitOfWork, file_id: uuid.UUID) -> bool:

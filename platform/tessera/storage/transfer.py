@@ -200,12 +200,15 @@ class _Multipart:
         return self.events.popleft()
 
 
-def download(stored: StoredFile, opened: Opened, *, inline: bool) -> Stream:
-    """The file as a streamed response. Only types a browser shows without running anything
-    may be inline; everything else is an attachment, and no type is sniffed."""
+def download(
+    stored: StoredFile, opened: Opened, *, inline: bool, filename: str | None = None
+) -> Stream:
+    """The file as a streamed response, named ``filename`` (a clean name) or its own name.
+    Only types a browser shows without running anything may be inline; everything else is an
+    attachment, and no type is sniffed."""
     inline = inline and stored.content_type in INLINE_SAFE
     headers = {
-        "Content-Disposition": content_disposition(stored.filename, inline=inline),
+        "Content-Disposition": content_disposition(filename or stored.filename, inline=inline),
         "Content-Length": str(opened.size),
         "X-Content-Type-Options": "nosniff",
         "ETag": f'"{stored.sha256}"',

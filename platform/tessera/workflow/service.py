@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, cast, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from tessera.access import service as access
 from tessera.db.ids import uuid7
@@ -319,6 +320,43 @@ async def submit_for_approval(
     return Approval(instance.id, instance.record_type, instance.record_id, instance.status)
 
 
+async def withdraw_approval(db: AsyncSession, actor: Actor, approval_id: uuid.UUID) -> Approval:
+    """The requester takes back a pending approval before any approver has decided on it.
+
+    For a plugin's own route (``POST /expenses/claims/{id}/withdraw``), in the caller's
+    transaction: 403 for anyone but the requester, 409 once the approval has ended or an
+    approver has approved, rejected or returned a task of it (a delegation is no decision).
+    The engine emits ``tessera.approval.cancelled``.
+    """
+    instance = await cancel(db, installed_plugins(), actor, approval_id, before_decision=True)
+    return Approval(instance.id, instance.record_type, instance.record_id, instance.status)
+
+
+#: Task statuses that are an approver's decision, as opposed to handing the task on.
+DECISIONS = ("approved", "rejected", "returned")
+
+
+async def _decided(db: AsyncSession, instance: Instance) -> bool:
+    query = select(Task.id).where(Task.instance_id == instance.id, Task.status.in_(DECISIONS))
+    return (await db.execute(query.limit(1))).first() is not None
+
+
+def approver_of(
+    actor: Actor, record_type: str, record_id: ColumnElement[Any] | QueryableAttribute[Any]
+) -> ColumnElement[bool]:
+    """SQL: the record (``record_id``, a plugin's id column) has an approval in which the actor
+    holds or held a task. Approvers read what they are asked to decide on without a permission
+    on the record itself: ``where(visible_to(...) | approver_of(actor, "oa.expense_claim",
+    Claim.id))``."""
+    return exists().where(
+        Task.assignee_user_id == actor.user_id,
+        Instance.tenant_id == Task.tenant_id,
+        Instance.id == Task.instance_id,
+        Instance.record_type == record_type,
+        Instance.record_id == cast(record_id, String),
+    )
+
+
 async def cancel_approval(db: AsyncSession, actor: Actor, approval_id: uuid.UUID) -> Approval:
     """Withdraw a pending approval ``actor`` requested, in the caller's transaction.
 
@@ -462,14 +500,24 @@ async def _participates(db: AsyncSession, instance: Instance, user_id: uuid.UUID
 
 
 async def cancel(
-    db: AsyncSession, registry: PluginRegistry, actor: Actor, instance_id: uuid.UUID
+    db: AsyncSession,
+    registry: PluginRegistry,
+    actor: Actor,
+    instance_id: uuid.UUID,
+    *,
+    before_decision: bool = False,
 ) -> Instance:
+    """Withdraw a pending approval; with ``before_decision``, only while no approver decided."""
     instance = await _locked_instance(db, instance_id)
     _approvable(registry, actor, instance.record_type)
     if instance.requester_user_id != actor.user_id:
         raise Forbidden("Only the requester can cancel an approval.")
     if instance.status != "pending":
         raise Conflict(f"This approval is already {instance.status}.")
+    # Read after the instance's lock: a decision committed meanwhile is seen (approving
+    # locks the instance too).
+    if before_decision and await _decided(db, instance):
+        raise Conflict("An approver has already decided on this request: it cannot be withdrawn.")
     now = datetime.now(UTC)
     await _withdraw_open(db, instance, now)
     instance.status, instance.finished_at = "cancelled", now

@@ -32,7 +32,7 @@ ZH = {
     "Publish at": "发布时间",
     "Published": "已发布于",
     "Purpose": "用途",
-    "Read": "已读于",
+    "Read at": "已读于",
     "Seats": "座位数",
     "Starts": "开始时间",
     "State": "状态",

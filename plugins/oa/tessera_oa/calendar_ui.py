@@ -148,7 +148,7 @@ ANNOUNCEMENT = Resource(
         Field("expires_at", "Expires at", type="datetime"),
         Field("state", "State", type="enum", options=STATES, read_only=True),
         Field("published_at", "Published", type="datetime", read_only=True),
-        Field("read_at", "Read", type="datetime", read_only=True),
+        Field("read_at", "Read at", type="datetime", read_only=True),
         Field("author_id", "Author", type="reference", reference=USER, read_only=True),
         CREATED,
         UPDATED,

@@ -29,6 +29,12 @@ from tessera_oa import (
     calendar_notices,
     calendar_translations,
     calendar_ui,
+    documents_translations,
+    documents_ui,
+    expense_approval,
+    expense_permissions,
+    expense_translations,
+    expense_ui,
     leave_approval,
     task_access,
     tasks_translations,
@@ -48,6 +54,17 @@ from tessera_oa.bookings import BookingsController
 from tessera_oa.calendar_models import Attendee, Booking, CalendarEvent, Reminder, Room
 from tessera_oa.calendar_routes import EventsController
 from tessera_oa.departments import DepartmentsController
+from tessera_oa.document_versions import DocumentVersionsController
+from tessera_oa.documents import DocumentsController
+from tessera_oa.documents_models import Document, DocumentVersion, Folder, FolderShare
+from tessera_oa.expense_advances import AdvancesController
+from tessera_oa.expense_categories import CategoriesController
+from tessera_oa.expense_claim_routes import ClaimsController
+from tessera_oa.expense_line_routes import LinesController, ReceiptsController
+from tessera_oa.expense_models import ExpenseAdvance, ExpenseCategory, ExpenseClaim, ExpenseLine
+from tessera_oa.expense_reports import ExpenseReportsController
+from tessera_oa.folder_shares import FolderSharesController
+from tessera_oa.folders import FoldersController
 from tessera_oa.ical import CalendarExportController
 from tessera_oa.leave_allocations import YEAR_END, LeaveAllocationsController
 from tessera_oa.leave_calendar import LeaveCalendarController
@@ -104,6 +121,14 @@ def tessera_models() -> Sequence[type[Any]]:
         AnnouncementDepartment,
         AnnouncementRole,
         AnnouncementRead,
+        ExpenseCategory,
+        ExpenseAdvance,
+        ExpenseClaim,
+        ExpenseLine,
+        Folder,
+        FolderShare,
+        Document,
+        DocumentVersion,
         Project,
         ProjectMember,
         Task,
@@ -131,6 +156,16 @@ def tessera_routes() -> Sequence[Any]:
         RoomsController,
         BookingsController,
         AnnouncementsController,
+        CategoriesController,
+        ClaimsController,
+        LinesController,
+        ReceiptsController,
+        AdvancesController,
+        ExpenseReportsController,
+        FoldersController,
+        FolderSharesController,
+        DocumentsController,
+        DocumentVersionsController,
         ProjectsController,
         ProjectMembersController,
         TasksController,
@@ -187,6 +222,26 @@ def tessera_permissions() -> Sequence[Permission]:
             "oa.announcement.manage",
             "Write, publish and delete announcements; see who has read them",
         ),
+        *expense_permissions.PERMISSIONS,
+        # What a member may do in a folder is its shares' business (tessera_oa.document_access);
+        # this only lets them into the document store at all.
+        Permission(
+            "oa.document.read",
+            "See the folders shared with you; upload, rename, move and delete documents where a "
+            "share lets you write",
+            default_roles=BUILTIN_ROLES,
+        ),
+        Permission(
+            "oa.document.manage",
+            "Manage every folder and document: lay out top-level folders, share, move and delete "
+            "anything",
+        ),
+        Permission(
+            "oa.document.restore",
+            "Bring back deleted folders and documents (members: those they deleted)",
+            default_roles=BUILTIN_ROLES,
+            scoped=True,
+        ),
         *task_access.PERMISSIONS,
     ]  # fmt: skip
 
@@ -198,7 +253,14 @@ def tessera_jobs() -> Sequence[BackgroundJob | Schedule]:
 
 @hookimpl
 def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:
-    return [leave_approval.LEAVE_REQUEST, leave_approval.LEAVE_APPROVAL]
+    return [
+        leave_approval.LEAVE_REQUEST,
+        leave_approval.LEAVE_APPROVAL,
+        expense_approval.CLAIM,
+        expense_approval.ADVANCE,
+        expense_approval.CLAIM_APPROVAL,
+        expense_approval.ADVANCE_APPROVAL,
+    ]
 
 
 @hookimpl
@@ -207,6 +269,7 @@ def tessera_event_handlers() -> Sequence[EventHandler]:
         *leave_approval.HANDLERS,
         *calendar_notices.HANDLERS,
         *announcement_notices.HANDLERS,
+        *expense_approval.HANDLERS,
         *ticket_tasks.HANDLERS,
     ]
 
@@ -214,17 +277,26 @@ def tessera_event_handlers() -> Sequence[EventHandler]:
 @hookimpl
 def tessera_ui() -> UI:
     return UI(
-        menus=(*ui.MENU, *calendar_ui.MENU, *tasks_ui.MENU),
+        menus=(*ui.MENU, *calendar_ui.MENU, *expense_ui.MENU, *documents_ui.MENU, *tasks_ui.MENU),
         resources=(
             ui.DEPARTMENT,
             ui.LEAVE_TYPE,
             ui.LEAVE_REQUEST,
             ui.ABSENCE,
             *calendar_ui.RESOURCES,
+            *expense_ui.RESOURCES,
+            *documents_ui.RESOURCES,
             *tasks_ui.RESOURCES,
         ),
+        dashboards=(expense_ui.DASHBOARD,),
         translations={
-            "zh": {**translations.ZH, **calendar_translations.ZH, **tasks_translations.ZH}
+            "zh": {
+                **translations.ZH,
+                **calendar_translations.ZH,
+                **expense_translations.ZH,
+                **documents_translations.ZH,
+                **tasks_translations.ZH,
+            }
         },
     )
 

@@ -16,10 +16,10 @@ UPDATED = Field("updated_at", "Changed", type="datetime", read_only=True)
 
 MENU = (
     MenuItem(
-        "Tasks", "/oa/tasks", icon="check-square", permission=READ, order=60, resource="oa.task"
+        "Tasks", "/oa/tasks", icon="check-square", permission=READ, order=70, resource="oa.task"
     ),
     MenuItem(
-        "Projects", "/oa/projects", icon="project", permission=READ, order=61, resource="oa.project"
+        "Projects", "/oa/projects", icon="project", permission=READ, order=71, resource="oa.project"
     ),
 )
 

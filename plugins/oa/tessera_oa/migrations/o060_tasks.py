@@ -1,7 +1,7 @@
 """OA: tasks and projects — projects and their members, tasks, checklists, comments.
 
 Revision ID: o060
-Revises: o004
+Revises: o030
 Create Date: 2026-12-04
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 from tessera.plugin import enable_tenant_rls, grant_runtime
 
 revision: str = "o060"
-down_revision: str | None = "o004"
+down_revision: str | None = "o030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
