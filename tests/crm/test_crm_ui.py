@@ -145,6 +145,7 @@ async def test_lists_take_what_the_metadata_says(client: httpx.AsyncClient) -> N
     """Every search, sort, filter parameter, export and timeline the app is told of works."""
     owner = await crm_tenant(client)
     account = (await owner.post("/api/v1/crm/accounts", json={"name": "Acme"})).json()
+    ticket = (await owner.post("/api/v1/crm/tickets", json={"subject": "Help"})).json()
     resources = {r["name"]: r for r in (await owner.get(f"{UI}/resources")).json()}
     for name, resource in resources.items():
         endpoint, fields = resource["endpoint"], {f["name"]: f for f in resource["fields"]}
@@ -172,9 +173,9 @@ async def test_lists_take_what_the_metadata_says(client: httpx.AsyncClient) -> N
                 checked.json()
             )
         if resource["timeline_endpoint"]:
-            assert name == "crm.account"
-            timeline = await owner.get(resource["timeline_endpoint"].format(id=account["id"]))
-            assert set(timeline.json()) == {"items", "next_cursor"}
+            record = {"crm.account": account, "crm.ticket": ticket}[name]
+            timeline = await owner.get(resource["timeline_endpoint"].format(id=record["id"]))
+            assert set(timeline.json()) == {"items", "next_cursor"}, (name, timeline.text)
         if resource["audit_type"]:
             assert resource["audit_type"] == name.replace(".", "_")
     history = await owner.get(f"/api/v1/audit/records/crm_account/{account['id']}")

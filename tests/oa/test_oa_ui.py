@@ -42,7 +42,8 @@ async def test_every_resource_list_sort_and_filter_works(
     annual = await type_id(owner, "Annual leave")
     await allocate(owner, team.employee.user_id, annual, "5")
     made = await asked(team.employee, annual, day("03-03"), day("03-04"))
-    # The calendar's and announcements' resources are walked in test_calendar_ui.py.
+    # The calendar's and announcements' resources are walked in test_calendar_ui.py, tasks' and
+    # projects' in test_tasks_ui.py.
     leave = {"oa.department", "oa.leave_type", "oa.leave_request", "oa.absence"}
     resources = {
         r["name"]: r for r in (await owner.get(f"{UI}/resources")).json() if r["name"] in leave

@@ -20,6 +20,7 @@ from tessera.db.engine import plain_url
 from tests.platform.oa_calendar_cases import CALENDAR_CASES
 from tests.platform.oa_document_cases import DOCUMENT_CASES
 from tests.platform.oa_expense_cases import EXPENSE_CASES
+from tests.platform.oa_tasks_cases import TASK_CASES
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up, unique_email
 
 ACTOR_PARAMETERS = {"actor", "user_actor"}
@@ -624,6 +625,10 @@ async def _ticket_patch(s: Scene) -> Request:
     return f"/api/v1/crm/tickets/{await _ticket(s)}", {"status": "resolved"}
 
 
+async def _ticket_timeline(s: Scene) -> Request:
+    return f"/api/v1/crm/tickets/{await _ticket(s)}/timeline", None
+
+
 async def _timeline(s: Scene) -> Request:
     return f"/api/v1/crm/accounts/{await _crm(s, 'accounts', {'name': 'Acme'})}/timeline", None
 
@@ -901,6 +906,7 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/tickets/{ticket_id:uuid}", _ticket_get),
     ("PATCH", "/api/v1/crm/tickets/{ticket_id:uuid}", _ticket_patch),
     ("DELETE", "/api/v1/crm/tickets/{ticket_id:uuid}", _ticket_get),
+    ("GET", "/api/v1/crm/tickets/{ticket_id:uuid}/timeline", _ticket_timeline),
     ("POST", "/api/v1/crm/contacts/{contact_id:uuid}/merge", _contact_merge),
     ("GET", "/api/v1/crm/contacts/export", fixed("/api/v1/crm/contacts/export")),
     ("GET", "/api/v1/events/dead-letters", fixed("/api/v1/events/dead-letters")),
@@ -1033,9 +1039,8 @@ CASES: list[tuple[str, str, Build]] = [
     # Last: it ends the session the other cases use.
     ("POST", "/api/v1/auth/logout", fixed("/api/v1/auth/logout")),
 ]
-CASES[-1:-1] = EXPENSE_CASES  # before the logout, which ends the session
-CASES[-1:-1] = CALENDAR_CASES  # before the logout, which ends the session
-CASES[-1:-1] = DOCUMENT_CASES  # before the logout, which ends the session
+# Before the logout, which ends the session.
+CASES[-1:-1] = [*EXPENSE_CASES, *CALENDAR_CASES, *DOCUMENT_CASES, *TASK_CASES]
 
 
 def signed_in_routes(server: LiveServer) -> dict[tuple[str, str], str | None]:

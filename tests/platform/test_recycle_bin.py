@@ -176,3 +176,25 @@ async def test_the_cli_purges_what_expired(
             assert await owner_db.fetchval("SELECT count(*) FROM recycle_item") == 0
         purged = (await owner.get("/api/v1/audit", params={"action": "purge"})).json()["items"]
         assert purged[0]["record_id"] == note["id"]
+
+
+def test_array_columns_come_back_with_their_element_types() -> None:
+    """A binned row's uuid[] or date[] column is stored as JSON and restored as it was."""
+    import json
+    import uuid
+    from datetime import date
+
+    from sqlalchemy import ARRAY, Column, Date, MetaData, String, Table, Uuid
+
+    from tessera.recycle.snapshot import decode_row, encode
+
+    table = Table(
+        "arrays",
+        MetaData(),
+        Column("ids", ARRAY(Uuid)),
+        Column("days", ARRAY(Date)),
+        Column("tags", ARRAY(String)),
+    )
+    row = {"ids": [uuid.uuid4(), uuid.uuid4()], "days": [date(2031, 3, 3)], "tags": ["a", "b"]}
+    stored = json.loads(json.dumps({name: encode(value) for name, value in row.items()}))
+    assert decode_row(table, stored) == row

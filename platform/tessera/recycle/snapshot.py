@@ -8,10 +8,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import ARRAY, Table
 
 
 def encode(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        # An array column (uuid[], date[] …): each element as a plain value.
+        return [encode(item) for item in value]
     if isinstance(value, uuid.UUID | Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -28,7 +31,13 @@ def decode_row(table: Table, row: dict[str, Any]) -> dict[str, Any]:
         if column.name not in row or column.computed is not None:
             continue
         value = row[column.name]
-        decoded[column.name] = None if value is None else _decode(_python_type(column.type), value)
+        if value is None:
+            decoded[column.name] = None
+        elif isinstance(column.type, ARRAY):
+            item_type = _python_type(column.type.item_type)
+            decoded[column.name] = [None if v is None else _decode(item_type, v) for v in value]
+        else:
+            decoded[column.name] = _decode(_python_type(column.type), value)
     return decoded
 
 

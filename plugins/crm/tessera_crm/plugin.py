@@ -45,6 +45,7 @@ from tessera_crm.reports import ReportsController
 from tessera_crm.search import SearchController
 from tessera_crm.settings import SettingsController
 from tessera_crm.sla import SLA_SCHEDULE
+from tessera_crm.ticket_timeline import TicketTimelineController
 from tessera_crm.tickets import TicketsController
 from tessera_crm.timeline import TimelineController
 
@@ -86,6 +87,7 @@ def tessera_routes() -> Sequence[Any]:
         ReportsController,
         ActivitiesController,
         TicketsController,
+        TicketTimelineController,
         TimelineController,
         ImportsController,
     ]

@@ -400,5 +400,7 @@ TICKET = Resource(
     search=True,
     sort_fields=("subject", "sla_due_at", "created_at", "updated_at"),
     deletable=True,
+    # With other modules' entries too (the office module's task made for the ticket).
+    timeline_endpoint="/api/v1/crm/tickets/{id}/timeline",
     audit_type="crm_ticket",
 )

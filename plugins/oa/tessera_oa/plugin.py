@@ -6,9 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from tessera.plugin import (
     BUILTIN_ROLES,
     UI,
+    Actor,
     Approvable,
     BackgroundJob,
     EventHandler,
@@ -16,6 +19,8 @@ from tessera.plugin import (
     ModuleContext,
     Permission,
     Schedule,
+    TimelineCursor,
+    TimelineEntry,
     WorkflowTemplate,
     hookimpl,
 )
@@ -31,6 +36,10 @@ from tessera_oa import (
     expense_translations,
     expense_ui,
     leave_approval,
+    task_access,
+    tasks_translations,
+    tasks_ui,
+    ticket_tasks,
     translations,
     ui,
 )
@@ -71,7 +80,13 @@ from tessera_oa.models import (
     LeaveType,
     LeaveYearEnd,
 )
+from tessera_oa.project_members import ProjectMembersController
+from tessera_oa.projects import ProjectsController
 from tessera_oa.rooms import RoomsController
+from tessera_oa.task_checklist import ChecklistController
+from tessera_oa.task_comments import CommentsController
+from tessera_oa.task_models import ChecklistItem, Project, ProjectMember, Task, TaskComment
+from tessera_oa.task_routes import TasksController
 from tessera_oa.team_calendar import TeamCalendarController
 
 
@@ -114,6 +129,11 @@ def tessera_models() -> Sequence[type[Any]]:
         FolderShare,
         Document,
         DocumentVersion,
+        Project,
+        ProjectMember,
+        Task,
+        ChecklistItem,
+        TaskComment,
     ]
 
 
@@ -146,6 +166,11 @@ def tessera_routes() -> Sequence[Any]:
         FolderSharesController,
         DocumentsController,
         DocumentVersionsController,
+        ProjectsController,
+        ProjectMembersController,
+        TasksController,
+        ChecklistController,
+        CommentsController,
     ]
 
 
@@ -217,6 +242,7 @@ def tessera_permissions() -> Sequence[Permission]:
             default_roles=BUILTIN_ROLES,
             scoped=True,
         ),
+        *task_access.PERMISSIONS,
     ]  # fmt: skip
 
 
@@ -244,13 +270,14 @@ def tessera_event_handlers() -> Sequence[EventHandler]:
         *calendar_notices.HANDLERS,
         *announcement_notices.HANDLERS,
         *expense_approval.HANDLERS,
+        *ticket_tasks.HANDLERS,
     ]
 
 
 @hookimpl
 def tessera_ui() -> UI:
     return UI(
-        menus=(*ui.MENU, *calendar_ui.MENU, *expense_ui.MENU, *documents_ui.MENU),
+        menus=(*ui.MENU, *calendar_ui.MENU, *expense_ui.MENU, *documents_ui.MENU, *tasks_ui.MENU),
         resources=(
             ui.DEPARTMENT,
             ui.LEAVE_TYPE,
@@ -259,6 +286,7 @@ def tessera_ui() -> UI:
             *calendar_ui.RESOURCES,
             *expense_ui.RESOURCES,
             *documents_ui.RESOURCES,
+            *tasks_ui.RESOURCES,
         ),
         dashboards=(expense_ui.DASHBOARD,),
         translations={
@@ -267,6 +295,7 @@ def tessera_ui() -> UI:
                 **calendar_translations.ZH,
                 **expense_translations.ZH,
                 **documents_translations.ZH,
+                **tasks_translations.ZH,
             }
         },
     )
@@ -276,3 +305,15 @@ def tessera_ui() -> UI:
 async def tessera_on_enable(module: ModuleContext) -> None:
     if module.first_time:
         await seed_leave_types(module.db, module.tenant_id)
+
+
+@hookimpl
+async def tessera_timeline(
+    db: AsyncSession,
+    actor: Actor,
+    record_type: str,
+    record_id: str,
+    before: TimelineCursor | None,
+    limit: int,
+) -> Sequence[TimelineEntry]:
+    return await ticket_tasks.timeline(db, actor, record_type, record_id, before, limit)

@@ -47,7 +47,7 @@ ZH = {
     "Am": "上午",
     "Pm": "下午",
     "Reason": "事由",
-    "Paid": "带薪",
+    "Paid leave": "带薪",
     "Days a year": "每年天数",
     "Days carried into next year (at most)": "可结转至下一年的天数（上限）",
     "May go below zero": "允许余额为负",
