@@ -27,7 +27,7 @@ from tessera.plugin import (
 )
 from tessera_oa.task_access import READ, WRITE, get_task, visible_tasks
 from tessera_oa.task_models import TASK_PRIORITIES, TASK_STATUSES, Task
-from tessera_oa.task_schemas import TaskIn, TaskOut, TaskPatch, choice
+from tessera_oa.task_schemas import OfficeTaskOut, TaskIn, TaskPatch, choice
 from tessera_oa.tasks import change_task, create_task, delete_task, task_out, tasks_out
 
 SORTING = Sorting(
@@ -105,7 +105,7 @@ class TasksController(Controller):
         limit: LimitQuery = DEFAULT_LIMIT,
         sort: SortQuery = None,
         cursor: SortedCursorQuery = None,
-    ) -> Page[TaskOut]:
+    ) -> Page[OfficeTaskOut]:
         conditions = due_window(due_from, due_to)
         if project_id is not None:
             conditions.append(Task.project_id == project_id)
@@ -139,11 +139,11 @@ class TasksController(Controller):
         return page.of(rows, lambda task: shown[task.id])
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create a task", opt=requires(WRITE))
-    async def create(self, data: JSONBody[TaskIn], actor: Member, uow: Uow) -> TaskOut:
+    async def create(self, data: JSONBody[TaskIn], actor: Member, uow: Uow) -> OfficeTaskOut:
         return await task_out(uow.db, await create_task(uow, actor, data))
 
     @get("/{task_id:uuid}", summary="One task", opt=requires(READ))
-    async def get_one(self, task_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> TaskOut:
+    async def get_one(self, task_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> OfficeTaskOut:
         return await task_out(uow.db, await get_task(uow.db, actor, task_id))
 
     @patch(
@@ -153,7 +153,7 @@ class TasksController(Controller):
     )
     async def change(
         self, task_id: FromPath[uuid.UUID], data: JSONBody[TaskPatch], actor: Member, uow: Uow
-    ) -> TaskOut:
+    ) -> OfficeTaskOut:
         return await task_out(uow.db, await change_task(uow, actor, task_id, data))
 
     @delete(

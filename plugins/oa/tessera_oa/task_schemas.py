@@ -117,7 +117,7 @@ class TaskPatch(Input):
     status: Status | None = None
 
 
-class TaskOut(msgspec.Struct):
+class OfficeTaskOut(msgspec.Struct):
     id: uuid.UUID
     project_id: uuid.UUID | None
     parent_id: uuid.UUID | None

@@ -26,7 +26,7 @@ from tessera_oa.task_access import (
     project_members_among,
 )
 from tessera_oa.task_models import ChecklistItem, Project, Task
-from tessera_oa.task_schemas import TaskIn, TaskOut, TaskPatch
+from tessera_oa.task_schemas import OfficeTaskOut, TaskIn, TaskPatch
 from tessera_oa.task_tree import checked_parent, lock_tree
 
 #: Where a task may go from each status.
@@ -47,7 +47,7 @@ def task_link(task_id: uuid.UUID) -> str:
     return f"/oa/tasks/{task_id}"
 
 
-async def tasks_out(db: AsyncSession, tasks: Sequence[Task]) -> list[TaskOut]:
+async def tasks_out(db: AsyncSession, tasks: Sequence[Task]) -> list[OfficeTaskOut]:
     """The tasks as the API shows them, with their subtask and checklist counts."""
     ids = [t.id for t in tasks]
     subtasks: dict[uuid.UUID, int] = {}
@@ -70,7 +70,7 @@ async def tasks_out(db: AsyncSession, tasks: Sequence[Task]) -> list[TaskOut]:
         )
         checklists = {row[0]: (row[1], row[2]) for row in lines}
     return [
-        TaskOut(
+        OfficeTaskOut(
             id=t.id,
             project_id=t.project_id,
             parent_id=t.parent_id,
@@ -95,7 +95,7 @@ async def tasks_out(db: AsyncSession, tasks: Sequence[Task]) -> list[TaskOut]:
     ]
 
 
-async def task_out(db: AsyncSession, task: Task) -> TaskOut:
+async def task_out(db: AsyncSession, task: Task) -> OfficeTaskOut:
     return (await tasks_out(db, [task]))[0]
 
 
