@@ -27,6 +27,7 @@ from tessera.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotF
 from tessera.events.service import emit
 from tessera.events.types import Event, EventHandler, HandlerContext
 from tessera.jobs.types import BackgroundJob, JobContext, Schedule
+from tessera.plugin.actions import Action
 from tessera.plugin.context import ModuleContext
 from tessera.plugin.hookspecs import hookimpl
 from tessera.plugin.manifest import (
@@ -165,6 +166,7 @@ __all__ = [
     "DEFAULT_LIMIT",
     "FULL_ACCESS",
     "UI",
+    "Action",
     "Actor",
     "Approvable",
     "Approval",

@@ -5,6 +5,10 @@ its own catalogue beside its code; plugin.py merges them."""
 from __future__ import annotations
 
 ZH = {
+    # A leave request's action buttons.
+    "Withdraw this request?": "撤回此申请？",
+    "Cancel leave": "取消休假",
+    "Cancel this approved leave? The days go back to the balance.": "取消此已批准的休假？天数将退回余额。",
     # The module.
     "Office": "办公",
     "Departments, leave, approvals, expenses, announcements, tasks, documents": "部门、请假、审批、报销、公告、任务、文档",
