@@ -79,7 +79,15 @@ if TYPE_CHECKING:
         store_upload,
     )
     from tessera.unit_of_work import UnitOfWork
-    from tessera.web.context import Member, SignedIn, Uow, file_upload, hot_read, requires
+    from tessera.web.context import (
+        Language,
+        Member,
+        SignedIn,
+        Uow,
+        file_upload,
+        hot_read,
+        requires,
+    )
     from tessera.web.pagination import (
         DEFAULT_LIMIT,
         CursorQuery,
@@ -94,6 +102,7 @@ if TYPE_CHECKING:
         page_of,
     )
     from tessera.web.schemas import Input, Page
+    from tessera.workflow.reports import TurnaroundStep, approval_turnaround
     from tessera.workflow.service import (
         approver_of,
         cancel_approval,
@@ -120,8 +129,11 @@ _LAZY = {
     "submit_for_approval": "tessera.workflow.service",
     "withdraw_approval": "tessera.workflow.service",
     "approver_of": "tessera.workflow.service",
+    "approval_turnaround": "tessera.workflow.reports",
+    "TurnaroundStep": "tessera.workflow.reports",
     "cancel_approval": "tessera.workflow.service",
     "Member": "tessera.web.context",
+    "Language": "tessera.web.context",
     "SignedIn": "tessera.web.context",
     "Uow": "tessera.web.context",
     "requires": "tessera.web.context",
@@ -185,6 +197,7 @@ __all__ = [
     "Input",
     "Invalid",
     "JobContext",
+    "Language",
     "LimitQuery",
     "Manifest",
     "ManifestError",
@@ -208,10 +221,12 @@ __all__ = [
     "TimelineCursor",
     "TimelineEntry",
     "Timestamps",
+    "TurnaroundStep",
     "UnitOfWork",
     "Uow",
     "Upload",
     "WorkflowTemplate",
+    "approval_turnaround",
     "approver_of",
     "audit_event",
     "cancel_approval",

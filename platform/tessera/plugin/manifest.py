@@ -433,18 +433,21 @@ class UI:
     ``translations`` is the plugin's catalogue: per locale (``"zh"``), each text the plugin
     shows people — its manifest's label and description, its permissions' descriptions, the
     labels here, enum options as they read in English (``in_progress`` reads
-    ``"In progress"``), approvable record types' labels — mapped to its translation, keyed by
-    the English text. Texts it leaves out show in English.
+    ``"In progress"``), approvable record types' labels, and ``messages`` (texts its routes
+    answer with, as a report's "No department", which a route translates through its
+    ``texts: Language`` parameter) — mapped to its translation, keyed by the English text.
+    Texts it leaves out show in English.
     """
 
     menus: tuple[MenuItem, ...] = field(default_factory=tuple)
     resources: tuple[Resource, ...] = field(default_factory=tuple)
     dashboards: tuple[Dashboard, ...] = field(default_factory=tuple)
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    messages: tuple[str, ...] = ()
 
     def texts(self) -> set[str]:
         """The texts of these screens a catalogue can translate."""
-        found = {menu.label for menu in self.menus}
+        found = {menu.label for menu in self.menus} | set(self.messages)
         for resource in self.resources:
             found.add(resource.label)
             for f in resource.fields:

@@ -5,6 +5,17 @@ its own catalogue beside its code; plugin.py merges them."""
 from __future__ import annotations
 
 ZH = {
+    # The office's reports dashboard, and what its reports answer with.
+    "Office reports": "办公报表",
+    "Leave taken per type": "按类型统计的已休假天数",
+    "Leave taken per department": "按部门统计的已休假天数",
+    "Approval turnaround (hours)": "审批耗时（小时）",
+    "See the office's reports across everyone: how long approvals take": "查看全员的办公报表：审批耗时",
+    "No department": "无部门",
+    "Days taken": "已休天数",
+    "Average hours": "平均小时数",
+    "Median hours": "中位小时数",
+    "90th percentile hours": "90 分位小时数",
     # A leave request's action buttons.
     "Withdraw this request?": "撤回此申请？",
     "Cancel leave": "取消休假",
