@@ -9,7 +9,8 @@ import { checkAccessible, collectErrors, screenshot, settled } from "./support";
  * run short. Then, all in the browser: an employee asks for leave and submits an expense claim
  * (with its Submit button); the leave goes to the manager, then to two named people who must
  * both sign; the claim to anyone holding the finance role. Each approver decides in "My
- * approvals". The employee sees both records approved, and is told so by the bell.
+ * approvals". The employee sees both records approved, and is told so by the bell; the owner
+ * finds the approvals' turnaround on the office's reports dashboard.
  */
 
 const PASSWORD = "correct horse battery staple";
@@ -284,6 +285,25 @@ test("a leave request and an expense claim approved step by step, seen by the em
   await told.click();
   await expect(emma).toHaveURL(new RegExp(`${claimUrl}$`));
   await expect(emma.getByRole("heading", { level: 1, name: claimTitle })).toBeVisible();
+
+  // The owner reads how long the approvals took on the office's reports dashboard.
+  await page.goto("/oa/reports");
+  await expect(page.getByRole("heading", { level: 1, name: "Office reports" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Approval turnaround (hours)" })).toBeVisible();
+  // What its chart plots (a quick run's hours round to nothing, which the card shows as "no
+  // data"): every step of both record types, with the tasks decided in each.
+  const figures = (await (await page.request.get("/api/v1/oa/reports/approval-turnaround")).json()) as {
+    steps: { label: string; step_name: string; decided: number }[];
+  };
+  expect(figures.steps.map((step) => [step.label, step.step_name, step.decided])).toEqual([
+    ["Expense claim", "Finance", 1],
+    ["Leave request", "Manager", 1],
+    ["Leave request", "Sign-off", 2],
+  ]);
+  await expect(page.getByRole("region", { name: "Leave taken per type" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Leave taken per department" })).toBeVisible();
+  await settled(page);
+  await checkAccessible(page, "office reports");
 
   for (const person of [employee, manager, second, finance, finance2]) await person.page.context().close();
   expect(errors).toEqual([]);
