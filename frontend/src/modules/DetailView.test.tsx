@@ -1,4 +1,4 @@
-import { mockApi, renderAt } from "./test/harness";
+import { mockApi, renderAt, Reply, type Call } from "./test/harness";
 
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
@@ -7,7 +7,8 @@ import DetailView from "./DetailView";
 import { describeChanges } from "./detail/AuditHistory";
 import { myOpenTask } from "./detail/Approvals";
 import { relationsOf } from "./detail/RelatedLists";
-import { ACCOUNT, DEAL, RESOURCES, TICKET } from "./test/fixtures";
+import { availableActions } from "./detail/Actions";
+import { ACCOUNT, DEAL, RESOURCES, TICKET, field, resource } from "./test/fixtures";
 
 vi.setConfig({ testTimeout: 20_000 });
 
@@ -65,7 +66,124 @@ describe("the detail view", () => {
   });
 });
 
+const CLAIM = resource({
+  module: "oa",
+  name: "oa.expense_claim",
+  label: "Expense claim",
+  endpoint: "/api/v1/oa/expenses/claims",
+  title_field: "title",
+  fields: [field("title", "Title"), field("status", "Status", { type: "enum", options: ["draft", "submitted", "approved", "paid"], read_only: true })],
+  approvable: true,
+  actions: [
+    { name: "submit", label: "Submit", endpoint: "/api/v1/oa/expenses/claims/{id}/submit", when: [{ field: "status", values: ["draft"] }], confirm: null, danger: false, body_fields: [] },
+    {
+      name: "withdraw", label: "Withdraw", endpoint: "/api/v1/oa/expenses/claims/{id}/withdraw", when: [{ field: "status", values: ["submitted"] }],
+      confirm: "Withdraw it back to draft?", danger: false, body_fields: [],
+    },
+    {
+      name: "pay", label: "Mark paid", endpoint: "/api/v1/oa/expenses/claims/{id}/pay", when: [{ field: "status", values: ["approved"] }],
+      confirm: null, danger: false, body_fields: [field("reference", "Payment reference", { required: true })],
+    },
+  ],
+});
+
+/** A claim whose status the fake server keeps, and moves when an action is posted. */
+function claimServer(status: string, post: (call: Call) => unknown = () => null) {
+  const state = { status };
+  const moves: Record<string, string> = { submit: "submitted", withdraw: "draft", pay: "paid" };
+  const calls = mockApi({
+    "GET /api/v1/oa/expenses/claims/c1": () => ({ id: "c1", title: "Taxi to Globex", status: state.status }),
+    "GET /api/v1/workflow/records/oa.expense_claim/c1/history": [],
+    ...Object.fromEntries(
+      Object.entries(moves).map(([name, next]) => [
+        `POST /api/v1/oa/expenses/claims/c1/${name}`,
+        (call: Call) => {
+          const refused = post(call);
+          if (refused instanceof Reply) return refused;
+          state.status = next;
+          return { id: "c1", title: "Taxi to Globex", status: next };
+        },
+      ]),
+    ),
+  });
+  const fetched = () => calls.filter((c) => c.method === "GET" && c.path === "/api/v1/oa/expenses/claims/c1").length;
+  return { calls, fetched };
+}
+
+describe("the detail view's actions", () => {
+  it("offers the actions the record's status allows, posts one and shows the record again", async () => {
+    const { calls, fetched } = claimServer("draft");
+    renderAt(<DetailView resource={CLAIM} base="/oa/expenses/claims" id="c1" />, "/oa/expenses/claims/c1");
+    const submit = await screen.findByRole("button", { name: "Submit" });
+    expect(screen.queryByRole("button", { name: "Withdraw" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Mark paid" })).toBeNull();
+    fireEvent.click(submit);
+    // Withdrawing is what a submitted claim offers: the record was fetched again.
+    expect(await screen.findByRole("button", { name: "Withdraw" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Submit" })).toBeNull();
+    const post = calls.find((c) => c.method === "POST");
+    expect([post?.path, post?.body]).toEqual(["/api/v1/oa/expenses/claims/c1/submit", undefined]);
+    expect(fetched()).toBeGreaterThanOrEqual(2);
+    expect(await screen.findByText("Submit: done")).toBeInTheDocument();
+    // The claim submits by its own action, not by the generic approval submission.
+    fireEvent.click(screen.getByRole("tab", { name: "Approvals" }));
+    expect(await screen.findByText("This record has not been submitted for approval.")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Submit for approval" })).toBeNull();
+  });
+
+  it("asks before an action with a question, and posts nothing when told to keep it", async () => {
+    const { calls } = claimServer("submitted");
+    renderAt(<DetailView resource={CLAIM} base="/oa/expenses/claims" id="c1" />, "/oa/expenses/claims/c1");
+    fireEvent.click(await screen.findByRole("button", { name: "Withdraw" }));
+    const question = await screen.findByText("Withdraw it back to draft?");
+    const popup = question.closest(".ant-popover") as HTMLElement;
+    fireEvent.click(within(popup).getByRole("button", { name: "Cancel" }));
+    expect(calls.some((c) => c.method === "POST")).toBe(false);
+    fireEvent.click(screen.getByRole("button", { name: "Withdraw" }));
+    fireEvent.click(within(popup).getByRole("button", { name: "Withdraw" }));
+    expect(await screen.findByRole("button", { name: "Submit" })).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === "POST").map((c) => c.path)).toEqual(["/api/v1/oa/expenses/claims/c1/withdraw"]);
+  });
+
+  it("takes an action's values in a small form and shows the server's refusal there", async () => {
+    let refuse = true;
+    const { calls } = claimServer("approved", () =>
+      refuse ? new Reply(409, { status: 409, title: "Conflict", detail: "The claim is paid already." }) : null,
+    );
+    renderAt(<DetailView resource={CLAIM} base="/oa/expenses/claims" id="c1" />, "/oa/expenses/claims/c1");
+    fireEvent.click(await screen.findByRole("button", { name: "Mark paid" }));
+    const dialog = await screen.findByRole("dialog");
+    fireEvent.click(within(dialog).getByRole("button", { name: "Mark paid" }));
+    expect(await within(dialog).findByText("Payment reference is required")).toBeInTheDocument();
+    expect(calls.some((c) => c.method === "POST")).toBe(false);
+    fireEvent.change(within(dialog).getByLabelText("Payment reference"), { target: { value: "  T-42 " } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Mark paid" }));
+    expect(await within(dialog).findByText("The claim is paid already.")).toBeInTheDocument();
+    refuse = false;
+    fireEvent.click(within(dialog).getByRole("button", { name: "Mark paid" }));
+    await waitFor(() => expect(screen.queryByRole("button", { name: "Mark paid" })).toBeNull());
+    const posts = calls.filter((c) => c.method === "POST");
+    expect(posts.map((c) => c.body)).toEqual([{ reference: "T-42" }, { reference: "T-42" }]);
+  });
+
+  it("shows the server's refusal of an action without a form", async () => {
+    claimServer("draft", () => new Reply(422, { status: 422, title: "Invalid", detail: "a claim needs at least one line" }));
+    renderAt(<DetailView resource={CLAIM} base="/oa/expenses/claims" id="c1" />, "/oa/expenses/claims/c1");
+    fireEvent.click(await screen.findByRole("button", { name: "Submit" }));
+    expect(await screen.findByText("a claim needs at least one line")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Submit" })).toBeInTheDocument();
+  });
+});
+
 describe("detail helpers", () => {
+  it("keeps the actions whose every condition the record meets", () => {
+    const names = (record: Record<string, unknown>) => availableActions(CLAIM, { id: "c1", ...record }).map((a) => a.name);
+    expect(names({ status: "draft" })).toEqual(["submit"]);
+    expect(names({ status: "approved" })).toEqual(["pay"]);
+    expect(names({ status: "paid" })).toEqual([]);
+    expect(names({})).toEqual([]);
+  });
+
   it("finds the resources related by a reference filter", () => {
     expect(relationsOf(ACCOUNT, RESOURCES).map((r) => [r.resource.name, r.field])).toEqual([["crm.ticket", "account_id"]]);
     expect(relationsOf(TICKET, RESOURCES)).toEqual([]);

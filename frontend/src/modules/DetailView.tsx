@@ -9,6 +9,7 @@ import { can, useMe } from "../app/session";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { PageLoading } from "../components/PageLoading";
 import { PageHeader, Screen } from "./common";
+import { RecordActions } from "./detail/Actions";
 import { Approvals } from "./detail/Approvals";
 import { AuditHistory } from "./detail/AuditHistory";
 import { RelatedList, relationsOf } from "./detail/RelatedLists";
@@ -74,6 +75,7 @@ export function RecordDetail(props: { resource: ResourceMeta; base: string; reco
         title={titleOf(resource, record)}
         extra={
           <>
+            <RecordActions resource={resource} record={record} />
             {resource.can_edit ? (
               <Link to={`${base}/${encodeURIComponent(record.id)}/edit`}>
                 <Button icon={<EditOutlined />}>{t("detail.edit")}</Button>

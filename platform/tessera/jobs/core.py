@@ -13,6 +13,7 @@ from tessera.identity.members import admin_user_ids
 from tessera.jobs.actors import Actors
 from tessera.jobs.runner import DEAD_LETTERED
 from tessera.jobs.types import BackgroundJob, Schedule
+from tessera.modules.registry import installed_plugins
 from tessera.notifications import service as notifications
 from tessera.settings import Settings
 from tessera.storage import service as storage
@@ -112,7 +113,16 @@ async def tell_approver(event: Event, ctx: HandlerContext) -> None:
     )
 
 
+def record_label(record_type: str) -> str:
+    """How people call a record type: its approvable's label (``Expense claim``), else its
+    name."""
+    approvable = installed_plugins().approvables().get(record_type)
+    return approvable.label if approvable is not None else record_type
+
+
 async def tell_requester(event: Event, ctx: HandlerContext) -> None:
+    """The requester hears the outcome, with a link to the record itself (the app opens
+    ``/records/<type>/<id>`` on the record's page): the approvals inbox is the approvers'."""
     payload = event.payload
     outcome = event.type.rsplit(".", 1)[1]
     await notifications.notify(
@@ -120,7 +130,7 @@ async def tell_requester(event: Event, ctx: HandlerContext) -> None:
         ctx.tenant_id,
         [uuid.UUID(str(payload["requester_user_id"]))],
         "tessera.approval_decided",
-        f"Your {payload['record_type']} request was {outcome}",
+        f"Your {record_label(payload['record_type'])} was {outcome}",
         body=str(payload.get("comment") or ""),
-        link=f"/approvals/{payload['instance_id']}",
+        link=f"/records/{payload['record_type']}/{payload['record_id']}",
     )

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 from tessera.modules import service
 from tessera.modules.registry import LoadedPlugin
 from tessera.modules.schemas import (
+    ActionConditionOut,
     DashboardOut,
     EnabledOut,
     EnableIn,
@@ -24,9 +25,11 @@ from tessera.modules.schemas import (
     PluginsOut,
     PurgedOut,
     PurgeIn,
+    RecordActionOut,
     ResourceOut,
 )
 from tessera.modules.texts import Texts, humanize
+from tessera.plugin.actions import Action
 from tessera.plugin.manifest import Field, Resource
 from tessera.tenants import service as tenants
 from tessera.web.context import Language, Member, Uow, requires, services_of
@@ -202,6 +205,11 @@ async def resources(actor: Member, state: State, texts: Language) -> list[Resour
             timeline_endpoint=r.timeline_endpoint,
             audit_type=r.audit_type,
             approvable=r.name in approvable,
+            actions=[
+                action_out(module, r, action, texts)
+                for action in r.actions
+                if actor.can(action.permission)
+            ],
         )
         for module, r in registry.resources(sorted(actor.modules))
         if actor.can(r.read_permission)
@@ -224,6 +232,18 @@ def field_out(module: str, resource: Resource, f: Field, texts: Texts) -> FieldO
         {kind: f"{module}.{kind}" for kind in kinds},
         f.upload_endpoint,
         f.download_endpoint,
+    )
+
+
+def action_out(module: str, resource: Resource, action: Action, texts: Texts) -> RecordActionOut:
+    return RecordActionOut(
+        name=action.name,
+        label=texts.of(module, action.label),
+        endpoint=f"{resource.endpoint}/{action.path}",
+        when=[ActionConditionOut(name, list(values)) for name, values in action.when],
+        confirm=texts.of(module, action.confirm) if action.confirm is not None else None,
+        danger=action.danger,
+        body_fields=[field_out(module, resource, f, texts) for f in action.body_fields],
     )
 
 

@@ -92,6 +92,26 @@ class FieldOut(msgspec.Struct):
     download_endpoint: str | None = None
 
 
+class ActionConditionOut(msgspec.Struct):
+    field: str
+    #: The record's field must have one of these (as text: ``"true"`` for a true bool).
+    values: list[str]
+
+
+class RecordActionOut(msgspec.Struct):
+    name: str
+    label: str
+    #: ``POST`` here, ``{id}`` being the record's id.
+    endpoint: str
+    #: Shown only while every condition holds.
+    when: list[ActionConditionOut]
+    #: A question asked before posting, if any.
+    confirm: str | None
+    danger: bool
+    #: A small form whose values are the request's body; none posts no body.
+    body_fields: list[FieldOut]
+
+
 class ResourceOut(msgspec.Struct):
     module: str
     name: str
@@ -126,6 +146,8 @@ class ResourceOut(msgspec.Struct):
     audit_type: str | None
     #: Records can be submitted for approval (``/api/v1/workflow/...``, record type ``name``).
     approvable: bool
+    #: Buttons of a record's page the caller may use (the record's own actions).
+    actions: list[RecordActionOut]
 
 
 class MetricOut(msgspec.Struct):

@@ -27,6 +27,7 @@ from tessera.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotF
 from tessera.events.service import emit
 from tessera.events.types import Event, EventHandler, HandlerContext
 from tessera.jobs.types import BackgroundJob, JobContext, Schedule
+from tessera.plugin.actions import Action
 from tessera.plugin.context import ModuleContext
 from tessera.plugin.hookspecs import hookimpl
 from tessera.plugin.manifest import (
@@ -78,7 +79,15 @@ if TYPE_CHECKING:
         store_upload,
     )
     from tessera.unit_of_work import UnitOfWork
-    from tessera.web.context import Member, SignedIn, Uow, file_upload, hot_read, requires
+    from tessera.web.context import (
+        Language,
+        Member,
+        SignedIn,
+        Uow,
+        file_upload,
+        hot_read,
+        requires,
+    )
     from tessera.web.pagination import (
         DEFAULT_LIMIT,
         CursorQuery,
@@ -93,6 +102,7 @@ if TYPE_CHECKING:
         page_of,
     )
     from tessera.web.schemas import Input, Page
+    from tessera.workflow.reports import TurnaroundStep, approval_turnaround
     from tessera.workflow.service import (
         approver_of,
         cancel_approval,
@@ -119,8 +129,11 @@ _LAZY = {
     "submit_for_approval": "tessera.workflow.service",
     "withdraw_approval": "tessera.workflow.service",
     "approver_of": "tessera.workflow.service",
+    "approval_turnaround": "tessera.workflow.reports",
+    "TurnaroundStep": "tessera.workflow.reports",
     "cancel_approval": "tessera.workflow.service",
     "Member": "tessera.web.context",
+    "Language": "tessera.web.context",
     "SignedIn": "tessera.web.context",
     "Uow": "tessera.web.context",
     "requires": "tessera.web.context",
@@ -165,6 +178,7 @@ __all__ = [
     "DEFAULT_LIMIT",
     "FULL_ACCESS",
     "UI",
+    "Action",
     "Actor",
     "Approvable",
     "Approval",
@@ -183,6 +197,7 @@ __all__ = [
     "Input",
     "Invalid",
     "JobContext",
+    "Language",
     "LimitQuery",
     "Manifest",
     "ManifestError",
@@ -206,10 +221,12 @@ __all__ = [
     "TimelineCursor",
     "TimelineEntry",
     "Timestamps",
+    "TurnaroundStep",
     "UnitOfWork",
     "Uow",
     "Upload",
     "WorkflowTemplate",
+    "approval_turnaround",
     "approver_of",
     "audit_event",
     "cancel_approval",

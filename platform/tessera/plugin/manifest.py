@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from tessera.modules.texts import humanize
+
+if TYPE_CHECKING:
+    from tessera.plugin.actions import Action
 
 #: The version of the public plugin API (this package). Plugins declare the range they support.
 API_VERSION = Version("1.0")
@@ -220,7 +224,8 @@ class Resource:
     own actions), so the app offers no edit form.
     ``timeline_endpoint`` (with ``{id}``) pages a record's timeline entries
     (``TimelineEntry``), ``audit_type`` is the table whose row changes the audit trail keeps
-    for the record's history.
+    for the record's history. ``actions`` are the buttons of a record's page that post to the
+    plugin's own routes (``Action``: submit, withdraw, pay …).
     """
 
     name: str
@@ -246,6 +251,7 @@ class Resource:
     editable: bool = True
     timeline_endpoint: str | None = None
     audit_type: str | None = None
+    actions: tuple[Action, ...] = ()
 
     def check(self, module: str) -> Resource:
         if not self.name.startswith(f"{module}."):
@@ -287,6 +293,9 @@ class Resource:
         ):
             raise ManifestError(f"resource {self.name!r}: calendar_by must name a date field")
         self._check_list(module, by_name)
+        actions = [action.check(self.name, by_name).name for action in self.actions]
+        if len(set(actions)) != len(actions):
+            raise ManifestError(f"resource {self.name!r} names an action twice")
         if self.timeline_endpoint is not None and not (
             self.timeline_endpoint.startswith(f"/api/v1/{module}/")
             and "{id}" in self.timeline_endpoint
@@ -450,23 +459,28 @@ class UI:
     ``translations`` is the plugin's catalogue: per locale (``"zh"``), each text the plugin
     shows people — its manifest's label and description, its permissions' descriptions, the
     labels here, enum options as they read in English (``in_progress`` reads
-    ``"In progress"``), approvable record types' labels — mapped to its translation, keyed by
-    the English text. Texts it leaves out show in English.
+    ``"In progress"``), approvable record types' labels, and ``messages`` (texts its routes
+    answer with, as a report's "No department", which a route translates through its
+    ``texts: Language`` parameter) — mapped to its translation, keyed by the English text.
+    Texts it leaves out show in English.
     """
 
     menus: tuple[MenuItem, ...] = field(default_factory=tuple)
     resources: tuple[Resource, ...] = field(default_factory=tuple)
     dashboards: tuple[Dashboard, ...] = field(default_factory=tuple)
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    messages: tuple[str, ...] = ()
 
     def texts(self) -> set[str]:
         """The texts of these screens a catalogue can translate."""
-        found = {menu.label for menu in self.menus}
+        found = {menu.label for menu in self.menus} | set(self.messages)
         for resource in self.resources:
             found.add(resource.label)
             for f in resource.fields:
                 found.add(f.label)
                 found.update(humanize(option) for option in f.options)
+            for action in resource.actions:
+                found.update(action.texts())
         for dashboard in self.dashboards:
             found.add(dashboard.label)
             found.update(metric.label for metric in dashboard.metrics)
@@ -499,7 +513,8 @@ class UI:
                     f"resource {resource.name!r}: kanban_by must name an enum field or a "
                     "reference to one of the plugin's resources"
                 )
-            for named in (resource.export_permission, resource.import_permission):
+            actions = [action.permission for action in resource.actions]
+            for named in (resource.export_permission, resource.import_permission, *actions):
                 if named is not None and named not in permissions:
                     raise ManifestError(
                         f"resource {resource.name!r} names {named!r}, which the plugin does "

@@ -4,6 +4,11 @@
 from __future__ import annotations
 
 ZH = {
+    # A deal's action buttons.
+    "Mark won": "标记为赢单",
+    "Mark this deal won?": "将此商机标记为赢单？",
+    "Mark lost": "标记为输单",
+    "Ask approval of the discount": "申请折扣审批",
     # The module and its menu.
     "CRM": "客户关系管理",
     "Accounts, contacts, leads, deals and pipelines, activities, tickets": "客户、联系人、线索、商机与销售管道、活动、工单",

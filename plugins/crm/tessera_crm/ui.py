@@ -5,7 +5,7 @@ A menu entry is shown only to members holding its permission.
 
 from __future__ import annotations
 
-from tessera.plugin import Dashboard, Field, MenuItem, Metric, Resource
+from tessera.plugin import Action, Dashboard, Field, MenuItem, Metric, Resource
 from tessera_crm.models import (
     ACTIVITY_KINDS,
     LEAD_SOURCES,
@@ -212,6 +212,34 @@ DEAL = Resource(
     export_endpoint="/api/v1/crm/deals/export",
     export_permission=EXPORT,
     audit_type="crm_deal",
+    # An open deal closes by its own routes; a discount beyond the threshold asks approval
+    # through the deal's route (which records the approval on the deal), not the generic one.
+    actions=(
+        Action(
+            "won",
+            "Mark won",
+            "{id}/won",
+            "crm.deal.write",
+            when=(("status", ("open",)),),
+            confirm="Mark this deal won?",
+        ),
+        Action(
+            "lost",
+            "Mark lost",
+            "{id}/lost",
+            "crm.deal.write",
+            when=(("status", ("open",)),),
+            danger=True,
+            body_fields=(Field("reason", "Why lost", required=True),),
+        ),
+        Action(
+            "ask_approval",
+            "Ask approval of the discount",
+            "{id}/submit-for-approval",
+            "crm.deal.write",
+            when=(("status", ("open",)), ("approval", ("none", "rejected"))),
+        ),
+    ),
 )
 
 SALES = Dashboard(

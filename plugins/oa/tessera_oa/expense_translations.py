@@ -4,6 +4,11 @@ English (tessera.plugin.UI.translations)."""
 from __future__ import annotations
 
 ZH = {
+    # A claim's and an advance's action buttons.
+    "Submit": "提交",
+    "Withdraw": "撤回",
+    "Withdraw it back to draft?": "撤回为草稿？",
+    "Mark paid": "标记为已付款",
     # Menu entries and the dashboard.
     "Expense claims": "费用报销",
     "Cash advances": "备用金借款",

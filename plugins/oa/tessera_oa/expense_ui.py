@@ -3,13 +3,13 @@ their lines and advances, and the expenses dashboard.
 
 A claim's page lists its lines (the line resource filters by ``claim_id``, a reference to the
 claim) and, being an approvable record type, its approvals. Submitting, withdrawing and paying
-are routes of their own (docs/modules/oa.md, "Expenses").
+are routes of their own (docs/modules/oa.md, "Expenses"), drawn as the page's action buttons.
 """
 
 from __future__ import annotations
 
-from tessera.plugin import Dashboard, Field, MenuItem, Metric, Resource
-from tessera_oa.expense_models import LIMIT_PERIODS, MANAGE, STATUSES, SUBMIT
+from tessera.plugin import Action, Dashboard, Field, MenuItem, Metric, Resource
+from tessera_oa.expense_models import LIMIT_PERIODS, MANAGE, PAY, STATUSES, SUBMIT
 
 API = "/api/v1/oa/expenses"
 USER = "identity.user"
@@ -22,6 +22,27 @@ DECIDED = Field("decided_at", "Decided on", type="datetime", read_only=True)
 PAID = Field("paid_at", "Paid on", type="datetime", read_only=True)
 PAID_BY = Field("paid_by", "Paid by", type="reference", reference=USER, read_only=True)
 REFERENCE = Field("payment_reference", "Payment reference", read_only=True)
+
+#: What a claim or an advance does on its page: its way from draft to paid (expense_flow).
+FLOW = (
+    Action("submit", "Submit", "{id}/submit", SUBMIT, when=(("status", ("draft",)),)),
+    Action(
+        "withdraw",
+        "Withdraw",
+        "{id}/withdraw",
+        SUBMIT,
+        when=(("status", ("submitted",)),),
+        confirm="Withdraw it back to draft?",
+    ),
+    Action(
+        "pay",
+        "Mark paid",
+        "{id}/pay",
+        PAY,
+        when=(("status", ("approved",)),),
+        body_fields=(Field("reference", "Payment reference"),),
+    ),
+)
 
 MENU = (
     MenuItem(
@@ -131,6 +152,7 @@ CLAIM = Resource(
     sort_fields=("title", "created_at", "submitted_at", "updated_at"),
     deletable=True,
     audit_type="oa_expense_claim",
+    actions=FLOW,
 )
 
 LINE = Resource(
@@ -220,6 +242,7 @@ ADVANCE = Resource(
     sort_fields=("created_at", "submitted_at", "amount"),
     deletable=True,
     audit_type="oa_expense_advance",
+    actions=FLOW,
 )
 
 RESOURCES = (CATEGORY, CLAIM, LINE, ADVANCE)

@@ -67,7 +67,7 @@ async def conclude(
             [request.user_id],
             f"oa.leave_{outcome}",
             f"Your leave from {request.start_date} to {request.end_date} {TOLD[outcome]}",
-            link=f"/oa/leave-requests/{request.id}",
+            link=f"/oa/leave/{request.id}",
         )
 
 

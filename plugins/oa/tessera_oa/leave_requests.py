@@ -16,7 +16,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +35,7 @@ from tessera.plugin import (
     Sorting,
     SortQuery,
     Uow,
+    approver_of,
     cancel_approval,
     emit,
     requires,
@@ -249,6 +250,20 @@ async def get_visible(db: AsyncSession, actor: Actor, request_id: uuid.UUID) -> 
     return request
 
 
+async def get_readable(db: AsyncSession, actor: Actor, request_id: uuid.UUID) -> LeaveRequest:
+    """The request if ``actor`` may see it, or holds or held a task of its approval (an approver
+    sees what they decide on); 404 otherwise. Acting on it stays with ``get_visible``."""
+    reachable = or_(
+        visible_to(actor, READ, LeaveRequest.user_id),
+        approver_of(actor, RECORD_TYPE, LeaveRequest.id),
+    )
+    query = select(LeaveRequest).where(LeaveRequest.id == request_id, reachable)
+    request = (await db.scalars(query)).first()
+    if request is None:
+        raise NotFound("No such leave request.")
+    return request
+
+
 async def _locked(db: AsyncSession, actor: Actor, request_id: uuid.UUID) -> LeaveRequest:
     request = await get_visible(db, actor, request_id)
     await db.refresh(request, with_for_update=True)
@@ -363,7 +378,7 @@ class LeaveRequestsController(Controller):
     async def get_one(
         self, request_id: FromPath[uuid.UUID], actor: Member, uow: Uow
     ) -> LeaveRequestOut:
-        return request_out(await get_visible(uow.db, actor, request_id))
+        return request_out(await get_readable(uow.db, actor, request_id))
 
     @post(
         "/{request_id:uuid}/withdraw",

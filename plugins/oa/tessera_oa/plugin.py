@@ -26,6 +26,7 @@ from tessera.plugin import (
 )
 from tessera_oa import (
     announcement_notices,
+    approval_reports,
     calendar_notices,
     calendar_translations,
     calendar_ui,
@@ -36,6 +37,8 @@ from tessera_oa import (
     expense_translations,
     expense_ui,
     leave_approval,
+    leave_reports,
+    reports_ui,
     task_access,
     tasks_translations,
     tasks_ui,
@@ -50,6 +53,7 @@ from tessera_oa.announcement_models import (
     AnnouncementRole,
 )
 from tessera_oa.announcement_routes import AnnouncementsController
+from tessera_oa.approval_reports import ApprovalReportsController
 from tessera_oa.bookings import BookingsController
 from tessera_oa.calendar_models import Attendee, Booking, CalendarEvent, Reminder, Room
 from tessera_oa.calendar_routes import EventsController
@@ -68,6 +72,7 @@ from tessera_oa.folders import FoldersController
 from tessera_oa.ical import CalendarExportController
 from tessera_oa.leave_allocations import YEAR_END, LeaveAllocationsController
 from tessera_oa.leave_calendar import LeaveCalendarController
+from tessera_oa.leave_reports import LeaveReportsController
 from tessera_oa.leave_requests import LeaveRequestsController
 from tessera_oa.leave_types import LeaveTypesController, seed_leave_types
 from tessera_oa.models import (
@@ -162,6 +167,8 @@ def tessera_routes() -> Sequence[Any]:
         ReceiptsController,
         AdvancesController,
         ExpenseReportsController,
+        LeaveReportsController,
+        ApprovalReportsController,
         FoldersController,
         FolderSharesController,
         DocumentsController,
@@ -223,6 +230,7 @@ def tessera_permissions() -> Sequence[Permission]:
             "Write, publish and delete announcements; see who has read them",
         ),
         *expense_permissions.PERMISSIONS,
+        reports_ui.PERMISSION,
         # What a member may do in a folder is its shares' business (tessera_oa.document_access);
         # this only lets them into the document store at all.
         Permission(
@@ -277,7 +285,14 @@ def tessera_event_handlers() -> Sequence[EventHandler]:
 @hookimpl
 def tessera_ui() -> UI:
     return UI(
-        menus=(*ui.MENU, *calendar_ui.MENU, *expense_ui.MENU, *documents_ui.MENU, *tasks_ui.MENU),
+        menus=(
+            *ui.MENU,
+            *reports_ui.MENU,
+            *calendar_ui.MENU,
+            *expense_ui.MENU,
+            *documents_ui.MENU,
+            *tasks_ui.MENU,
+        ),
         resources=(
             ui.DEPARTMENT,
             ui.LEAVE_TYPE,
@@ -288,7 +303,9 @@ def tessera_ui() -> UI:
             *documents_ui.RESOURCES,
             *tasks_ui.RESOURCES,
         ),
-        dashboards=(expense_ui.DASHBOARD,),
+        dashboards=(reports_ui.DASHBOARD, expense_ui.DASHBOARD),
+        # What the report routes answer with, translated there through ``texts``.
+        messages=(*leave_reports.MESSAGES, *approval_reports.MESSAGES),
         translations={
             "zh": {
                 **translations.ZH,

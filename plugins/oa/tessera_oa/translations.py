@@ -5,6 +5,21 @@ its own catalogue beside its code; plugin.py merges them."""
 from __future__ import annotations
 
 ZH = {
+    # The office's reports dashboard, and what its reports answer with.
+    "Office reports": "办公报表",
+    "Leave taken per type": "按类型统计的已休假天数",
+    "Leave taken per department": "按部门统计的已休假天数",
+    "Approval turnaround (hours)": "审批耗时（小时）",
+    "See the office's reports across everyone: how long approvals take": "查看全员的办公报表：审批耗时",
+    "No department": "无部门",
+    "Days taken": "已休天数",
+    "Average hours": "平均小时数",
+    "Median hours": "中位小时数",
+    "90th percentile hours": "90 分位小时数",
+    # A leave request's action buttons.
+    "Withdraw this request?": "撤回此申请？",
+    "Cancel leave": "取消休假",
+    "Cancel this approved leave? The days go back to the balance.": "取消此已批准的休假？天数将退回余额。",
     # The module.
     "Office": "办公",
     "Departments, leave, approvals, expenses, announcements, tasks, documents": "部门、请假、审批、报销、公告、任务、文档",

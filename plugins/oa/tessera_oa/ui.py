@@ -5,7 +5,7 @@ A menu entry is shown only to members holding its permission.
 
 from __future__ import annotations
 
-from tessera.plugin import Field, MenuItem, Resource
+from tessera.plugin import Action, Field, MenuItem, Resource
 from tessera_oa.models import LEAVE_STATUSES
 
 USER = "identity.user"
@@ -151,6 +151,25 @@ LEAVE_REQUEST = Resource(
     calendar_by="start_date",
     sort_fields=("start_date", "created_at"),
     audit_type="oa_leave_request",
+    actions=(
+        Action(
+            "withdraw",
+            "Withdraw",
+            "{id}/withdraw",
+            LEAVE_REQUEST_PERMISSION,
+            when=(("status", ("pending",)),),
+            confirm="Withdraw this request?",
+        ),
+        Action(
+            "cancel",
+            "Cancel leave",
+            "{id}/cancel",
+            LEAVE_REQUEST_PERMISSION,
+            when=(("status", ("approved",)),),
+            confirm="Cancel this approved leave? The days go back to the balance.",
+            danger=True,
+        ),
+    ),
 )
 
 ABSENCE = Resource(

@@ -67,7 +67,9 @@ export function Approvals({ resource, id }: { resource: ResourceMeta; id: string
     <Flex vertical gap={12}>
       <Flex gap={8} wrap>
         {task ? <Decide task={task} onDone={refresh} /> : null}
-        {resource.can_write && !pending ? (
+        {/* A record with actions of its own is submitted by them (the plugin's route records the
+            approval on the record); the generic submission would start one it never hears of. */}
+        {resource.can_write && resource.actions.length === 0 && !pending ? (
           <Button onClick={() => submit.mutate()} loading={submit.isPending}>
             {t("approval.submit")}
           </Button>

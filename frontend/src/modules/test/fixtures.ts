@@ -31,6 +31,7 @@ export function resource(more: Partial<ResourceMeta> & Pick<ResourceMeta, "name"
     timeline_endpoint: null,
     audit_type: null,
     approvable: false,
+    actions: [],
     ...more,
   };
 }

@@ -12,6 +12,7 @@ const AcceptInvitationPage = lazy(() => import("./AcceptInvitationPage"));
 const VerifyEmailPage = lazy(() => import("./VerifyEmailPage"));
 const ApprovalsPage = lazy(() => import("../../shell/approvals/ApprovalsPage"));
 const NotificationsPage = lazy(() => import("../../shell/notifications/NotificationsPage"));
+const RecordRedirect = lazy(() => import("../../shell/RecordRedirect"));
 
 /** Pages before signing in (outside the shell). */
 export const publicRoutes: RouteObject[] = [
@@ -31,4 +32,6 @@ export const appRoutes: RouteObject[] = [
   // Where approval notifications link: the inbox with that request in view.
   { path: "approvals/:instanceId", element: page(<ApprovalsPage />) },
   { path: "notifications", element: page(<NotificationsPage />) },
+  // Where the server links a record by its type (a requester's approval outcome).
+  { path: "records/:recordType/:recordId", element: page(<RecordRedirect />) },
 ];
