@@ -42,6 +42,7 @@ from tessera.web.health import dev_mail, live, ready
 from tessera.web.middleware import RequestContextMiddleware
 from tessera.web.problems import EXCEPTION_HANDLERS
 from tessera.webhooks.routes import ROUTE_HANDLERS as WEBHOOK_ROUTES
+from tessera.workflow.centre_routes import ROUTE_HANDLERS as APPROVAL_CENTRE_ROUTES
 from tessera.workflow.routes import ROUTE_HANDLERS as WORKFLOW_ROUTES
 
 
@@ -75,6 +76,7 @@ def create_app(
         *NOTIFICATION_ROUTES,
         *WEBHOOK_ROUTES,
         *WORKFLOW_ROUTES,
+        *APPROVAL_CENTRE_ROUTES,
         *STORAGE_ROUTES,
         *services.registry.route_handlers(),
     ]

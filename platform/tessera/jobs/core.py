@@ -40,6 +40,7 @@ def core_declarations(settings: Settings) -> Sequence[EventHandler | BackgroundJ
             escalate_overdue_tasks,
         ),
         EventHandler(APPROVAL_REQUESTED, tell_approver, name="tell_approver"),
+        EventHandler(APPROVAL_COPIED, tell_copied, name="tell_copied"),
         *(
             EventHandler(
                 f"tessera.approval.{outcome}", tell_requester, name=f"tell_requester_{outcome}"
@@ -92,6 +93,7 @@ async def tell_admins_of_paused_webhook(event: Event, ctx: HandlerContext) -> No
 
 
 APPROVAL_REQUESTED = "tessera.approval.requested"
+APPROVAL_COPIED = "tessera.approval.copied"
 #: What the requester of an approval is told about.
 APPROVAL_OUTCOMES = ("approved", "rejected", "returned")
 
@@ -108,6 +110,18 @@ async def tell_approver(event: Event, ctx: HandlerContext) -> None:
         [uuid.UUID(str(payload["assignee_user_id"]))],
         "tessera.approval_requested",
         f"Approval requested: {payload['record_type']} ({payload['step_name']})",
+        link=f"/approvals/{payload['instance_id']}",
+    )
+
+
+async def tell_copied(event: Event, ctx: HandlerContext) -> None:
+    payload = event.payload
+    await notifications.notify(
+        ctx.db,
+        ctx.tenant_id,
+        [uuid.UUID(str(user)) for user in payload["user_ids"]],
+        "tessera.approval_copied",
+        f"Copied on an approval: {payload['record_type']} ({payload['step_name']})",
         link=f"/approvals/{payload['instance_id']}",
     )
 
