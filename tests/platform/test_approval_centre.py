@@ -350,8 +350,8 @@ async def test_files_on_decisions(live_server: LiveServer, owner_db: asyncpg.Con
         assert await attached_rows() == 2
 
         body = (await detail(watcher, started["id"])).json()
-        files = {a["action"]: [f["id"] for f in a["attachments"]] for a in body["actions"]}
-        assert files["commented"] == [theirs] and files["task_approved"] == [quote]
+        on_actions = {a["action"]: [f["id"] for f in a["attachments"]] for a in body["actions"]}
+        assert on_actions["commented"] == [theirs] and on_actions["task_approved"] == [quote]
 
         path = f"{API}/instances/{started['id']}/attachments/{quote}"
         for reader in (co.requester, co.manager, watcher, co.owner):
