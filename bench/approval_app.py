@@ -15,23 +15,17 @@ from typing import Any
 import asyncpg
 import msgspec
 from litestar import Litestar, Response, get
+from tessera_crm.approval import DEAL
 
 from tessera.app import create_app
 from tessera.db.engine import plain_url
 from tessera.runtime import runtime_database_url
 from tessera.settings import Settings
+from tessera.workflow import centre
 
-INBOX_SQL = """
-SELECT t.id, t.instance_id, t.step_index, t.step_name, t.assignee_user_id, t.status, t.due_at,
-       t.acted_at, t.comment, t.replaces_id, t.created_at,
-       i.record_type, i.record_id, i.requester_user_id, i.created_at AS submitted_at
-  FROM workflow_task t
-  JOIN workflow_instance i ON i.tenant_id = t.tenant_id AND i.id = t.instance_id
- WHERE t.assignee_user_id = $1 AND t.status = 'pending' AND i.record_type = ANY($2::varchar[])
- ORDER BY t.id
- LIMIT $3
-"""
-TITLES_SQL = "SELECT id::text AS id, name FROM crm_deal WHERE id = ANY($1::uuid[])"
+# The very statements the inbox runs (tessera.workflow.centre), not a copy of them.
+INBOX_SQL = centre.INBOX_SQL
+TITLES_SQL = centre.title_sql(DEAL) or ""
 SET_TENANT = "SELECT set_config('tessera.tenant_id', $1, true)"
 
 _pool: asyncpg.Pool | None = None
@@ -53,7 +47,7 @@ async def inbox_rows(
         await conn.execute(SET_TENANT, str(tenant_id))
         rows = await conn.fetch(INBOX_SQL, user_id, ["crm.deal"], limit + 1)
         ids = [uuid.UUID(row["record_id"]) for row in rows[:limit]]
-        titles = {row["id"]: row["name"] for row in await conn.fetch(TITLES_SQL, ids)}
+        titles = {str(row[0]): row[1] for row in await conn.fetch(TITLES_SQL, ids)}
     return [dict(row) | {"title": titles.get(row["record_id"])} for row in rows[:limit]]
 
 

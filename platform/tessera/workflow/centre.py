@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,9 +20,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, literal_column, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.db.roles import quote_ident
 from tessera.errors import NotFound
 from tessera.identity.service import Actor
 from tessera.modules.registry import PluginRegistry
+from tessera.unit_of_work import UnitOfWork
 from tessera.workflow import attachments
 from tessera.workflow.definitions import enabled_approvable
 from tessera.workflow.models import ACTED, Action, Cc, DefinitionVersion, Instance, Task
@@ -44,6 +46,35 @@ def _instance_join() -> ColumnElement[bool]:
 
 
 # --- Lists --------------------------------------------------------------------------------
+
+#: The inbox is a hot read (decision 28): plain SQL on the driver, prepared once per
+#: connection, no ORM. It reads ix_workflow_task_pending in order and joins each task's
+#: instance by its key; ``$2`` is the record types of the caller's enabled modules.
+_INBOX_COLUMNS = """
+SELECT t.id, t.instance_id, t.step_index, t.step_name, t.assignee_user_id, t.status, t.due_at,
+       t.acted_at, t.comment, t.replaces_id, t.created_at,
+       i.record_type, i.record_id, i.requester_user_id, i.created_at AS submitted_at
+  FROM workflow_task t
+  JOIN workflow_instance i ON i.tenant_id = t.tenant_id AND i.id = t.instance_id
+ WHERE t.assignee_user_id = $1 AND t.status = 'pending' AND i.record_type = ANY($2::varchar[])
+"""
+INBOX_SQL = _INBOX_COLUMNS + " ORDER BY t.id LIMIT $3"
+INBOX_AFTER_SQL = _INBOX_COLUMNS + " AND t.id > $4 ORDER BY t.id LIMIT $3"
+
+
+async def inbox(
+    uow: UnitOfWork,
+    registry: PluginRegistry,
+    actor: Actor,
+    *,
+    after: uuid.UUID | None,
+    limit: int,
+) -> Sequence[Any]:
+    """The caller's open tasks with their instances' record and requester, oldest first."""
+    types = _enabled_types(registry, actor)
+    if after is None:
+        return await uow.fetch(INBOX_SQL, actor.user_id, types, limit)
+    return await uow.fetch(INBOX_AFTER_SQL, actor.user_id, types, limit, after)
 
 
 async def done(
@@ -123,6 +154,40 @@ async def copied(
 
 
 # --- Titles -------------------------------------------------------------------------------
+
+
+def title_sql(approvable: Approvable) -> str | None:
+    """One record type's titles by id (``$1``: the ids), or None if it names no title field."""
+    if approvable.title_field is None:
+        return None
+    table = approvable.model.__table__
+    column = table.c[approvable.title_field].name
+    # Identifiers from the plugin's own model, quoted; the ids are a parameter.
+    return (
+        f"SELECT id, {quote_ident(column)}::text FROM {quote_ident(table.name)} "  # noqa: S608
+        "WHERE id = ANY($1::uuid[])"
+    )
+
+
+async def hot_titles(
+    uow: UnitOfWork, registry: PluginRegistry, records: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """Titles of ``(record_type, record_id)`` pairs in a hot read: one statement per type."""
+    by_type: dict[str, set[uuid.UUID]] = defaultdict(set)
+    for record_type, record_id in records:
+        wanted = _record_uuid(record_id)
+        if wanted is not None:
+            by_type[record_type].add(wanted)
+    found: dict[tuple[str, str], str] = {}
+    for record_type, ids in by_type.items():
+        approvable = registry.approvables().get(record_type)
+        sql = title_sql(approvable) if approvable is not None else None
+        if sql is None:
+            continue
+        for record_id, title in await uow.fetch(sql, list(ids)):
+            if title is not None:
+                found[(record_type, str(record_id))] = title
+    return found
 
 
 def _record_uuid(record_id: str) -> uuid.UUID | None:

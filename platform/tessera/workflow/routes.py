@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from tessera.modules.registry import PluginRegistry
 from tessera.modules.texts import Texts
-from tessera.web.context import Language, Member, Uow, requires, services_of
+from tessera.web.context import Language, Member, Uow, hot_read, requires, services_of
 from tessera.web.pagination import (
     DEFAULT_LIMIT,
     CursorQuery,
@@ -360,7 +360,11 @@ class ApprovalsController(Controller):
         )
         return await _instance_view(uow, actor, state, instance)
 
-    @get("/inbox", summary="My open approval tasks, oldest first")
+    @get(
+        "/inbox",
+        summary="My open approval tasks, oldest first",
+        opt=hot_read(),
+    )
     async def inbox(
         self,
         actor: Member,
@@ -371,27 +375,44 @@ class ApprovalsController(Controller):
         cursor: CursorQuery = None,
     ) -> Page[InboxItemOut]:
         registry = services_of(state).registry
-        rows = await service.inbox(
-            uow.db, registry, actor, after=decode_cursor(cursor), limit=check_limit(limit) + 1
+        rows = await centre.inbox(
+            uow, registry, actor, after=decode_cursor(cursor), limit=check_limit(limit) + 1
         )
-        titles = await centre.titles(uow.db, registry, [r[1] for r in rows[:limit]])
+        titles = await centre.hot_titles(
+            uow, registry, [(r["record_type"], r["record_id"]) for r in rows[:limit]]
+        )
+        labels: dict[str, str] = {}
 
-        def render(row: tuple[Task, Instance]) -> InboxItemOut:
-            task, instance = row
-            label = record_label(registry, texts, instance.record_type)
+        def render(row: Any) -> InboxItemOut:
+            record_type, record_id = row["record_type"], row["record_id"]
+            if record_type not in labels:
+                labels[record_type] = record_label(registry, texts, record_type)
+            label = labels[record_type]
             return InboxItemOut(
-                task=task_out(task),
-                record_type=instance.record_type,
-                record_id=instance.record_id,
-                requester_user_id=instance.requester_user_id,
-                instance_id=instance.id,
-                title=titles.get(instance.id) or short_title(label, instance.record_id),
+                task=TaskOut(
+                    id=row["id"],
+                    instance_id=row["instance_id"],
+                    step_index=row["step_index"],
+                    step_name=row["step_name"],
+                    assignee_user_id=row["assignee_user_id"],
+                    status=row["status"],
+                    due_at=row["due_at"],
+                    acted_at=row["acted_at"],
+                    comment=row["comment"],
+                    replaces_id=row["replaces_id"],
+                    created_at=row["created_at"],
+                ),
+                record_type=record_type,
+                record_id=record_id,
+                requester_user_id=row["requester_user_id"],
+                instance_id=row["instance_id"],
+                title=titles.get((record_type, record_id)) or short_title(label, record_id),
                 record_label=label,
-                step_name=task.step_name,
-                submitted_at=instance.created_at,
+                step_name=row["step_name"],
+                submitted_at=row["submitted_at"],
             )
 
-        return page_of(rows, limit, key=lambda r: r[0].id, render=render)
+        return page_of(rows, limit, key=lambda r: r["id"], render=render)
 
     @post("/tasks/{task_id:uuid}/approve", status_code=HTTP_200_OK, summary="Approve my task")
     async def approve(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, exists, literal_column, select
+from sqlalchemy import ColumnElement, String, cast, exists, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
@@ -671,39 +671,6 @@ async def _escalate(db: AsyncSession, flow: Flow, task: Task, now: datetime) -> 
 
 
 # --- Reading ------------------------------------------------------------------------------
-
-
-async def inbox(
-    db: AsyncSession,
-    registry: PluginRegistry,
-    actor: Actor,
-    *,
-    after: uuid.UUID | None,
-    limit: int,
-) -> list[tuple[Task, Instance]]:
-    """The caller's open tasks of enabled modules, oldest first."""
-    record_types = [
-        r for r in registry.approvables() if enabled_approvable(registry, actor.modules, r)
-    ]
-    query = (
-        select(Task, Instance)
-        .join(
-            Instance,
-            (Instance.tenant_id == Task.tenant_id) & (Instance.id == Task.instance_id),
-        )
-        .where(
-            Task.assignee_user_id == actor.user_id,
-            # A literal, not a parameter: the partial index ix_workflow_task_pending applies
-            # only where the planner sees the status, and prepared statements hide parameters.
-            Task.status == literal_column("'pending'"),
-            Instance.record_type.in_(record_types),
-        )
-        .order_by(Task.id)
-        .limit(limit)
-    )
-    if after is not None:
-        query = query.where(Task.id > after)
-    return [(row[0], row[1]) for row in (await db.execute(query)).all()]
 
 
 @dataclass(frozen=True, slots=True)
