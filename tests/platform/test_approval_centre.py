@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from tessera.workflow.types import Step
 from tests.platform.test_workflow import (
     API,
     Company,
@@ -483,3 +484,23 @@ async def test_bad_input_is_refused_by_field_and_writes_nothing(
             assert response.status_code == status, (params, response.text)
             assert response.json()["errors"][0]["field"] == next(iter(params))
         assert (await co.manager.get(f"{API}/done", params={"cursor": "x"})).status_code == 422
+
+
+def test_steps_saved_before_the_approval_centre_still_load() -> None:
+    """Versions stored before ``levels``, ``field`` and ``cc`` existed lack those keys."""
+    old = {
+        "name": "Boss",
+        "approvers": "manager",
+        "users": [],
+        "role": None,
+        "mode": "any",
+        "condition": None,
+        "time_limit_hours": None,
+        "time_limit_minutes": None,
+        "escalate_to": None,
+    }
+    step = Step.from_json(old)
+    assert (step.levels, step.field, step.cc) == (None, None, ())
+    assert Step.from_json(step.as_json()) == step
+    chain = Step("Line", approvers="manager_chain", levels=3, cc=(uuid.uuid4(),))
+    assert Step.from_json(chain.as_json()) == chain

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, literal_column, or_, select, tuple_
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.roles import quote_ident
@@ -32,17 +32,12 @@ from tessera.workflow.service import READ_ALL
 from tessera.workflow.types import Approvable
 
 MANAGE = "workflow.definition.manage"
-#: The statuses as SQL literals: the partial index on them is used only where the planner
-#: sees the values themselves, which a prepared statement's parameters hide.
-_ACTED_SQL: list[ColumnElement[str]] = [literal_column(repr(status)) for status in ACTED]
+#: Statuses are written into the statements as literals: a partial index on them is used only
+#: where the planner sees the values themselves, which a prepared statement's parameters hide.
 
 
 def _enabled_types(registry: PluginRegistry, actor: Actor) -> list[str]:
     return [r for r in registry.approvables() if enabled_approvable(registry, actor.modules, r)]
-
-
-def _instance_join() -> ColumnElement[bool]:
-    return (Instance.tenant_id == Task.tenant_id) & (Instance.id == Task.instance_id)
 
 
 # --- Lists --------------------------------------------------------------------------------
@@ -77,80 +72,87 @@ async def inbox(
     return await uow.fetch(INBOX_AFTER_SQL, actor.user_id, types, limit, after)
 
 
+#: An approval's columns in a list row (``approval_*`` where a task's would clash).
+APPROVAL_COLUMNS = """i.id AS approval_id, i.record_type, i.record_id,
+       i.status AS approval_status, i.current_step, i.requester_user_id,
+       i.created_at AS approval_created_at, i.finished_at"""
+_ACTED_IN = ", ".join(repr(status) for status in ACTED)
+_DONE = f"""
+SELECT t.id, t.instance_id, t.step_index, t.step_name, t.assignee_user_id, t.status, t.due_at,
+       t.acted_at, t.comment, t.replaces_id, t.created_at, {APPROVAL_COLUMNS}
+  FROM workflow_task t
+  JOIN workflow_instance i ON i.tenant_id = t.tenant_id AND i.id = t.instance_id
+ WHERE t.assignee_user_id = $1 AND t.status IN ({_ACTED_IN})
+   AND i.record_type = ANY($2::varchar[])
+"""  # noqa: S608 -- only this module's constants are spliced in; values are parameters
+_DONE_ORDER = " ORDER BY t.acted_at DESC, t.id DESC LIMIT $3"
+DONE_SQL = _DONE + _DONE_ORDER
+# A row comparison: the index on (acted_at, id) starts right after the cursor.
+DONE_AFTER_SQL = _DONE + " AND (t.acted_at, t.id) < ($4::timestamptz, $5::uuid)" + _DONE_ORDER
+_SUBMISSIONS = f"""
+SELECT {APPROVAL_COLUMNS}
+  FROM workflow_instance i
+ WHERE i.requester_user_id = $1 AND i.record_type = ANY($2::varchar[])
+   AND ($4::varchar IS NULL OR i.status = $4)
+"""  # noqa: S608 -- only this module's constants are spliced in
+_NEWEST = " ORDER BY i.id DESC LIMIT $3"
+SUBMISSIONS_SQL = _SUBMISSIONS + _NEWEST
+SUBMISSIONS_AFTER_SQL = _SUBMISSIONS + " AND i.id < $5" + _NEWEST
+_COPIED = f"""
+SELECT c.id, c.step_index, c.created_at AS copied_at, {APPROVAL_COLUMNS}
+  FROM workflow_cc c
+  JOIN workflow_instance i ON i.tenant_id = c.tenant_id AND i.id = c.instance_id
+ WHERE c.user_id = $1 AND i.record_type = ANY($2::varchar[])
+"""  # noqa: S608 -- only this module's constants are spliced in
+_COPIED_ORDER = " ORDER BY c.id DESC LIMIT $3"
+COPIED_SQL = _COPIED + _COPIED_ORDER
+COPIED_AFTER_SQL = _COPIED + " AND c.id < $4" + _COPIED_ORDER
+
+
 async def done(
-    db: AsyncSession,
+    uow: UnitOfWork,
     registry: PluginRegistry,
     actor: Actor,
     *,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
-) -> list[tuple[Task, Instance]]:
+) -> Sequence[Any]:
     """Tasks the caller approved, rejected, returned or handed on; latest decision first."""
-    query = (
-        select(Task, Instance)
-        .join(Instance, _instance_join())
-        .where(
-            Task.assignee_user_id == actor.user_id,
-            Task.status.in_(_ACTED_SQL),
-            Instance.record_type.in_(_enabled_types(registry, actor)),
-        )
-        .order_by(Task.acted_at.desc(), Task.id.desc())
-        .limit(limit)
-    )
-    if after is not None:
-        # A row comparison: the index on (acted_at, id) starts right after the cursor.
-        query = query.where(tuple_(Task.acted_at, Task.id) < tuple_(*after))
-    return [(row[0], row[1]) for row in (await db.execute(query)).all()]
+    types = _enabled_types(registry, actor)
+    if after is None:
+        return await uow.fetch(DONE_SQL, actor.user_id, types, limit)
+    return await uow.fetch(DONE_AFTER_SQL, actor.user_id, types, limit, *after)
 
 
 async def submissions(
-    db: AsyncSession,
+    uow: UnitOfWork,
     registry: PluginRegistry,
     actor: Actor,
     *,
     status: str | None,
     after: uuid.UUID | None,
     limit: int,
-) -> list[Instance]:
+) -> Sequence[Any]:
     """Approvals the caller requested, newest first (ids are time-ordered)."""
-    query = (
-        select(Instance)
-        .where(
-            Instance.requester_user_id == actor.user_id,
-            Instance.record_type.in_(_enabled_types(registry, actor)),
-        )
-        .order_by(Instance.id.desc())
-        .limit(limit)
-    )
-    if status is not None:
-        query = query.where(Instance.status == status)
-    if after is not None:
-        query = query.where(Instance.id < after)
-    return list((await db.scalars(query)).all())
+    types = _enabled_types(registry, actor)
+    if after is None:
+        return await uow.fetch(SUBMISSIONS_SQL, actor.user_id, types, limit, status)
+    return await uow.fetch(SUBMISSIONS_AFTER_SQL, actor.user_id, types, limit, status, after)
 
 
 async def copied(
-    db: AsyncSession,
+    uow: UnitOfWork,
     registry: PluginRegistry,
     actor: Actor,
     *,
     after: uuid.UUID | None,
     limit: int,
-) -> list[tuple[Cc, Instance]]:
+) -> Sequence[Any]:
     """Approvals the caller was copied on, the latest copy first."""
-    query = (
-        select(Cc, Instance)
-        .join(Instance, (Instance.tenant_id == Cc.tenant_id) & (Instance.id == Cc.instance_id))
-        .where(
-            Cc.user_id == actor.user_id,
-            Instance.record_type.in_(_enabled_types(registry, actor)),
-        )
-        .order_by(Cc.id.desc())
-        .limit(limit)
-    )
-    if after is not None:
-        query = query.where(Cc.id < after)
-    return [(row[0], row[1]) for row in (await db.execute(query)).all()]
+    types = _enabled_types(registry, actor)
+    if after is None:
+        return await uow.fetch(COPIED_SQL, actor.user_id, types, limit)
+    return await uow.fetch(COPIED_AFTER_SQL, actor.user_id, types, limit, after)
 
 
 # --- Titles -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -23,7 +24,7 @@ from tessera.modules.registry import PluginRegistry
 from tessera.modules.texts import Texts
 from tessera.storage import service as storage
 from tessera.storage import transfer
-from tessera.web.context import Language, Member, Uow, file_upload, services_of
+from tessera.web.context import Language, Member, Uow, file_upload, hot_read, services_of
 from tessera.web.pagination import (
     DEFAULT_LIMIT,
     CursorQuery,
@@ -35,8 +36,7 @@ from tessera.web.pagination import (
 )
 from tessera.web.schemas import Page
 from tessera.workflow import centre
-from tessera.workflow.models import Instance, Task
-from tessera.workflow.routes import instance_out, record_label, short_title, task_out
+from tessera.workflow.routes import instance_out, record_label, short_title, task_of
 from tessera.workflow.schemas import (
     ApprovalItemOut,
     AttachmentOut,
@@ -54,39 +54,46 @@ StatusQuery = Annotated[
 
 
 class _Render:
-    """Turns a page's instances into list items: titles loaded once for the whole page."""
+    """Turns a page's rows into list items: titles loaded once for the whole page, one
+    statement per record type, and each record type's label translated once."""
 
     def __init__(
-        self, registry: PluginRegistry, texts: Texts, titles: dict[uuid.UUID, str]
+        self, registry: PluginRegistry, texts: Texts, titles: dict[tuple[str, str], str]
     ) -> None:
         self.registry, self.texts, self.titles = registry, texts, titles
+        self.labels: dict[str, str] = {}
 
     @classmethod
-    async def of(cls, uow: Uow, state: State, texts: Texts, instances: list[Instance]) -> _Render:
+    async def of(cls, uow: Uow, state: State, texts: Texts, rows: Sequence[Any]) -> _Render:
         registry = services_of(state).registry
-        return cls(registry, texts, await centre.titles(uow.db, registry, instances))
+        pairs = [(row["record_type"], row["record_id"]) for row in rows]
+        return cls(registry, texts, await centre.hot_titles(uow, registry, pairs))
 
-    def item(self, instance: Instance) -> ApprovalItemOut:
-        label = record_label(self.registry, self.texts, instance.record_type)
+    def item(self, row: Any) -> ApprovalItemOut:
+        record_type, record_id = row["record_type"], row["record_id"]
+        if record_type not in self.labels:
+            self.labels[record_type] = record_label(self.registry, self.texts, record_type)
+        label = self.labels[record_type]
         return ApprovalItemOut(
-            id=instance.id,
-            record_type=instance.record_type,
-            record_id=instance.record_id,
+            id=row["approval_id"],
+            record_type=record_type,
+            record_id=record_id,
             record_label=label,
-            title=self.titles.get(instance.id) or short_title(label, instance.record_id),
-            status=instance.status,
-            current_step=instance.current_step,
-            requester_user_id=instance.requester_user_id,
-            created_at=instance.created_at,
-            finished_at=instance.finished_at,
+            title=self.titles.get((record_type, record_id)) or short_title(label, record_id),
+            status=row["approval_status"],
+            current_step=row["current_step"],
+            requester_user_id=row["requester_user_id"],
+            created_at=row["approval_created_at"],
+            finished_at=row["finished_at"],
         )
 
 
 # --- Cursors of the "done" list: the last row's decision time and id ----------------------
 
 
-def _moment_cursor(task: Task) -> str:
-    data = json.dumps([task.acted_at.isoformat() if task.acted_at else None, str(task.id)])
+def _moment_cursor(row: Any) -> str:
+    acted_at = row["acted_at"]
+    data = json.dumps([acted_at.isoformat() if acted_at else None, str(row["id"])])
     return base64.urlsafe_b64encode(data.encode()).rstrip(b"=").decode()
 
 
@@ -108,7 +115,7 @@ class ApprovalCentreController(Controller):
     path = "/workflow"
     tags = ["workflow"]
 
-    @get("/done", summary="Tasks I decided or handed on, latest first")
+    @get("/done", summary="Tasks I decided or handed on, latest first", opt=hot_read())
     async def done(
         self,
         actor: Member,
@@ -119,21 +126,21 @@ class ApprovalCentreController(Controller):
         cursor: SortedCursorQuery = None,
     ) -> Page[DoneItemOut]:
         rows = await centre.done(
-            uow.db,
+            uow,
             services_of(state).registry,
             actor,
             after=_after_moment(cursor),
             limit=check_limit(limit) + 1,
         )
         visible = rows[:limit]
-        render = await _Render.of(uow, state, texts, [i for _, i in visible])
+        render = await _Render.of(uow, state, texts, visible)
         more = len(rows) > limit and visible
         return Page(
-            items=[DoneItemOut(task=task_out(t), approval=render.item(i)) for t, i in visible],
-            next_cursor=_moment_cursor(visible[-1][0]) if more else None,
+            items=[DoneItemOut(task=task_of(r), approval=render.item(r)) for r in visible],
+            next_cursor=_moment_cursor(visible[-1]) if more else None,
         )
 
-    @get("/submissions", summary="Approvals I requested, newest first")
+    @get("/submissions", summary="Approvals I requested, newest first", opt=hot_read())
     async def submissions(
         self,
         actor: Member,
@@ -145,7 +152,7 @@ class ApprovalCentreController(Controller):
         cursor: CursorQuery = None,
     ) -> Page[ApprovalItemOut]:
         rows = await centre.submissions(
-            uow.db,
+            uow,
             services_of(state).registry,
             actor,
             status=status,
@@ -153,9 +160,9 @@ class ApprovalCentreController(Controller):
             limit=check_limit(limit) + 1,
         )
         render = await _Render.of(uow, state, texts, rows[:limit])
-        return page_of(rows, limit, key=lambda i: i.id, render=render.item)
+        return page_of(rows, limit, key=lambda r: r["approval_id"], render=render.item)
 
-    @get("/copied", summary="Approvals I was copied on, latest first")
+    @get("/copied", summary="Approvals I was copied on, latest first", opt=hot_read())
     async def copied(
         self,
         actor: Member,
@@ -166,19 +173,19 @@ class ApprovalCentreController(Controller):
         cursor: CursorQuery = None,
     ) -> Page[CopiedItemOut]:
         rows = await centre.copied(
-            uow.db,
+            uow,
             services_of(state).registry,
             actor,
             after=decode_cursor(cursor),
             limit=check_limit(limit) + 1,
         )
-        render = await _Render.of(uow, state, texts, [i for _, i in rows[:limit]])
+        render = await _Render.of(uow, state, texts, rows[:limit])
         return page_of(
             rows,
             limit,
-            key=lambda r: r[0].id,
+            key=lambda r: r["id"],
             render=lambda r: CopiedItemOut(
-                approval=render.item(r[1]), step_index=r[0].step_index, copied_at=r[0].created_at
+                approval=render.item(r), step_index=r["step_index"], copied_at=r["copied_at"]
             ),
         )
 

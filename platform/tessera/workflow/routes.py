@@ -128,6 +128,23 @@ def task_out(task: Task) -> TaskOut:
     )
 
 
+def task_of(row: Any) -> TaskOut:
+    """A task from a hot read's row (the task's own columns under their names)."""
+    return TaskOut(
+        id=row["id"],
+        instance_id=row["instance_id"],
+        step_index=row["step_index"],
+        step_name=row["step_name"],
+        assignee_user_id=row["assignee_user_id"],
+        status=row["status"],
+        due_at=row["due_at"],
+        acted_at=row["acted_at"],
+        comment=row["comment"],
+        replaces_id=row["replaces_id"],
+        created_at=row["created_at"],
+    )
+
+
 def instance_out(instance: Instance, version: int, tasks: list[Task]) -> InstanceOut:
     return InstanceOut(
         id=instance.id,
@@ -389,19 +406,7 @@ class ApprovalsController(Controller):
                 labels[record_type] = record_label(registry, texts, record_type)
             label = labels[record_type]
             return InboxItemOut(
-                task=TaskOut(
-                    id=row["id"],
-                    instance_id=row["instance_id"],
-                    step_index=row["step_index"],
-                    step_name=row["step_name"],
-                    assignee_user_id=row["assignee_user_id"],
-                    status=row["status"],
-                    due_at=row["due_at"],
-                    acted_at=row["acted_at"],
-                    comment=row["comment"],
-                    replaces_id=row["replaces_id"],
-                    created_at=row["created_at"],
-                ),
+                task=task_of(row),
                 record_type=record_type,
                 record_id=record_id,
                 requester_user_id=row["requester_user_id"],
