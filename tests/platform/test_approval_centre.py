@@ -488,7 +488,7 @@ async def test_bad_input_is_refused_by_field_and_writes_nothing(
 
 def test_steps_saved_before_the_approval_centre_still_load() -> None:
     """Versions stored before ``levels``, ``field`` and ``cc`` existed lack those keys."""
-    old = {
+    old: dict[str, Any] = {
         "name": "Boss",
         "approvers": "manager",
         "users": [],
