@@ -9,11 +9,12 @@ requested about a thousand. Then, with h2load over HTTP/1.1 keep-alive, after a 
 - ``GET /api/v1/workflow/inbox?limit=20`` against its reference: the same statements (tenant
   set, the page, the page's titles) on a raw asyncpg pool as the app's role, served by a
   minimal handler in the same app (bench/approval_app.py) — p50 and p99 on one connection,
-  requests per second on several, and the reference's share of the inbox's latency;
+  requests per second on several, and the reference's share of the inbox's latency; each
+  figure the median of ``--rounds`` runs taken in turn;
 - the same statements on raw asyncpg in this process, without HTTP;
 - ``/workflow/done`` and ``/workflow/submissions`` (limit 20), p50 and p99.
 
-    uv run python -m bench.approval_inbox [--seconds 5] [--connections 8] [--workers 2]
+    uv run python -m bench.approval_inbox [--seconds 5] [--rounds 3] [--connections 8]
 
 PostgreSQL: an embedded server in a temporary directory, unless TESSERA_BENCH_DATABASE_URL
 names a server (a superuser URL; the bench makes and drops its own database). Needs h2load
@@ -203,6 +204,14 @@ async def raw_latency(runtime_url: str, tenant: Tenant, count: int) -> Load:
     return Load(rate, statistics.median(took), took[max(0, int(0.99 * len(took)) - 1)])
 
 
+def median_load(loads: list[Load]) -> Load:
+    return Load(
+        rate=statistics.median(one.rate for one in loads),
+        p50=statistics.median(one.p50 for one in loads),
+        p99=statistics.median(one.p99 for one in loads),
+    )
+
+
 def load(url: str, path: str, tenant: Tenant, seconds: float, connections: int) -> Load:
     return run_h2load(
         url, [path], headers={"Cookie": tenant.cookie}, connections=connections, seconds=seconds
@@ -244,6 +253,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="medians over this many runs")
     parser.add_argument("--instances", type=int, default=INSTANCES)
     args = parser.parse_args()
 
@@ -284,14 +294,17 @@ def main() -> None:
         }
         for path in paths.values():
             load(url, path, tenant, 2, args.connections)  # warm-up
-        results = {
-            name_: (
-                load(url, path, tenant, args.seconds, 1),
-                load(url, path, tenant, args.seconds, args.connections),
-            )
-            for name_, path in paths.items()
-        }
-        raw = asyncio.run(raw_latency(runtime_url, tenant, 1000))
+        # Every path in turn, round after round: a busy stretch of the shared machine falls
+        # on all of them rather than on one; each figure is the median over the rounds.
+        runs: dict[str, tuple[list[Load], list[Load]]] = {n: ([], []) for n in paths}
+        for _ in range(args.rounds):
+            for name_, path in paths.items():
+                runs[name_][0].append(load(url, path, tenant, args.seconds, 1))
+                runs[name_][1].append(load(url, path, tenant, args.seconds, args.connections))
+        results = {n: (median_load(one), median_load(many)) for n, (one, many) in runs.items()}
+        raw = median_load(
+            [asyncio.run(raw_latency(runtime_url, tenant, 1000)) for _ in range(args.rounds)]
+        )
     finally:
         process.terminate()
         try:
