@@ -95,7 +95,8 @@ def run_h2load(
         with open(uris, "w") as listing:
             listing.write("\n".join(url + path for path in paths) + "\n")
         command = [
-            "h2load", "--h1", "-t", "2", "-c", str(connections), "-D", f"{seconds:.0f}",
+            # h2load wants no more threads than connections.
+            "h2load", "--h1", "-t", str(min(2, connections)), "-c", str(connections), "-D", f"{seconds:.0f}",
             "--warm-up-time", f"{warm_up:.0f}", "-i", uris, "--log-file", log,
         ]  # fmt: skip
         for name, value in headers.items():

@@ -42,6 +42,7 @@ from tessera.web.health import dev_mail, live, ready
 from tessera.web.middleware import RequestContextMiddleware
 from tessera.web.problems import EXCEPTION_HANDLERS
 from tessera.webhooks.routes import ROUTE_HANDLERS as WEBHOOK_ROUTES
+from tessera.workflow.centre_routes import ROUTE_HANDLERS as APPROVAL_CENTRE_ROUTES
 from tessera.workflow.reports import WorkflowReportsController
 from tessera.workflow.routes import ROUTE_HANDLERS as WORKFLOW_ROUTES
 
@@ -77,6 +78,7 @@ def create_app(
         *WEBHOOK_ROUTES,
         *WORKFLOW_ROUTES,
         WorkflowReportsController,
+        *APPROVAL_CENTRE_ROUTES,
         *STORAGE_ROUTES,
         *services.registry.route_handlers(),
     ]

@@ -81,3 +81,21 @@ async def test_the_scheduler_escalates_an_overdue_step(stacks: StackFactory) -> 
         [item] = await wait_until(escalated, within=60)
         assert await inbox(co.manager) == []
         assert item["task"]["id"] != task
+
+
+async def test_members_copied_on_a_step_are_told(stacks: StackFactory) -> None:
+    stack = stacks.new(None)
+    assert stack.web is not None
+    async with company(stack.web) as co:
+        step = {"name": "Manager", "approvers": "manager", "cc": [co.admin.user_id]}
+        await replace_default(co.owner, [step])
+        await submit(co.requester, await new_claim(co.requester, "45"))
+
+        async def admin_told() -> list[str]:
+            return [t for t in await titles(co.admin) if t.startswith("Copied on an approval")]
+
+        [told] = await wait_until(admin_told, within=60)
+        assert "expenses.claim" in told and "Manager" in told
+        assert [t for t in await titles(co.requester) if t.startswith("Copied")] == []
+        copied = await co.admin.get("/api/v1/workflow/copied")
+        assert [c["approval"]["title"] for c in copied.json()["items"]] == ["Trip"]

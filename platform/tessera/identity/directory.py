@@ -8,7 +8,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import ColumnElement, Select, String, Uuid, any_, bindparam, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Uuid,
+    any_,
+    bindparam,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -87,6 +97,32 @@ async def manager_user_id(db: AsyncSession, user_id: uuid.UUID) -> uuid.UUID | N
     manager = select(Membership.manager_id).where(Membership.user_id == user_id).scalar_subquery()
     query = select(Membership.user_id).where(Membership.id == manager)
     return (await db.scalars(query)).first()
+
+
+async def manager_chain(db: AsyncSession, user_id: uuid.UUID, levels: int) -> list[uuid.UUID]:
+    """``user_id``'s managers up the reporting line, nearest first, at most ``levels`` of them.
+
+    One query (a recursive walk). The line ends early where someone has no manager, or where it
+    comes back to someone already on it (a loop in the reporting line is not followed twice).
+    """
+    base = (
+        select(Membership.manager_id.label("membership_id"), literal(1).label("depth"))
+        .where(Membership.user_id == user_id)
+        .cte("chain", recursive=True)
+    )
+    up = aliased(Membership)
+    chain = base.union_all(
+        select(up.manager_id, base.c.depth + 1)
+        .join(base, up.id == base.c.membership_id)
+        .where(base.c.depth < levels)
+    )
+    query = (
+        select(Membership.user_id)
+        .join(chain, Membership.id == chain.c.membership_id)
+        .order_by(chain.c.depth)
+    )
+    found = [found for found in (await db.scalars(query)).all() if found != user_id]
+    return list(dict.fromkeys(found))
 
 
 async def managers_of(

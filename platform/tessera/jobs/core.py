@@ -41,6 +41,7 @@ def core_declarations(settings: Settings) -> Sequence[EventHandler | BackgroundJ
             escalate_overdue_tasks,
         ),
         EventHandler(APPROVAL_REQUESTED, tell_approver, name="tell_approver"),
+        EventHandler(APPROVAL_COPIED, tell_copied, name="tell_copied"),
         *(
             EventHandler(
                 f"tessera.approval.{outcome}", tell_requester, name=f"tell_requester_{outcome}"
@@ -93,6 +94,7 @@ async def tell_admins_of_paused_webhook(event: Event, ctx: HandlerContext) -> No
 
 
 APPROVAL_REQUESTED = "tessera.approval.requested"
+APPROVAL_COPIED = "tessera.approval.copied"
 #: What the requester of an approval is told about.
 APPROVAL_OUTCOMES = ("approved", "rejected", "returned")
 
@@ -108,7 +110,7 @@ async def tell_approver(event: Event, ctx: HandlerContext) -> None:
         ctx.tenant_id,
         [uuid.UUID(str(payload["assignee_user_id"]))],
         "tessera.approval_requested",
-        f"Approval requested: {payload['record_type']} ({payload['step_name']})",
+        f"Approval requested: {record_label(payload['record_type'])} ({payload['step_name']})",
         link=f"/approvals/{payload['instance_id']}",
     )
 
@@ -118,6 +120,18 @@ def record_label(record_type: str) -> str:
     name."""
     approvable = installed_plugins().approvables().get(record_type)
     return approvable.label if approvable is not None else record_type
+
+
+async def tell_copied(event: Event, ctx: HandlerContext) -> None:
+    payload = event.payload
+    await notifications.notify(
+        ctx.db,
+        ctx.tenant_id,
+        [uuid.UUID(str(user)) for user in payload["user_ids"]],
+        "tessera.approval_copied",
+        f"Copied on an approval: {record_label(payload['record_type'])} ({payload['step_name']})",
+        link=f"/approvals/{payload['instance_id']}",
+    )
 
 
 async def tell_requester(event: Event, ctx: HandlerContext) -> None:

@@ -430,7 +430,14 @@ def _check_approvable(plugin: LoadedPlugin, item: Approvable) -> None:
     if item.model not in plugin.models:
         raise ManifestError(f"{item.record_type!r}: the model is not one of the plugin's models")
     columns = set(item.model.__table__.columns.keys())
-    unknown = [f for f in (*item.fields, item.owner_field) if f is not None and f not in columns]
+    named = (
+        *item.fields,
+        item.owner_field,
+        *item.user_fields,
+        item.title_field,
+        *item.summary_fields,
+    )
+    unknown = [f for f in named if f is not None and f not in columns]
     if unknown:
         raise ManifestError(f"{item.record_type!r}: no such fields on the model: {unknown}")
     if item.submit_permission not in {p.name for p in plugin.permissions}:
@@ -452,12 +459,14 @@ def _check_template(
     if not template.key.startswith(f"{plugin.name}."):
         raise ManifestError(f"template key {template.key!r} must start with {plugin.name!r}.")
     try:
-        steps = check_steps(template.steps, approvable.field_types())
+        steps = check_steps(
+            template.steps, approvable.field_types(), user_fields=approvable.user_fields
+        )
         check_guarded(template.guarded_fields, approvable.fields)
     except Invalid as exc:
         raise ManifestError(f"template {template.key!r}: {exc.detail}") from None
     for step in steps:
-        if step.users or step.escalate_to not in (None, MANAGER):
+        if step.users or step.cc or step.escalate_to not in (None, MANAGER):
             raise ManifestError(f"template {template.key!r}: templates name no users")
         if step.role is not None and step.role not in BUILTIN_ROLE_NAMES:
             raise ManifestError(f"template {template.key!r}: templates name built-in roles only")

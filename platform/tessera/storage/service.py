@@ -208,6 +208,14 @@ async def get(db: AsyncSession, file_id: uuid.UUID) -> StoredFile:
     return found
 
 
+async def get_many(db: AsyncSession, file_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, StoredFile]:
+    """The current tenant's files among ``file_ids``, by id (another tenant's are absent)."""
+    if not file_ids:
+        return {}
+    query = select(StoredFile).where(StoredFile.id.in_(list(file_ids)))
+    return {found.id: found for found in (await db.execute(query)).scalars()}
+
+
 async def open_bytes(settings: Settings, stored: StoredFile) -> Opened:
     return await storage_for(settings).open(stored.key)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,7 +56,7 @@ async def _checked_steps(
     db: AsyncSession, approvable: Approvable, steps: Sequence[Step]
 ) -> list[Step]:
     """Shape and conditions first (no database), then that named people and roles exist here."""
-    checked = check_steps(steps, approvable.field_types())
+    checked = check_steps(steps, approvable.field_types(), user_fields=approvable.user_fields)
     return [await _resolved_people(db, step, index) for index, step in enumerate(checked)]
 
 
@@ -78,17 +79,17 @@ async def _resolved_people(db: AsyncSession, step: Step, index: int) -> Step:
         if not known:
             raise Invalid(f"{path}.escalate_to", "not a member of this tenant")
         escalate_to = str(next(iter(known.values())))
-    return Step(
-        name=step.name,
-        approvers=step.approvers,
-        users=users,
-        role=step.role,
-        mode=step.mode,
-        condition=step.condition,
-        time_limit_hours=step.time_limit_hours,
-        time_limit_minutes=step.time_limit_minutes,
-        escalate_to=escalate_to,
-    )
+    cc = await _members(db, step.cc, f"{path}.cc")
+    return replace(step, users=users, escalate_to=escalate_to, cc=cc)
+
+
+async def _members(db: AsyncSession, ids: Sequence[uuid.UUID], path: str) -> tuple[uuid.UUID, ...]:
+    """``ids`` as user ids of members of this tenant; :class:`Invalid` naming the first not."""
+    known = await directory.user_ids_of(db, ids)
+    for position, user in enumerate(ids):
+        if user not in known:
+            raise Invalid(f"{path}[{position}]", "not a member of this tenant")
+    return tuple(dict.fromkeys(known[u] for u in ids))
 
 
 def _clean_name(name: str) -> str:

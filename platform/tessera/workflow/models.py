@@ -18,6 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tessera.db.base import TenantModel, Timestamps, tenant_fk, tenant_unique
 
 INSTANCE_STATUSES = ("pending", "approved", "rejected", "returned", "cancelled")
+#: Task statuses that end the assignee's part by their own hand: the approval centre's "done".
+ACTED = ("approved", "rejected", "returned", "delegated")
 TASK_STATUSES = (
     "pending",
     "approved",
@@ -81,6 +83,8 @@ class Instance(TenantModel, Timestamps):
         tenant_fk("version_id", "workflow_definition_version"),
         CheckConstraint(_one_of("status", INSTANCE_STATUSES), name="status"),
         Index("ix_workflow_instance_record", "tenant_id", "record_type", "record_id"),
+        # "My requests", newest first (ids are time-ordered).
+        Index("ix_workflow_instance_requester", "tenant_id", "requester_user_id", "id"),
         # One pending approval per record: the lock and the inbox rely on it.
         Index(
             "uq_workflow_instance_pending",
@@ -114,6 +118,23 @@ class Task(TenantModel, Timestamps):
         CheckConstraint(_one_of("status", TASK_STATUSES), name="status"),
         Index("ix_workflow_task_inbox", "tenant_id", "assignee_user_id", "status"),
         Index("ix_workflow_task_due", "tenant_id", "status", "due_at"),
+        # The inbox: one member's open tasks in id (= time) order, read straight off the index.
+        Index(
+            "ix_workflow_task_pending",
+            "tenant_id",
+            "assignee_user_id",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+        ),
+        # "Done": what one member decided or handed on, newest decision first.
+        Index(
+            "ix_workflow_task_acted",
+            "tenant_id",
+            "assignee_user_id",
+            "acted_at",
+            "id",
+            postgresql_where=text(_one_of("status", ACTED)),
+        ),
     )
     __recycle__ = False
 
@@ -148,3 +169,38 @@ class Action(TenantModel):
     step_index: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+class Cc(TenantModel):
+    """A member copied on an instance (a step's ``cc``): told, and allowed to read it."""
+
+    __tablename__ = "workflow_cc"
+    __table_args__ = (
+        tenant_fk("instance_id", "workflow_instance", ondelete="CASCADE"),
+        tenant_unique("instance_id", "user_id"),
+        # "Copied to me", newest first.
+        Index("ix_workflow_cc_user", "tenant_id", "user_id", "id"),
+    )
+    __recycle__ = False
+
+    instance_id: Mapped[uuid.UUID]
+    user_id: Mapped[uuid.UUID]
+    step_index: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+class ActionFile(TenantModel):
+    """A stored file attached to an action (a decision or a comment); it holds the file."""
+
+    __tablename__ = "workflow_action_file"
+    __table_args__ = (
+        tenant_fk("action_id", "workflow_action", ondelete="CASCADE"),
+        tenant_fk("file_id", "stored_file", ondelete="RESTRICT"),
+        # A file is attached once: the uploader's next action cannot take it again.
+        tenant_unique("file_id"),
+        Index("ix_workflow_action_file_action", "tenant_id", "action_id"),
+    )
+    __recycle__ = False
+
+    action_id: Mapped[uuid.UUID]
+    file_id: Mapped[uuid.UUID]

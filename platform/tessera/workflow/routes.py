@@ -11,7 +11,9 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from tessera.web.context import Language, Member, Uow, requires, services_of
+from tessera.modules.registry import PluginRegistry
+from tessera.modules.texts import Texts
+from tessera.web.context import Language, Member, Uow, hot_read, requires, services_of
 from tessera.web.pagination import (
     DEFAULT_LIMIT,
     CursorQuery,
@@ -21,7 +23,7 @@ from tessera.web.pagination import (
     page_of,
 )
 from tessera.web.schemas import Page
-from tessera.workflow import definitions, service
+from tessera.workflow import centre, definitions, service
 from tessera.workflow.models import Action, Definition, DefinitionVersion, Instance, Task
 from tessera.workflow.schemas import (
     ActionIn,
@@ -62,6 +64,9 @@ def _step_in(step: StepIO) -> Step:
         time_limit_hours=step.time_limit_hours,
         time_limit_minutes=step.time_limit_minutes,
         escalate_to=step.escalate_to,
+        levels=step.levels,
+        field=step.field,
+        cc=tuple(step.cc),
     )
 
 
@@ -77,6 +82,9 @@ def _step_out(data: dict[str, Any]) -> StepIO:
         time_limit_hours=step.time_limit_hours,
         time_limit_minutes=step.time_limit_minutes,
         escalate_to=step.escalate_to,
+        levels=step.levels,
+        field=step.field,
+        cc=list(step.cc),
     )
 
 
@@ -120,6 +128,23 @@ def task_out(task: Task) -> TaskOut:
     )
 
 
+def task_of(row: Any) -> TaskOut:
+    """A task from a hot read's row (the task's own columns under their names)."""
+    return TaskOut(
+        id=row["id"],
+        instance_id=row["instance_id"],
+        step_index=row["step_index"],
+        step_name=row["step_name"],
+        assignee_user_id=row["assignee_user_id"],
+        status=row["status"],
+        due_at=row["due_at"],
+        acted_at=row["acted_at"],
+        comment=row["comment"],
+        replaces_id=row["replaces_id"],
+        created_at=row["created_at"],
+    )
+
+
 def instance_out(instance: Instance, version: int, tasks: list[Task]) -> InstanceOut:
     return InstanceOut(
         id=instance.id,
@@ -146,6 +171,19 @@ def action_out(action: Action) -> ActionOut:
         comment=action.comment,
         created_at=action.created_at,
     )
+
+
+def record_label(registry: PluginRegistry, texts: Texts, record_type: str) -> str:
+    """The record type's label in the reader's language (the type itself if uninstalled)."""
+    approvable = registry.approvables().get(record_type)
+    if approvable is None:
+        return record_type
+    return texts.of(approvable.module, approvable.label)
+
+
+def short_title(label: str, record_id: str) -> str:
+    """A list's title for a record whose type names no title field: "Expense claim 0193ab12"."""
+    return f"{label} {record_id[:8]}"
 
 
 async def _instance_view(uow: Uow, actor: Member, state: State, instance: Instance) -> InstanceOut:
@@ -339,33 +377,47 @@ class ApprovalsController(Controller):
         )
         return await _instance_view(uow, actor, state, instance)
 
-    @get("/inbox", summary="My open approval tasks")
+    @get(
+        "/inbox",
+        summary="My open approval tasks, oldest first",
+        opt=hot_read(),
+    )
     async def inbox(
         self,
         actor: Member,
         uow: Uow,
         state: State,
+        texts: Language,
         limit: LimitQuery = DEFAULT_LIMIT,
         cursor: CursorQuery = None,
     ) -> Page[InboxItemOut]:
-        rows = await service.inbox(
-            uow.db,
-            services_of(state).registry,
-            actor,
-            after=decode_cursor(cursor),
-            limit=check_limit(limit) + 1,
+        registry = services_of(state).registry
+        rows = await centre.inbox(
+            uow, registry, actor, after=decode_cursor(cursor), limit=check_limit(limit) + 1
         )
-        return page_of(
-            rows,
-            limit,
-            key=lambda r: r[0].id,
-            render=lambda r: InboxItemOut(
-                task=task_out(r[0]),
-                record_type=r[1].record_type,
-                record_id=r[1].record_id,
-                requester_user_id=r[1].requester_user_id,
-            ),
+        titles = await centre.hot_titles(
+            uow, registry, [(r["record_type"], r["record_id"]) for r in rows[:limit]]
         )
+        labels: dict[str, str] = {}
+
+        def render(row: Any) -> InboxItemOut:
+            record_type, record_id = row["record_type"], row["record_id"]
+            if record_type not in labels:
+                labels[record_type] = record_label(registry, texts, record_type)
+            label = labels[record_type]
+            return InboxItemOut(
+                task=task_of(row),
+                record_type=record_type,
+                record_id=record_id,
+                requester_user_id=row["requester_user_id"],
+                instance_id=row["instance_id"],
+                title=titles.get((record_type, record_id)) or short_title(label, record_id),
+                record_label=label,
+                step_name=row["step_name"],
+                submitted_at=row["submitted_at"],
+            )
+
+        return page_of(rows, limit, key=lambda r: r["id"], render=render)
 
     @post("/tasks/{task_id:uuid}/approve", status_code=HTTP_200_OK, summary="Approve my task")
     async def approve(
@@ -373,8 +425,8 @@ class ApprovalsController(Controller):
         data: JSONBody[ActionIn | None] = None,
     ) -> InstanceOut:  # fmt: skip
         registry = services_of(state).registry
-        comment = data.comment if data else None
-        instance = await service.approve(uow.db, registry, actor, task_id, comment)
+        comment, files = (data.comment, data.attachments) if data else (None, [])
+        instance = await service.approve(uow.db, registry, actor, task_id, comment, files)
         return await _instance_view(uow, actor, state, instance)
 
     @post("/tasks/{task_id:uuid}/reject", status_code=HTTP_200_OK, summary="Reject the request")
@@ -383,9 +435,9 @@ class ApprovalsController(Controller):
         data: JSONBody[ActionIn | None] = None,
     ) -> InstanceOut:  # fmt: skip
         registry = services_of(state).registry
-        comment = data.comment if data else None
+        comment, files = (data.comment, data.attachments) if data else (None, [])
         instance = await service.finish(
-            uow.db, registry, actor, task_id, comment, outcome="rejected"
+            uow.db, registry, actor, task_id, comment, outcome="rejected", files=files
         )
         return await _instance_view(uow, actor, state, instance)
 
@@ -399,9 +451,9 @@ class ApprovalsController(Controller):
         data: JSONBody[ActionIn | None] = None,
     ) -> InstanceOut:  # fmt: skip
         registry = services_of(state).registry
-        comment = data.comment if data else None
+        comment, files = (data.comment, data.attachments) if data else (None, [])
         instance = await service.finish(
-            uow.db, registry, actor, task_id, comment, outcome="returned"
+            uow.db, registry, actor, task_id, comment, outcome="returned", files=files
         )
         return await _instance_view(uow, actor, state, instance)
 
@@ -438,7 +490,12 @@ class ApprovalsController(Controller):
         state: State,
     ) -> InstanceOut:
         instance = await service.comment(
-            uow.db, services_of(state).registry, actor, task_id, data.comment or ""
+            uow.db,
+            services_of(state).registry,
+            actor,
+            task_id,
+            data.comment or "",
+            data.attachments,
         )
         return await _instance_view(uow, actor, state, instance)
 

@@ -37,6 +37,14 @@ class StepIO(Input):
     time_limit_hours: int | None = None
     time_limit_minutes: int | None = None
     escalate_to: ShortText | None = None
+    #: ``manager_chain`` steps: how many managers up the requester's line (1 to 5).
+    levels: int | None = None
+    #: ``field`` steps: the record's user field that holds the approver.
+    field: FieldName | None = None
+    #: Members copied when the step opens (told, and allowed to read the approval).
+    cc: Annotated[list[uuid.UUID], msgspec.Meta(max_length=50)] = msgspec.field(
+        default_factory=list
+    )
 
 
 class DefinitionIn(Input):
@@ -102,6 +110,10 @@ class SubmissionIn(Input):
 
 class ActionIn(Input):
     comment: Comment | None = None
+    #: Ids of files the actor uploaded (``POST /workflow/attachments``) and has not attached.
+    attachments: Annotated[list[uuid.UUID], msgspec.Meta(max_length=10)] = msgspec.field(
+        default_factory=list
+    )
 
 
 class DelegateIn(Input):
@@ -128,6 +140,66 @@ class InboxItemOut(msgspec.Struct):
     record_type: str
     record_id: str
     requester_user_id: uuid.UUID
+    instance_id: uuid.UUID
+    #: The record's title (its type's label and a short id where it has none).
+    title: str
+    #: The record type's label, in the reader's language.
+    record_label: str
+    step_name: str
+    submitted_at: datetime
+
+
+class ApprovalItemOut(msgspec.Struct):
+    """One approval in a list of the approval centre."""
+
+    id: uuid.UUID
+    record_type: str
+    record_id: str
+    record_label: str
+    title: str
+    status: str
+    current_step: int
+    requester_user_id: uuid.UUID
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class DoneItemOut(msgspec.Struct):
+    """A task the member decided or handed on, and the approval it belongs to."""
+
+    task: TaskOut
+    approval: ApprovalItemOut
+
+
+class CopiedItemOut(msgspec.Struct):
+    approval: ApprovalItemOut
+    #: The step that copied the member, and when.
+    step_index: int
+    copied_at: datetime
+
+
+class AttachmentOut(msgspec.Struct):
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+
+
+class DetailActionOut(msgspec.Struct):
+    id: uuid.UUID
+    action: str
+    actor_user_id: uuid.UUID | None
+    task_id: uuid.UUID | None
+    step_index: int | None
+    comment: str | None
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+
+class SummaryFieldOut(msgspec.Struct):
+    name: str
+    #: The record's value as text (None: empty).
+    value: str | None
 
 
 class InstanceOut(msgspec.Struct):
@@ -161,3 +233,13 @@ class HistoryOut(msgspec.Struct):
 
 class EscalationsOut(msgspec.Struct):
     escalated: int
+
+
+class InstanceDetailOut(msgspec.Struct):
+    """One approval in full, for those who may read it."""
+
+    instance: InstanceOut
+    title: str
+    record_label: str
+    summary: list[SummaryFieldOut]
+    actions: list[DetailActionOut]

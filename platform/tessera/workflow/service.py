@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, exists, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -28,9 +29,10 @@ from tessera.identity import directory
 from tessera.identity.record_rules import visible_to
 from tessera.identity.service import Actor
 from tessera.modules.registry import PluginRegistry, installed_plugins
+from tessera.workflow import attachments
 from tessera.workflow.definitions import enabled_approvable
 from tessera.workflow.expressions import ExpressionError, evaluate, parse
-from tessera.workflow.models import Action, Definition, DefinitionVersion, Instance, Task
+from tessera.workflow.models import Action, Cc, Definition, DefinitionVersion, Instance, Task
 from tessera.workflow.types import BUILTIN_ROLE_NAMES, MANAGER, Approvable, Approval, Step
 
 #: Who may read every record's approval history (participants always see their own).
@@ -121,18 +123,37 @@ def _act(
     task: Task | None = None,
     step_index: int | None = None,
     comment: str | None = None,
-) -> None:
-    db.add(
-        Action(
-            tenant_id=instance.tenant_id,
-            instance_id=instance.id,
-            task_id=task.id if task else None,
-            actor_user_id=actor_user_id,
-            action=action,
-            step_index=task.step_index if task else step_index,
-            comment=comment,
-        )
+) -> Action:
+    recorded = Action(
+        tenant_id=instance.tenant_id,
+        id=uuid7(),
+        instance_id=instance.id,
+        task_id=task.id if task else None,
+        actor_user_id=actor_user_id,
+        action=action,
+        step_index=task.step_index if task else step_index,
+        comment=comment,
     )
+    db.add(recorded)
+    return recorded
+
+
+async def _act_with_files(
+    db: AsyncSession,
+    instance: Instance,
+    action: str,
+    *,
+    actor_user_id: uuid.UUID,
+    task: Task,
+    comment: str | None,
+    files: Sequence[uuid.UUID],
+) -> None:
+    """An actor's action and the files it carries (checked by the caller beforehand)."""
+    recorded = _act(db, instance, action, actor_user_id=actor_user_id, task=task, comment=comment)
+    if files:
+        # The action's row goes first: its files refer to it.
+        await db.flush()
+        attachments.attach(db, recorded, files)
 
 
 async def _emit(db: AsyncSession, instance: Instance, what: str, **extra: Any) -> None:
@@ -183,19 +204,61 @@ async def _new_task(
 # --- Walking the steps --------------------------------------------------------------------
 
 
-async def _approvers(db: AsyncSession, step: Step, requester: uuid.UUID) -> list[uuid.UUID]:
+async def _approvers(
+    db: AsyncSession, step: Step, requester: uuid.UUID, record: Any
+) -> list[uuid.UUID]:
     """The step's approvers as members now, never the requester (no one approves their own)."""
     if step.approvers == "users":
         found = list((await directory.user_ids_of(db, step.users)).values())
     elif step.approvers == "manager":
         manager = await directory.manager_user_id(db, requester)
         found = [manager] if manager else []
+    elif step.approvers == "manager_chain":
+        found = await directory.manager_chain(db, requester, step.levels or 1)
+    elif step.approvers == "field":
+        found = await _field_approver(db, record, str(step.field))
     elif step.role in BUILTIN_ROLE_NAMES:
         found = await directory.user_ids_with_role(db, step.role)
     else:
         holders = await access.holders(db, uuid.UUID(str(step.role)))
         found = await directory.user_ids_of_memberships(db, holders)
     return [user for user in dict.fromkeys(found) if user != requester]
+
+
+async def _field_approver(db: AsyncSession, record: Any, field: str) -> list[uuid.UUID]:
+    """The member whose user id the record's field holds (none if empty or not a member)."""
+    value = getattr(record, field, None)
+    if value is None:
+        return []
+    try:
+        wanted = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return []
+    return list((await directory.user_ids_of(db, [wanted])).values())
+
+
+async def _copy(db: AsyncSession, instance: Instance, index: int, step: Step) -> None:
+    """Record the step's cc (members now, not the requester) and tell them, once per instance."""
+    if not step.cc:
+        return
+    members = (await directory.user_ids_of(db, step.cc)).values()
+    wanted = [u for u in dict.fromkeys(members) if u != instance.requester_user_id]
+    if not wanted:
+        return
+    rows = [
+        {"tenant_id": instance.tenant_id, "id": uuid7(), "instance_id": instance.id,
+         "user_id": user, "step_index": index}
+        for user in wanted
+    ]  # fmt: skip
+    statement = (
+        insert(Cc)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["tenant_id", "instance_id", "user_id"])
+        .returning(Cc.user_id)
+    )
+    copied = list((await db.execute(statement)).scalars())
+    if copied:
+        await _emit(db, instance, "copied", user_ids=copied, step_index=index, step_name=step.name)
 
 
 def _applies(step: Step, values: dict[str, Any], index: int) -> bool:
@@ -221,7 +284,7 @@ async def _enter_next_step(
         if not _applies(step, values, index):
             _act(db, instance, "step_skipped", actor_user_id=None, step_index=index)
             continue
-        approvers = await _approvers(db, step, instance.requester_user_id)
+        approvers = await _approvers(db, step, instance.requester_user_id, record)
         if not approvers:
             raise Invalid(
                 "record_id", f"step {step.name!r} has no approver (other than the requester)"
@@ -231,6 +294,7 @@ async def _enter_next_step(
         due_at = now + timedelta(minutes=limit) if limit else None
         for user in approvers:
             await _new_task(db, instance, index, step, user, due_at=due_at)
+        await _copy(db, instance, index, step)
         return
     instance.status, instance.finished_at = "approved", now
     _act(db, instance, "approved", actor_user_id=actor_user_id)
@@ -328,7 +392,7 @@ async def withdraw_approval(db: AsyncSession, actor: Actor, approval_id: uuid.UU
     approver has approved, rejected or returned a task of it (a delegation is no decision).
     The engine emits ``tessera.approval.cancelled``.
     """
-    instance = await cancel(db, installed_plugins(), actor, approval_id, before_decision=True)
+    instance = await cancel(db, installed_plugins(), actor, approval_id)
     return Approval(instance.id, instance.record_type, instance.record_id, instance.status)
 
 
@@ -361,8 +425,9 @@ async def cancel_approval(db: AsyncSession, actor: Actor, approval_id: uuid.UUID
     """Withdraw a pending approval ``actor`` requested, in the caller's transaction.
 
     For a plugin's own route (``POST /leave/requests/{id}/withdraw``): the same rules and
-    errors as ``POST /api/v1/workflow/instances/{id}/cancel`` (only the requester; 409 once
-    decided). The engine emits ``tessera.approval.cancelled``.
+    errors as ``POST /api/v1/workflow/instances/{id}/cancel`` and :func:`withdraw_approval`
+    (only the requester; 409 once an approver decided). The engine emits
+    ``tessera.approval.cancelled``.
     """
     instance = await cancel(db, installed_plugins(), actor, approval_id)
     return Approval(instance.id, instance.record_type, instance.record_id, instance.status)
@@ -404,11 +469,14 @@ async def approve(
     actor: Actor,
     task_id: uuid.UUID,
     comment: str | None,
+    files: Sequence[uuid.UUID] = (),
 ) -> Instance:
     task, flow = await _assigned(db, registry, actor, task_id)
+    files = await attachments.checked(db, actor.user_id, files)
     instance, now = flow.instance, datetime.now(UTC)
     _close(task, "approved", comment, now)
-    _act(db, instance, "task_approved", actor_user_id=actor.user_id, task=task, comment=comment)
+    await _act_with_files(db, instance, "task_approved", actor_user_id=actor.user_id, task=task,
+                          comment=comment, files=files)  # fmt: skip
     await db.flush()
     step = flow.steps[task.step_index]
     if not _step_complete(await _step_tasks(db, instance, task.step_index), step.mode):
@@ -429,16 +497,19 @@ async def finish(
     comment: str | None,
     *,
     outcome: str,
+    files: Sequence[uuid.UUID] = (),
 ) -> Instance:
     """Reject the instance, or return it to the requester for changes (``outcome``)."""
     if outcome not in ("rejected", "returned"):
         raise ValueError(f"not an outcome a task can end an approval with: {outcome!r}")
     task, flow = await _assigned(db, registry, actor, task_id)
+    files = await attachments.checked(db, actor.user_id, files)
     instance, now = flow.instance, datetime.now(UTC)
     _close(task, outcome, comment, now)
     await _withdraw_open(db, instance, now)
     instance.status, instance.finished_at = outcome, now
-    _act(db, instance, outcome, actor_user_id=actor.user_id, task=task, comment=comment)
+    await _act_with_files(db, instance, outcome, actor_user_id=actor.user_id, task=task,
+                          comment=comment, files=files)  # fmt: skip
     await _emit(db, instance, outcome, task_id=task.id, comment=comment)
     await db.flush()
     return instance
@@ -476,7 +547,12 @@ async def delegate(
 
 
 async def comment(
-    db: AsyncSession, registry: PluginRegistry, actor: Actor, task_id: uuid.UUID, text: str
+    db: AsyncSession,
+    registry: PluginRegistry,
+    actor: Actor,
+    task_id: uuid.UUID,
+    text: str,
+    files: Sequence[uuid.UUID] = (),
 ) -> Instance:
     """A remark on the approval by any participant (the requester or an assignee)."""
     if not text.strip():
@@ -486,7 +562,9 @@ async def comment(
     _approvable(registry, actor, instance.record_type)
     if not await _participates(db, instance, actor.user_id):
         raise Forbidden("Only the requester and the approvers can comment.")
-    _act(db, instance, "commented", actor_user_id=actor.user_id, task=task, comment=text)
+    files = await attachments.checked(db, actor.user_id, files)
+    await _act_with_files(db, instance, "commented", actor_user_id=actor.user_id, task=task,
+                          comment=text, files=files)  # fmt: skip
     await _emit(db, instance, "commented", task_id=task.id)
     await db.flush()
     return instance
@@ -499,25 +577,31 @@ async def _participates(db: AsyncSession, instance: Instance, user_id: uuid.UUID
     return (await db.execute(query.limit(1))).first() is not None
 
 
-async def cancel(
-    db: AsyncSession,
-    registry: PluginRegistry,
-    actor: Actor,
-    instance_id: uuid.UUID,
-    *,
-    before_decision: bool = False,
-) -> Instance:
-    """Withdraw a pending approval; with ``before_decision``, only while no approver decided."""
-    instance = await _locked_instance(db, instance_id)
-    _approvable(registry, actor, instance.record_type)
+async def _check_withdrawable(db: AsyncSession, actor: Actor, instance: Instance) -> None:
+    """The one withdrawal rule, for the HTTP endpoint and both plugin functions alike: only the
+    requester, only while pending, and only before any approver approved, rejected or returned
+    a task of it (a delegation or an escalation hands a task on; it decides nothing).
+
+    ``instance`` must be locked: a decision committed meanwhile is then seen (deciding locks
+    the instance too).
+    """
     if instance.requester_user_id != actor.user_id:
-        raise Forbidden("Only the requester can cancel an approval.")
+        raise Forbidden("Only the requester can withdraw an approval.")
     if instance.status != "pending":
         raise Conflict(f"This approval is already {instance.status}.")
-    # Read after the instance's lock: a decision committed meanwhile is seen (approving
-    # locks the instance too).
-    if before_decision and await _decided(db, instance):
-        raise Conflict("An approver has already decided on this request: it cannot be withdrawn.")
+    if await _decided(db, instance):
+        raise Conflict(
+            "An approver has already decided on this request, so it can no longer be withdrawn."
+        )
+
+
+async def cancel(
+    db: AsyncSession, registry: PluginRegistry, actor: Actor, instance_id: uuid.UUID
+) -> Instance:
+    """The requester withdraws a pending approval nobody has decided on yet."""
+    instance = await _locked_instance(db, instance_id)
+    _approvable(registry, actor, instance.record_type)
+    await _check_withdrawable(db, actor, instance)
     now = datetime.now(UTC)
     await _withdraw_open(db, instance, now)
     instance.status, instance.finished_at = "cancelled", now
@@ -587,37 +671,6 @@ async def _escalate(db: AsyncSession, flow: Flow, task: Task, now: datetime) -> 
 
 
 # --- Reading ------------------------------------------------------------------------------
-
-
-async def inbox(
-    db: AsyncSession,
-    registry: PluginRegistry,
-    actor: Actor,
-    *,
-    after: uuid.UUID | None,
-    limit: int,
-) -> list[tuple[Task, Instance]]:
-    """The caller's open tasks of enabled modules, oldest first."""
-    record_types = [
-        r for r in registry.approvables() if enabled_approvable(registry, actor.modules, r)
-    ]
-    query = (
-        select(Task, Instance)
-        .join(
-            Instance,
-            (Instance.tenant_id == Task.tenant_id) & (Instance.id == Task.instance_id),
-        )
-        .where(
-            Task.assignee_user_id == actor.user_id,
-            Task.status == "pending",
-            Instance.record_type.in_(record_types),
-        )
-        .order_by(Task.id)
-        .limit(limit)
-    )
-    if after is not None:
-        query = query.where(Task.id > after)
-    return [(row[0], row[1]) for row in (await db.execute(query)).all()]
 
 
 @dataclass(frozen=True, slots=True)

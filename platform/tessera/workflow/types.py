@@ -15,7 +15,7 @@ These are plain frozen data; :meth:`Step.check` validates a step the same way fo
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -25,13 +25,15 @@ from sqlalchemy import inspect
 from tessera.errors import Invalid
 from tessera.workflow.expressions import ExpressionError, Type, check, parse
 
-APPROVER_KINDS = ("users", "role", "manager")
+APPROVER_KINDS = ("users", "role", "manager", "manager_chain", "field")
 MODES = ("any", "all")
 BUILTIN_ROLE_NAMES = ("owner", "admin", "member")
 #: ``escalate_to`` may name the overdue approver's manager instead of a user.
 MANAGER = "manager"
 MAX_STEPS = 20
 MAX_USERS = 50
+#: How far up the reporting line a ``manager_chain`` step may reach.
+MAX_LEVELS = 5
 MAX_HOURS = 24 * 365
 MAX_NAME = 120
 
@@ -41,7 +43,11 @@ class Step:
     """One approval step.
 
     ``approvers`` is ``users`` (the ids in ``users``), ``role`` (everyone holding ``role``: a
-    built-in role name or a custom role's id) or ``manager`` (the requester's manager).
+    built-in role name or a custom role's id), ``manager`` (the requester's manager),
+    ``manager_chain`` (the requester's managers up the reporting line, ``levels`` of them at
+    most) or ``field`` (the member whose user id the record holds in ``field``, one of the
+    approvable's ``user_fields``). ``cc`` (user ids) are copied when the step opens: told, and
+    allowed to read the approval, without a task.
     ``mode`` ``any``: one approval completes the step; ``all``: every approver must approve.
     A step whose ``condition`` is false for the record is skipped. A task left longer than its
     time limit is escalated to ``escalate_to`` (a user id, or ``"manager"``: the approver's).
@@ -56,6 +62,9 @@ class Step:
     time_limit_hours: int | None = None
     time_limit_minutes: int | None = None
     escalate_to: str | None = None
+    levels: int | None = None
+    field: str | None = None
+    cc: tuple[uuid.UUID, ...] = ()
 
     @property
     def time_limit_in_minutes(self) -> int | None:
@@ -65,10 +74,13 @@ class Step:
             return self.time_limit_hours * 60
         return None
 
-    def check(self, path: str, field_types: Mapping[str, Type]) -> Step:
+    def check(
+        self, path: str, field_types: Mapping[str, Type], user_fields: Collection[str] = ()
+    ) -> Step:
         """The step, cleaned; :class:`Invalid` naming ``path``'s offending field otherwise.
 
-        Whether users and custom roles exist in a tenant is checked by the service.
+        ``user_fields`` are the record's fields a ``field`` step may name. Whether users and
+        custom roles exist in a tenant is checked by the service.
         """
         name = " ".join(self.name.split())
         if not name or len(name) > MAX_NAME:
@@ -78,6 +90,9 @@ class Step:
         if self.mode not in MODES:
             raise Invalid(f"{path}.mode", f"must be one of {', '.join(MODES)}")
         self._check_approvers(path)
+        self._check_reach(path, user_fields)
+        if len(self.cc) > MAX_USERS:
+            raise Invalid(f"{path}.cc", f"at most {MAX_USERS} users")
         if self.condition is not None:
             check_condition(self.condition, field_types, f"{path}.condition")
         self._check_time_limit(path)
@@ -91,7 +106,26 @@ class Step:
             time_limit_hours=self.time_limit_hours,
             time_limit_minutes=self.time_limit_minutes,
             escalate_to=self.escalate_to,
+            levels=self.levels,
+            field=self.field,
+            cc=tuple(dict.fromkeys(self.cc)),
         )
+
+    def _check_reach(self, path: str, user_fields: Collection[str]) -> None:
+        """``levels`` belongs to ``manager_chain`` steps, ``field`` to ``field`` steps."""
+        if self.approvers == "manager_chain":
+            if self.levels is None or not 1 <= self.levels <= MAX_LEVELS:
+                raise Invalid(f"{path}.levels", f"must be from 1 to {MAX_LEVELS}")
+        elif self.levels is not None:
+            raise Invalid(f"{path}.levels", "only for approvers 'manager_chain'")
+        if self.approvers == "field":
+            if self.field not in user_fields:
+                known = ", ".join(user_fields) or "none"
+                raise Invalid(
+                    f"{path}.field", f"must be a user field of this record type ({known})"
+                )
+        elif self.field is not None:
+            raise Invalid(f"{path}.field", "only for approvers 'field'")
 
     def _check_approvers(self, path: str) -> None:
         if self.approvers == "users":
@@ -142,6 +176,9 @@ class Step:
             "time_limit_hours": self.time_limit_hours,
             "time_limit_minutes": self.time_limit_minutes,
             "escalate_to": self.escalate_to,
+            "levels": self.levels,
+            "field": self.field,
+            "cc": [str(u) for u in self.cc],
         }
 
     @classmethod
@@ -156,6 +193,10 @@ class Step:
             time_limit_hours=data.get("time_limit_hours"),
             time_limit_minutes=data.get("time_limit_minutes"),
             escalate_to=data.get("escalate_to"),
+            # Versions saved before these keys existed load as steps without them.
+            levels=data.get("levels"),
+            field=data.get("field"),
+            cc=tuple(uuid.UUID(u) for u in data.get("cc") or ()),
         )
 
 
@@ -174,13 +215,18 @@ def check_condition(condition: str, field_types: Mapping[str, Type], path: str) 
 
 
 def check_steps(
-    steps: Sequence[Step], field_types: Mapping[str, Type], path: str = "steps"
+    steps: Sequence[Step],
+    field_types: Mapping[str, Type],
+    path: str = "steps",
+    user_fields: Collection[str] = (),
 ) -> list[Step]:
     if not steps:
         raise Invalid(path, "a workflow needs at least one step")
     if len(steps) > MAX_STEPS:
         raise Invalid(path, f"at most {MAX_STEPS} steps")
-    return [step.check(f"{path}[{index}]", field_types) for index, step in enumerate(steps)]
+    return [
+        step.check(f"{path}[{index}]", field_types, user_fields) for index, step in enumerate(steps)
+    ]
 
 
 def check_guarded(
@@ -199,6 +245,9 @@ class Approvable:
     ``fields`` are the model attributes conditions may read and definitions may guard;
     ``submit_permission`` (one the plugin declares) is needed to submit a record; with
     ``owner_field`` the submitter must also reach the record under that permission's scope.
+    ``user_fields`` hold a member's user id and may name a step's approver (``field`` steps);
+    the approval centre shows ``title_field`` as the record's title in lists (the label and a
+    short id without it) and ``summary_fields`` as key/values of one approval.
     """
 
     record_type: str
@@ -207,6 +256,9 @@ class Approvable:
     fields: tuple[str, ...]
     submit_permission: str
     owner_field: str | None = None
+    user_fields: tuple[str, ...] = ()
+    title_field: str | None = None
+    summary_fields: tuple[str, ...] = ()
 
     @property
     def module(self) -> str:

@@ -32,6 +32,9 @@ DEAL = Approvable(
     fields=("name", *PRICED),
     submit_permission="crm.deal.write",
     owner_field="owner_id",
+    # The approval centre's lists show the deal's name; one approval shows its price.
+    title_field="name",
+    summary_fields=PRICED,
 )
 
 DISCOUNT_APPROVAL = WorkflowTemplate(

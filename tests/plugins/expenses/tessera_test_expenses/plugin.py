@@ -25,6 +25,9 @@ CLAIM = Approvable(
     fields=("title", "amount", "department", "status"),
     submit_permission="expenses.claim.write",
     owner_field="owner_id",
+    user_fields=("owner_id",),
+    title_field="title",
+    summary_fields=("amount", "department"),
 )
 
 DEFAULT_WORKFLOW = WorkflowTemplate(
