@@ -428,7 +428,8 @@ def _check_approvable(plugin: LoadedPlugin, item: Approvable) -> None:
     if item.model not in plugin.models:
         raise ManifestError(f"{item.record_type!r}: the model is not one of the plugin's models")
     columns = set(item.model.__table__.columns.keys())
-    unknown = [f for f in (*item.fields, item.owner_field) if f is not None and f not in columns]
+    named = (*item.fields, item.owner_field, item.scope_field)
+    unknown = [f for f in named if f is not None and f not in columns]
     if unknown:
         raise ManifestError(f"{item.record_type!r}: no such fields on the model: {unknown}")
     if item.submit_permission not in {p.name for p in plugin.permissions}:

@@ -93,6 +93,7 @@ if TYPE_CHECKING:
         page_of,
     )
     from tessera.web.schemas import Input, Page
+    from tessera.workflow.attached import define_workflow, workflow_of
     from tessera.workflow.service import (
         approver_of,
         cancel_approval,
@@ -120,6 +121,8 @@ _LAZY = {
     "withdraw_approval": "tessera.workflow.service",
     "approver_of": "tessera.workflow.service",
     "cancel_approval": "tessera.workflow.service",
+    "define_workflow": "tessera.workflow.attached",
+    "workflow_of": "tessera.workflow.attached",
     "Member": "tessera.web.context",
     "SignedIn": "tessera.web.context",
     "Uow": "tessera.web.context",
@@ -217,6 +220,7 @@ __all__ = [
     "clean_filename",
     "custom_roles_of",
     "decode_cursor",
+    "define_workflow",
     "delete_file",
     "emit",
     "enable_tenant_rls",
@@ -252,4 +256,5 @@ __all__ = [
     "visible_sql",
     "visible_to",
     "withdraw_approval",
+    "workflow_of",
 ]

@@ -199,6 +199,9 @@ class Approvable:
     ``fields`` are the model attributes conditions may read and definitions may guard;
     ``submit_permission`` (one the plugin declares) is needed to submit a record; with
     ``owner_field`` the submitter must also reach the record under that permission's scope.
+    With ``scope_field``, each value of that attribute (an OA request's form, say) may have a
+    workflow of its own: submitting picks the active definition whose ``scope`` is
+    ``str(record.<scope_field>)``, else the type's active unscoped one.
     """
 
     record_type: str
@@ -207,6 +210,7 @@ class Approvable:
     fields: tuple[str, ...]
     submit_permission: str
     owner_field: str | None = None
+    scope_field: str | None = None
 
     @property
     def module(self) -> str:
@@ -218,6 +222,13 @@ class Approvable:
 
     def values_of(self, record: object) -> dict[str, Any]:
         return {name: getattr(record, name) for name in self.fields}
+
+    def scope_of(self, record: object) -> str | None:
+        """The scope whose workflow the record is submitted to first (None: only unscoped)."""
+        if self.scope_field is None:
+            return None
+        value = getattr(record, self.scope_field)
+        return None if value is None else str(value)
 
 
 def _column_type(column: Any) -> Type:

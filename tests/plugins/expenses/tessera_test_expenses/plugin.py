@@ -25,6 +25,8 @@ CLAIM = Approvable(
     fields=("title", "amount", "department", "status"),
     submit_permission="expenses.claim.write",
     owner_field="owner_id",
+    # A department may have a workflow of its own (tests/platform/test_workflow_scope.py).
+    scope_field="department",
 )
 
 DEFAULT_WORKFLOW = WorkflowTemplate(
