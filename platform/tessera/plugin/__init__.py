@@ -94,6 +94,7 @@ if TYPE_CHECKING:
     )
     from tessera.web.schemas import Input, Page
     from tessera.workflow.attached import define_workflow, workflow_of
+    from tessera.workflow.schemas import StepIO
     from tessera.workflow.service import (
         approver_of,
         cancel_approval,
@@ -121,6 +122,7 @@ _LAZY = {
     "withdraw_approval": "tessera.workflow.service",
     "approver_of": "tessera.workflow.service",
     "cancel_approval": "tessera.workflow.service",
+    "StepIO": "tessera.workflow.schemas",
     "define_workflow": "tessera.workflow.attached",
     "workflow_of": "tessera.workflow.attached",
     "Member": "tessera.web.context",
@@ -205,6 +207,7 @@ __all__ = [
     "SortedPage",
     "Sorting",
     "Step",
+    "StepIO",
     "TenantModel",
     "TimelineCursor",
     "TimelineEntry",

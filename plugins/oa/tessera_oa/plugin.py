@@ -36,6 +36,10 @@ from tessera_oa import (
     expense_translations,
     expense_ui,
     leave_approval,
+    request_approval,
+    request_permissions,
+    request_translations,
+    request_ui,
     task_access,
     tasks_translations,
     tasks_ui,
@@ -82,6 +86,9 @@ from tessera_oa.models import (
 )
 from tessera_oa.project_members import ProjectMembersController
 from tessera_oa.projects import ProjectsController
+from tessera_oa.request_form_routes import RequestFormsController
+from tessera_oa.request_models import OaRequest, RequestFile, RequestForm
+from tessera_oa.request_routes import RequestFilesController, RequestsController
 from tessera_oa.rooms import RoomsController
 from tessera_oa.task_checklist import ChecklistController
 from tessera_oa.task_comments import CommentsController
@@ -134,6 +141,9 @@ def tessera_models() -> Sequence[type[Any]]:
         Task,
         ChecklistItem,
         TaskComment,
+        RequestForm,
+        OaRequest,
+        RequestFile,
     ]
 
 
@@ -171,6 +181,9 @@ def tessera_routes() -> Sequence[Any]:
         TasksController,
         ChecklistController,
         CommentsController,
+        RequestFormsController,
+        RequestFilesController,
+        RequestsController,
     ]
 
 
@@ -243,6 +256,7 @@ def tessera_permissions() -> Sequence[Permission]:
             scoped=True,
         ),
         *task_access.PERMISSIONS,
+        *request_permissions.PERMISSIONS,
     ]  # fmt: skip
 
 
@@ -260,6 +274,8 @@ def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:
         expense_approval.ADVANCE,
         expense_approval.CLAIM_APPROVAL,
         expense_approval.ADVANCE_APPROVAL,
+        request_approval.REQUEST,
+        request_approval.REQUEST_APPROVAL,
     ]
 
 
@@ -271,13 +287,21 @@ def tessera_event_handlers() -> Sequence[EventHandler]:
         *announcement_notices.HANDLERS,
         *expense_approval.HANDLERS,
         *ticket_tasks.HANDLERS,
+        *request_approval.HANDLERS,
     ]
 
 
 @hookimpl
 def tessera_ui() -> UI:
     return UI(
-        menus=(*ui.MENU, *calendar_ui.MENU, *expense_ui.MENU, *documents_ui.MENU, *tasks_ui.MENU),
+        menus=(
+            *ui.MENU,
+            *calendar_ui.MENU,
+            *expense_ui.MENU,
+            *request_ui.MENU,
+            *documents_ui.MENU,
+            *tasks_ui.MENU,
+        ),
         resources=(
             ui.DEPARTMENT,
             ui.LEAVE_TYPE,
@@ -287,6 +311,7 @@ def tessera_ui() -> UI:
             *expense_ui.RESOURCES,
             *documents_ui.RESOURCES,
             *tasks_ui.RESOURCES,
+            *request_ui.RESOURCES,
         ),
         dashboards=(expense_ui.DASHBOARD,),
         translations={
@@ -296,6 +321,7 @@ def tessera_ui() -> UI:
                 **expense_translations.ZH,
                 **documents_translations.ZH,
                 **tasks_translations.ZH,
+                **request_translations.ZH,
             }
         },
     )
