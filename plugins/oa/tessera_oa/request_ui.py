@@ -94,6 +94,9 @@ REQUEST = Resource(
     write_permission=WRITE,
     search=True,
     sort_fields=("title", "amount", "created_at", "submitted_at", "updated_at"),
+    # Values follow each form's fields, which generic screens cannot edit: a draft's values
+    # change through PATCH endpoint/{id} with all of them (a 409 once submitted).
+    editable=False,
     audit_type="oa_request",
 )
 
