@@ -32,8 +32,8 @@ from tessera.plugin import (
 )
 from tessera_oa.request_fields import (
     MAX_FIELDS,
-    FieldIn,
-    FieldOut,
+    FormFieldIn,
+    FormFieldOut,
     amount_key,
     check_fields,
     check_title_field,
@@ -47,7 +47,7 @@ Icon = Annotated[str, msgspec.Meta(max_length=40)]
 Category = Annotated[str, msgspec.Meta(max_length=80)]
 FieldKey = Annotated[str, msgspec.Meta(max_length=40)]
 #: Bounded here for the request's size; check_fields says "at most 50" by name.
-Fields = Annotated[list[FieldIn], msgspec.Meta(max_length=MAX_FIELDS * 4)]
+Fields = Annotated[list[FormFieldIn], msgspec.Meta(max_length=MAX_FIELDS * 4)]
 Steps = Annotated[list[StepIO], msgspec.Meta(max_length=20)]
 
 
@@ -80,7 +80,7 @@ class FormOut(msgspec.Struct):
     id: uuid.UUID
     name: str
     description: str
-    fields: list[FieldOut]
+    fields: list[FormFieldOut]
     #: The key of the form's amount field: workflow conditions read it as ``amount``.
     amount_field: str | None
     title_field: str | None
