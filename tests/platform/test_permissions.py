@@ -20,6 +20,7 @@ from tessera.db.engine import plain_url
 from tests.platform.oa_calendar_cases import CALENDAR_CASES
 from tests.platform.oa_document_cases import DOCUMENT_CASES
 from tests.platform.oa_expense_cases import EXPENSE_CASES
+from tests.platform.oa_request_cases import REQUEST_CASES
 from tests.platform.oa_tasks_cases import TASK_CASES
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up, unique_email
 
@@ -1043,7 +1044,13 @@ CASES: list[tuple[str, str, Build]] = [
     ("POST", "/api/v1/auth/logout", fixed("/api/v1/auth/logout")),
 ]
 # Before the logout, which ends the session.
-CASES[-1:-1] = [*EXPENSE_CASES, *CALENDAR_CASES, *DOCUMENT_CASES, *TASK_CASES]
+CASES[-1:-1] = [
+    *EXPENSE_CASES,
+    *CALENDAR_CASES,
+    *DOCUMENT_CASES,
+    *TASK_CASES,
+    *REQUEST_CASES,
+]
 
 
 def signed_in_routes(server: LiveServer) -> dict[tuple[str, str], str | None]:

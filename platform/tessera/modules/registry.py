@@ -436,6 +436,7 @@ def _check_approvable(plugin: LoadedPlugin, item: Approvable) -> None:
         *item.user_fields,
         item.title_field,
         *item.summary_fields,
+        item.scope_field,
     )
     unknown = [f for f in named if f is not None and f not in columns]
     if unknown:

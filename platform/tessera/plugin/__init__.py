@@ -102,7 +102,9 @@ if TYPE_CHECKING:
         page_of,
     )
     from tessera.web.schemas import Input, Page
+    from tessera.workflow.attached import define_workflow, workflow_of
     from tessera.workflow.reports import TurnaroundStep, approval_turnaround
+    from tessera.workflow.schemas import StepIO
     from tessera.workflow.service import (
         approver_of,
         cancel_approval,
@@ -132,6 +134,9 @@ _LAZY = {
     "approval_turnaround": "tessera.workflow.reports",
     "TurnaroundStep": "tessera.workflow.reports",
     "cancel_approval": "tessera.workflow.service",
+    "StepIO": "tessera.workflow.schemas",
+    "define_workflow": "tessera.workflow.attached",
+    "workflow_of": "tessera.workflow.attached",
     "Member": "tessera.web.context",
     "Language": "tessera.web.context",
     "SignedIn": "tessera.web.context",
@@ -217,6 +222,7 @@ __all__ = [
     "SortedPage",
     "Sorting",
     "Step",
+    "StepIO",
     "TenantModel",
     "TimelineCursor",
     "TimelineEntry",
@@ -234,6 +240,7 @@ __all__ = [
     "clean_filename",
     "custom_roles_of",
     "decode_cursor",
+    "define_workflow",
     "delete_file",
     "emit",
     "enable_tenant_rls",
@@ -269,4 +276,5 @@ __all__ = [
     "visible_sql",
     "visible_to",
     "withdraw_approval",
+    "workflow_of",
 ]

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.access import service as access
@@ -31,6 +31,7 @@ from tessera.workflow.types import (
 )
 
 _KEY = re.compile(r"^[a-z][a-z0-9_.\-]{2,79}$")
+MAX_SCOPE = 100
 
 
 def enabled_approvable(
@@ -92,6 +93,17 @@ async def _members(db: AsyncSession, ids: Sequence[uuid.UUID], path: str) -> tup
     return tuple(dict.fromkeys(known[u] for u in ids))
 
 
+def checked_scope(approvable: Approvable, scope: str | None) -> str | None:
+    """A scope only for record types that have one (``Approvable.scope_field``), ≤ 100 chars."""
+    if scope is None:
+        return None
+    if approvable.scope_field is None:
+        raise Invalid("scope", f"{approvable.record_type!r} has no per-record workflows")
+    if not scope.strip() or len(scope) > MAX_SCOPE or scope != scope.strip():
+        raise Invalid("scope", f"must be 1 to {MAX_SCOPE} characters, without surrounding spaces")
+    return scope
+
+
 def _clean_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
@@ -111,20 +123,25 @@ async def create(
     name: str,
     steps: Sequence[Step],
     guarded_fields: Sequence[str],
+    scope: str | None = None,
+    reserved_key: bool = False,
 ) -> Definition:
-    if not _KEY.fullmatch(key):
+    """A new active definition. ``reserved_key``: the key is the platform's own (see
+    :mod:`tessera.workflow.attached`), outside what an admin may choose."""
+    if not reserved_key and not _KEY.fullmatch(key):
         raise Invalid(
             "key", "3-80 lowercase letters, digits, '.', '_' or '-', starting with a letter"
         )
     approvable = _approvable_for_definition(registry, modules, record_type)
+    scope = checked_scope(approvable, scope)
     name = _clean_name(name)
     checked = await _checked_steps(db, approvable, steps)
     guarded = check_guarded(guarded_fields, approvable.fields)
     if (await db.execute(select(Definition.id).where(Definition.key == key))).first():
         raise Conflict(f"A workflow already has the key {key!r}.")
-    await _no_other_active(db, record_type)
+    await _no_other_active(db, record_type, scope)
     definition = Definition(
-        tenant_id=tenant_id, key=key, record_type=record_type, name=name, active=True
+        tenant_id=tenant_id, key=key, record_type=record_type, name=name, active=True, scope=scope
     )
     db.add(definition)
     await db.flush()
@@ -135,16 +152,24 @@ async def create(
     return definition
 
 
+def same_scope(scope: str | None) -> ColumnElement[bool]:
+    """SQL: the definition is of this scope (None: unscoped)."""
+    return Definition.scope.is_(None) if scope is None else Definition.scope == scope
+
+
 async def _no_other_active(
-    db: AsyncSession, record_type: str, except_id: uuid.UUID | None = None
+    db: AsyncSession, record_type: str, scope: str | None, except_id: uuid.UUID | None = None
 ) -> None:
-    query = select(Definition.name).where(Definition.record_type == record_type, Definition.active)
+    query = select(Definition.name).where(
+        Definition.record_type == record_type, Definition.active, same_scope(scope)
+    )
     if except_id is not None:
         query = query.where(Definition.id != except_id)
     other = (await db.scalars(query)).first()
     if other is not None:
+        what = record_type if scope is None else f"{record_type} ({scope})"
         raise Conflict(
-            f"The workflow {other!r} is already active for {record_type!r}; deactivate it first."
+            f"The workflow {other!r} is already active for {what!r}; deactivate it first."
         )
 
 
@@ -208,7 +233,9 @@ async def set_active(
     """Switch a definition on or off. Off: no new submissions; running instances go on."""
     definition, _ = await get(db, registry, modules, definition_id)
     if active and not definition.active:
-        await _no_other_active(db, definition.record_type, except_id=definition.id)
+        await _no_other_active(
+            db, definition.record_type, definition.scope, except_id=definition.id
+        )
     definition.active = active
     await db.flush()
     return definition

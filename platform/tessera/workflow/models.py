@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text, text
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,17 +37,7 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
 
 class Definition(TenantModel, Timestamps):
     __tablename__ = "workflow_definition"
-    __table_args__ = (
-        tenant_unique("key"),
-        # At most one active workflow per record type: submitting must know which applies.
-        Index(
-            "uq_workflow_definition_active",
-            "tenant_id",
-            "record_type",
-            unique=True,
-            postgresql_where=text("active"),
-        ),
-    )
+    __table_args__ = (tenant_unique("key"),)
     # Definitions are switched off, never deleted: instances keep pointing at their versions.
     __recycle__ = False
 
@@ -56,6 +46,21 @@ class Definition(TenantModel, Timestamps):
     name: Mapped[str] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(default=True)
     current_version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Which records of the type it is for (``Approvable.scope_field``'s value, e.g. a form's
+    #: id); None: every record without an active workflow of its own scope.
+    scope: Mapped[str | None] = mapped_column(String(100))
+
+
+# At most one active workflow per record type and scope: submitting must know which applies.
+# NULL is no scope, and two unscoped ones must collide too: hence coalesce.
+Index(
+    "uq_workflow_definition_active",
+    Definition.tenant_id,
+    Definition.record_type,
+    func.coalesce(Definition.scope, ""),
+    unique=True,
+    postgresql_where=text("active"),
+)
 
 
 class DefinitionVersion(TenantModel):

@@ -98,6 +98,7 @@ def definition_out(definition: Definition, version: DefinitionVersion) -> Defini
         version=version.version,
         steps=[_step_out(s) for s in version.steps],
         guarded_fields=list(version.guarded_fields),
+        scope=definition.scope,
     )
 
 
@@ -243,6 +244,7 @@ class DefinitionsController(Controller):
             name=data.name,
             steps=[_step_in(s) for s in data.steps],
             guarded_fields=data.guarded_fields,
+            scope=data.scope,
         )
         return definition_out(*await definitions.get(uow.db, registry, actor.modules, made.id))
 

@@ -23,6 +23,7 @@ Condition = Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 ShortText = Annotated[str, msgspec.Meta(max_length=80)]
 FieldName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Comment = Annotated[str, msgspec.Meta(max_length=4000)]
+Scope = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
 
 class StepIO(Input):
@@ -55,6 +56,9 @@ class DefinitionIn(Input):
     guarded_fields: Annotated[list[FieldName], msgspec.Meta(max_length=100)] = msgspec.field(
         default_factory=list
     )
+    #: Only for record types with per-record workflows (their ``scope_field``'s value, e.g. an
+    #: OA request form's id): the workflow applies to those records only.
+    scope: Scope | None = None
 
 
 class DefinitionUpdate(Input):
@@ -101,6 +105,8 @@ class DefinitionOut(msgspec.Struct):
     version: int
     steps: list[StepIO]
     guarded_fields: list[str]
+    #: Which records of the type it applies to; null: every record without its own.
+    scope: str | None = None
 
 
 class SubmissionIn(Input):

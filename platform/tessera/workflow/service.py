@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, exists, select
+from sqlalchemy import ColumnElement, String, cast, exists, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
@@ -30,7 +30,7 @@ from tessera.identity.record_rules import visible_to
 from tessera.identity.service import Actor
 from tessera.modules.registry import PluginRegistry, installed_plugins
 from tessera.workflow import attachments
-from tessera.workflow.definitions import enabled_approvable
+from tessera.workflow.definitions import enabled_approvable, same_scope
 from tessera.workflow.expressions import ExpressionError, evaluate, parse
 from tessera.workflow.models import Action, Cc, Definition, DefinitionVersion, Instance, Task
 from tessera.workflow.types import BUILTIN_ROLE_NAMES, MANAGER, Approvable, Approval, Step
@@ -331,13 +331,7 @@ async def submit(
     approvable = _approvable(registry, actor, record_type)
     actor.require(approvable.submit_permission)
     record = await _record(db, approvable, record_id, actor)
-    definition = (
-        await db.scalars(
-            select(Definition).where(Definition.record_type == record_type, Definition.active)
-        )
-    ).one_or_none()
-    if definition is None:
-        raise Conflict(f"No workflow is active for {record_type!r}.")
+    definition = await _active_definition(db, approvable, record)
     if await _pending_instance(db, record_type, str(record.id)) is not None:
         raise Conflict("This record is already waiting for approval.")
     version = (
@@ -367,6 +361,28 @@ async def submit(
     await _enter_next_step(db, flow, 0, actor_user_id=actor.user_id, now=now)
     await db.flush()
     return instance
+
+
+async def _active_definition(db: AsyncSession, approvable: Approvable, record: Any) -> Definition:
+    """The record's own scope's active workflow, else its type's active unscoped one."""
+    scope = approvable.scope_of(record)
+    wanted = [None] if scope is None else [scope, None]
+    found = {
+        d.scope: d
+        for d in (
+            await db.scalars(
+                select(Definition).where(
+                    Definition.record_type == approvable.record_type,
+                    Definition.active,
+                    or_(*(same_scope(s) for s in wanted)),
+                )
+            )
+        ).all()
+    }
+    definition = next((found[s] for s in wanted if s in found), None)
+    if definition is None:
+        raise Conflict(f"No workflow is active for {approvable.record_type!r}.")
+    return definition
 
 
 async def submit_for_approval(

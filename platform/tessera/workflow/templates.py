@@ -55,9 +55,11 @@ async def install_templates(
         return []
     keys = [t.key for t in templates]
     existing = set((await db.scalars(select(Definition.key).where(Definition.key.in_(keys)))).all())
-    active_types = set(
-        (await db.scalars(select(Definition.record_type).where(Definition.active))).all()
+    # Templates are unscoped: only another unscoped active workflow keeps one off.
+    unscoped_active = select(Definition.record_type).where(
+        Definition.active, Definition.scope.is_(None)
     )
+    active_types = set((await db.scalars(unscoped_active)).all())
     added = []
     for template in templates:
         if template.key in existing:

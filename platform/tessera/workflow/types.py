@@ -248,6 +248,9 @@ class Approvable:
     ``user_fields`` hold a member's user id and may name a step's approver (``field`` steps);
     the approval centre shows ``title_field`` as the record's title in lists (the label and a
     short id without it) and ``summary_fields`` as key/values of one approval.
+    With ``scope_field``, each value of that attribute (an OA request's form, say) may have a
+    workflow of its own: submitting picks the active definition whose ``scope`` is
+    ``str(record.<scope_field>)``, else the type's active unscoped one.
     """
 
     record_type: str
@@ -259,6 +262,7 @@ class Approvable:
     user_fields: tuple[str, ...] = ()
     title_field: str | None = None
     summary_fields: tuple[str, ...] = ()
+    scope_field: str | None = None
 
     @property
     def module(self) -> str:
@@ -270,6 +274,13 @@ class Approvable:
 
     def values_of(self, record: object) -> dict[str, Any]:
         return {name: getattr(record, name) for name in self.fields}
+
+    def scope_of(self, record: object) -> str | None:
+        """The scope whose workflow the record is submitted to first (None: only unscoped)."""
+        if self.scope_field is None:
+            return None
+        value = getattr(record, self.scope_field)
+        return None if value is None else str(value)
 
 
 def _column_type(column: Any) -> Type:

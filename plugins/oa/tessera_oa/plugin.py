@@ -39,6 +39,10 @@ from tessera_oa import (
     leave_approval,
     leave_reports,
     reports_ui,
+    request_approval,
+    request_permissions,
+    request_translations,
+    request_ui,
     task_access,
     tasks_translations,
     tasks_ui,
@@ -87,6 +91,9 @@ from tessera_oa.models import (
 )
 from tessera_oa.project_members import ProjectMembersController
 from tessera_oa.projects import ProjectsController
+from tessera_oa.request_form_routes import RequestFormsController
+from tessera_oa.request_models import OaRequest, RequestFile, RequestForm
+from tessera_oa.request_routes import RequestFilesController, RequestsController
 from tessera_oa.rooms import RoomsController
 from tessera_oa.task_checklist import ChecklistController
 from tessera_oa.task_comments import CommentsController
@@ -139,6 +146,9 @@ def tessera_models() -> Sequence[type[Any]]:
         Task,
         ChecklistItem,
         TaskComment,
+        RequestForm,
+        OaRequest,
+        RequestFile,
     ]
 
 
@@ -178,6 +188,9 @@ def tessera_routes() -> Sequence[Any]:
         TasksController,
         ChecklistController,
         CommentsController,
+        RequestFormsController,
+        RequestFilesController,
+        RequestsController,
     ]
 
 
@@ -251,6 +264,7 @@ def tessera_permissions() -> Sequence[Permission]:
             scoped=True,
         ),
         *task_access.PERMISSIONS,
+        *request_permissions.PERMISSIONS,
     ]  # fmt: skip
 
 
@@ -268,6 +282,8 @@ def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:
         expense_approval.ADVANCE,
         expense_approval.CLAIM_APPROVAL,
         expense_approval.ADVANCE_APPROVAL,
+        request_approval.REQUEST,
+        request_approval.REQUEST_APPROVAL,
     ]
 
 
@@ -279,6 +295,7 @@ def tessera_event_handlers() -> Sequence[EventHandler]:
         *announcement_notices.HANDLERS,
         *expense_approval.HANDLERS,
         *ticket_tasks.HANDLERS,
+        *request_approval.HANDLERS,
     ]
 
 
@@ -290,6 +307,7 @@ def tessera_ui() -> UI:
             *reports_ui.MENU,
             *calendar_ui.MENU,
             *expense_ui.MENU,
+            *request_ui.MENU,
             *documents_ui.MENU,
             *tasks_ui.MENU,
         ),
@@ -302,6 +320,7 @@ def tessera_ui() -> UI:
             *expense_ui.RESOURCES,
             *documents_ui.RESOURCES,
             *tasks_ui.RESOURCES,
+            *request_ui.RESOURCES,
         ),
         dashboards=(reports_ui.DASHBOARD, expense_ui.DASHBOARD),
         # What the report routes answer with, translated there through ``texts``.
@@ -313,6 +332,7 @@ def tessera_ui() -> UI:
                 **expense_translations.ZH,
                 **documents_translations.ZH,
                 **tasks_translations.ZH,
+                **request_translations.ZH,
             }
         },
     )

@@ -28,6 +28,8 @@ CLAIM = Approvable(
     user_fields=("owner_id",),
     title_field="title",
     summary_fields=("amount", "department"),
+    # A department may have a workflow of its own (tests/platform/test_workflow_scope.py).
+    scope_field="department",
 )
 
 DEFAULT_WORKFLOW = WorkflowTemplate(
