@@ -52,8 +52,9 @@ frontend-test: sync-test frontend-build
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# On failure the browsers' console errors are printed last: CI shows only the log's tail.
 e2e: sync-test frontend-build chromium
-	cd frontend && npm run e2e
+	cd frontend && (npm run e2e || (tail -n 40 test-results/console-errors.log 2>/dev/null; exit 1))
 
 lint: sync-test
 	$(UV) run ruff check .

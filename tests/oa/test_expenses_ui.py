@@ -61,6 +61,11 @@ async def test_the_app_is_told_of_expenses_by_permission_and_in_chinese(
         assert resources["oa.expense_category"]["can_write"] is False
         line_fields = {f["name"]: f for f in resources["oa.expense_line"]["fields"]}
         assert line_fields["claim_id"]["reference"] == "oa.expense_claim"
+        # The receipt is chosen in the line's form: uploaded first, then named by its id.
+        receipt = line_fields["receipt_file_id"]
+        assert receipt["type"] == "file"
+        assert receipt["upload_endpoint"] == f"{EXPENSES}/receipts"
+        assert receipt["download_endpoint"] == f"{EXPENSES}/lines/{{id}}/receipt"
 
         zh = {r["name"]: r for r in (await o.member.get(RESOURCES, headers=CHINESE)).json()}
         assert zh["oa.expense_claim"]["label"] == "报销单"

@@ -378,3 +378,23 @@ about_text = _about("about_text", ("thing",), type="text")
 about_and_reference = _about(
     "about_and_reference", ("thing",), reference="about_and_reference.thing"
 )
+
+
+def _attached(module: str, **changes: Any) -> _WithUI:
+    """A thing with a file: the form uploads it, the record's page downloads it."""
+    attachment = {
+        "type": "file",
+        "upload_endpoint": f"/api/v1/{module}/files",
+        "download_endpoint": f"/api/v1/{module}/things/{{id}}/file",
+    }
+    fields = (Field("title", "Title"), Field("file_id", "File", **(attachment | changes)))
+    return _WithUI(module, UI(resources=(_resource(module, fields=fields),)))
+
+
+good_file = _attached("good_file")
+file_without_upload = _attached("file_without_upload", upload_endpoint=None)
+file_uploads_elsewhere = _attached("file_uploads_elsewhere", upload_endpoint="/api/v1/x/files")
+file_download_without_id = _attached(
+    "file_download_without_id", download_endpoint="/api/v1/file_download_without_id/file"
+)
+text_with_upload = _attached("text_with_upload", type="text")

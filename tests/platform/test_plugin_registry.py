@@ -116,6 +116,10 @@ def test_a_plugin_that_raises_while_starting_is_skipped_with_its_dependants() ->
         ("about_elsewhere", "start", "may point at ['contact'], which are not resources"),
         ("about_text", "start", "'about' takes its record type from reference_from"),
         ("about_and_reference", "start", "must be a reference naming no resource itself"),
+        ("file_without_upload", "start", "a file field needs an upload_endpoint"),
+        ("file_uploads_elsewhere", "start", "upload_endpoint under /api/v1/file_uploads_else"),
+        ("file_download_without_id", "start", "download_endpoint must be under"),
+        ("text_with_upload", "start", "only a file field has upload or download endpoints"),
         ("translates_unknown", "start", "catalogue translates texts it never shows: 'Colour'"),
         ("translates_to_nothing", "start", "leaves 'Title' without a translation"),
         ("translates_to_english", "start", "'en' is not a locale a catalogue can translate to"),
@@ -172,6 +176,15 @@ def test_a_reference_may_take_its_record_type_from_an_enum_of_the_record() -> No
     assert registry.failures == []
     [note] = [r for _, r in registry.resources(["good_about"]) if r.name == "good_about.note"]
     assert next(f for f in note.fields if f.name == "about").reference_from == "kind"
+
+
+def test_a_file_field_names_where_its_files_go_and_come_from() -> None:
+    registry = _load("good_file")
+    assert registry.failures == []
+    [(_, thing)] = registry.resources(["good_file"])
+    attached = next(f for f in thing.fields if f.name == "file_id")
+    assert attached.upload_endpoint == "/api/v1/good_file/files"
+    assert attached.download_endpoint == "/api/v1/good_file/things/{id}/file"
 
 
 def test_the_core_catalogue_translates_every_core_permission() -> None:

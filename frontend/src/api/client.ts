@@ -58,8 +58,35 @@ const language: Middleware = {
   },
 };
 
+// Reads belong to the session they started in. Signing out or switching company abandons those
+// in flight, and holds new ones back until the change is made: answered after it, they would
+// come back 401 or 403, and the browser logs every such answer as an error. An aborted read is
+// never sent or its answer never read, so nothing is logged.
+let reads = new AbortController();
+
+function readSignal(own: AbortSignal | null | undefined): AbortSignal {
+  return own ? AbortSignal.any([own, reads.signal]) : reads.signal;
+}
+
+/** Runs ``change`` (a write that ends or swaps the session) with every read abandoned. */
+export async function withoutReads<T>(change: () => Promise<T>): Promise<T> {
+  reads.abort();
+  try {
+    return await change();
+  } finally {
+    reads = new AbortController();
+  }
+}
+
+const sessionReads: Middleware = {
+  onRequest({ request }) {
+    if (request.method !== "GET") return request;
+    return new Request(request, { signal: readSignal(request.signal) });
+  },
+};
+
 export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
-api.use(csrf, language);
+api.use(csrf, language, sessionReads);
 
 /** The data of an openapi-fetch answer, or its problem as an ApiError. */
 export async function unwrap<T>(
@@ -99,6 +126,7 @@ export async function request<T>(
     headers,
     credentials: "same-origin",
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    signal: method === "GET" ? readSignal(undefined) : undefined,
   });
   const text = await response.text();
   const parsed: unknown = text ? JSON.parse(text) : undefined;

@@ -13,6 +13,7 @@ import { optionChoices } from "./format";
 import { formRows, isEditable, pickerScope, toApiBody, toFormValues, type FormValues } from "./formValues";
 import { referenceOf, useResources } from "./metadata";
 import { invalidateLists, recordKey, recordUrl, titleOf, useRecord } from "./records";
+import { FileInput } from "./FileInput";
 import { RecordPicker } from "./references";
 import type { FieldMeta, RecordData, ResourceMeta } from "./types";
 
@@ -220,6 +221,9 @@ export function FieldInput(props: {
         // A reference whose record type is not chosen yet.
         <Select {...common} disabled options={[]} />
       );
+      break;
+    case "file":
+      input = field.upload_endpoint ? <FileInput endpoint={field.upload_endpoint} {...common} /> : <Input {...common} disabled />;
       break;
     default:
       input = <Input {...common} />;

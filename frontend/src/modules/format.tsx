@@ -127,6 +127,14 @@ export function FieldValue({ field, record }: { field: FieldMeta; record: Record
     }
     case "longtext":
       return <span style={{ whiteSpace: "pre-wrap" }}>{String(value)}</span>;
+    case "file":
+      return field.download_endpoint ? (
+        <a href={field.download_endpoint.replace("{id}", encodeURIComponent(record.id))} download>
+          {t("upload.download")}
+        </a>
+      ) : (
+        <>{t("upload.attached")}</>
+      );
     default:
       return <>{String(value)}</>;
   }

@@ -3,8 +3,8 @@ import { Alert, App, Button, Descriptions, Modal, Progress, Space, Table, Tag, T
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { ApiError, csrfToken, type Problem } from "../api/client";
-import i18n from "../i18n";
+import { ApiError, type Problem } from "../api/client";
+import { postWithProgress } from "../api/upload";
 
 /** The largest file an import takes (the CRM's limit; a plugin's endpoint refuses larger). */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -62,7 +62,7 @@ function read(file: Blob, as: "text" | "dataURL"): Promise<string> {
  * far (XMLHttpRequest: fetch reports no upload progress). A refused commit (422 with the
  * report in its problem details) answers the report, for the dialog to show its errors.
  */
-export function sendImport(
+export async function sendImport(
   endpoint: string,
   file: ImportFile,
   dryRun: boolean,
@@ -70,35 +70,13 @@ export function sendImport(
   signal?: AbortSignal,
 ): Promise<ImportReport> {
   const body = JSON.stringify({ format: file.format, content: file.content, encoding: file.encoding, dry_run: dryRun });
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", endpoint);
-    xhr.withCredentials = true;
-    xhr.setRequestHeader("Content-Type", "application/json");
-    xhr.setRequestHeader("Accept", "application/json");
-    xhr.setRequestHeader("Accept-Language", i18n.language);
-    const token = csrfToken();
-    if (token) xhr.setRequestHeader("X-CSRF-Token", token);
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable && event.total > 0) onSent(event.loaded / event.total);
-    };
-    xhr.onload = () => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(xhr.responseText);
-      } catch {
-        parsed = undefined;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(parsed as ImportReport);
-      else if (xhr.status === 422 && parsed && typeof parsed === "object" && "error_count" in parsed) {
-        resolve({ ...(parsed as ImportReport), dry_run: false, created: 0 });
-      } else reject(new ApiError({ status: xhr.status, ...((parsed as object | undefined) ?? {}) } as Problem));
-    };
-    xhr.onerror = () => reject(new ApiError({ status: 0, detail: i18n.t("modules:import.offline") }));
-    xhr.onabort = () => reject(new DOMException("aborted", "AbortError"));
-    signal?.addEventListener("abort", () => xhr.abort());
-    xhr.send(body);
-  });
+  const sent = await postWithProgress(endpoint, body, onSent, { signal, contentType: "application/json" });
+  const parsed = sent.body;
+  if (sent.status >= 200 && sent.status < 300) return parsed as ImportReport;
+  if (sent.status === 422 && parsed && typeof parsed === "object" && "error_count" in parsed) {
+    return { ...(parsed as ImportReport), dry_run: false, created: 0 };
+  }
+  throw new ApiError({ status: sent.status, ...((parsed as object | undefined) ?? {}) } as Problem);
 }
 
 type Step =

@@ -5,10 +5,11 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 
 import { useMembers, type MemberOut } from "../app/members";
+import { useRoles } from "../app/roles";
 import { useDebounced } from "./common";
 import { basePathOf, resourceNamed, useMenus, useResources } from "./metadata";
 import { fetchPage, titleOf, useAllRecords, useRecord, type Query } from "./records";
-import { USER_REFERENCE, type RecordData, type ResourceMeta } from "./types";
+import { ROLE_REFERENCE, USER_REFERENCE, type RecordData, type ResourceMeta } from "./types";
 
 function memberName(member: MemberOut): string {
   return member.name || member.email;
@@ -22,11 +23,20 @@ export function UserName({ id }: { id: string }) {
   return <>{member ? memberName(member) : id}</>;
 }
 
+/** A custom role's name (what a reference to access.role points at), from the roles list. */
+export function RoleName({ id }: { id: string }) {
+  const roles = useRoles();
+  const role = roles.data?.custom.find((r) => r.id === id);
+  if (roles.isLoading) return <Spin size="small" />;
+  return <>{role ? role.name : id}</>;
+}
+
 /** The title of a record a reference points at, linked to its detail page. */
 export function RecordLink({ reference, id }: { reference: string; id: string }) {
   const resources = useResources();
   const target = resourceNamed(resources.data, reference);
   if (reference === USER_REFERENCE) return <UserName id={id} />;
+  if (reference === ROLE_REFERENCE) return <RoleName id={id} />;
   if (!target) return <>{id}</>;
   return <ResourceRecordLink resource={target} id={id} />;
 }
@@ -65,6 +75,7 @@ interface PickerProps {
 export function RecordPicker(props: PickerProps) {
   const resources = useResources();
   if (props.reference === USER_REFERENCE) return <MemberPicker {...props} />;
+  if (props.reference === ROLE_REFERENCE) return <RolePicker {...props} />;
   const target = resourceNamed(resources.data, props.reference);
   if (!target) return <Select {...selectProps(props)} options={[]} loading={resources.isPending} />;
   return target.search ? <SearchPicker {...props} resource={target} /> : <ListPicker {...props} resource={target} />;
@@ -88,6 +99,12 @@ function MemberPicker(props: PickerProps) {
   const members = useMembers();
   const options = (members.data ?? []).map((m) => ({ value: m.user_id, label: memberName(m) }));
   return <Select {...selectProps(props)} options={options} loading={members.isLoading} optionFilterProp="label" />;
+}
+
+function RolePicker(props: PickerProps) {
+  const roles = useRoles();
+  const options = (roles.data?.custom ?? []).map((r) => ({ value: r.id, label: r.name }));
+  return <Select {...selectProps(props)} options={options} loading={roles.isLoading} optionFilterProp="label" />;
 }
 
 /** A short list: loaded whole, searched in the browser. */

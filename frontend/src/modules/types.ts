@@ -18,3 +18,6 @@ export interface PageData {
 
 /** The platform's own record type a plugin field may point at: a member of the tenant. */
 export const USER_REFERENCE = "identity.user";
+
+/** The platform's other record type a plugin field may point at: one of the tenant's custom roles. */
+export const ROLE_REFERENCE = "access.role";

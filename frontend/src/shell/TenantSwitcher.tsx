@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 
-import { api, unwrap } from "../api/client";
+import { api, unwrap, withoutReads } from "../api/client";
 import { useSessionChanged, type Me } from "../app/session";
 
 /**
@@ -29,7 +29,7 @@ export function TenantSwitcher({ me, block }: { me: Me; block?: boolean }) {
     if (slug === me.tenant?.slug) return;
     setSwitching(true);
     try {
-      await unwrap(api.POST("/api/v1/me/tenant", { body: { tenant: slug } }));
+      await withoutReads(() => unwrap(api.POST("/api/v1/me/tenant", { body: { tenant: slug } })));
       // Everything cached belonged to the other company.
       await sessionChanged();
       navigate("/", { replace: true });

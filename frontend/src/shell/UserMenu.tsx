@@ -4,7 +4,7 @@ import type { MenuProps } from "antd";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 
-import { ApiError, api, unwrap } from "../api/client";
+import { ApiError, api, unwrap, withoutReads } from "../api/client";
 import { useSignedOut, type Me } from "../app/session";
 import { chooseLanguage, LANGUAGES, type Language } from "../i18n";
 
@@ -23,16 +23,20 @@ export function UserMenu({ me, compact }: { me: Me; compact: boolean }) {
   const current: Language = i18n.language === "zh" ? "zh" : "en";
 
   async function logOut() {
-    try {
-      await unwrap(api.POST("/api/v1/auth/logout"));
-    } catch (error) {
-      // A session that already ended is signed out all the same.
-      if (!(error instanceof ApiError && error.status === 401)) {
-        message.error(t("shell:user.logoutFailed"));
-        return;
+    const ended = await withoutReads(async () => {
+      try {
+        await unwrap(api.POST("/api/v1/auth/logout"));
+      } catch (error) {
+        // A session that already ended is signed out all the same.
+        if (!(error instanceof ApiError && error.status === 401)) return false;
       }
+      await signedOut();
+      return true;
+    });
+    if (!ended) {
+      message.error(t("shell:user.logoutFailed"));
+      return;
     }
-    await signedOut();
     navigate("/login", { replace: true });
   }
 

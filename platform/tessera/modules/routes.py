@@ -222,6 +222,8 @@ def field_out(module: str, resource: Resource, f: Field, texts: Texts) -> FieldO
         [texts.of(module, humanize(option)) for option in f.options],
         f.reference_from,
         {kind: f"{module}.{kind}" for kind in kinds},
+        f.upload_endpoint,
+        f.download_endpoint,
     )
 
 

@@ -85,6 +85,11 @@ class FieldOut(msgspec.Struct):
     #: resource each of its values points at.
     reference_from: str | None
     reference_resources: dict[str, str]
+    #: A file field's: where the form uploads a file (POST, multipart ``file``; the answer's
+    #: ``id`` is the field's value) and where a record's file is downloaded (``{id}``: the
+    #: record's id).
+    upload_endpoint: str | None = None
+    download_endpoint: str | None = None
 
 
 class ResourceOut(msgspec.Struct):

@@ -143,6 +143,7 @@ FIELD_TYPES = (
     "bool",
     "enum",
     "reference",
+    "file",
 )
 
 
@@ -159,6 +160,11 @@ class Field:
     names instead, in ``reference_from``, the ``enum`` field of the same resource that says
     which: each of that enum's options is the name of one of the plugin's resources without
     the plugin's prefix (``"account"`` for ``crm.account``).
+
+    A ``file`` field holds the id of a stored file: the form sends the chosen file to
+    ``upload_endpoint`` (``POST``, multipart part ``file``, answering JSON with the file's
+    ``id`` and ``filename``) and puts the id in the field; ``download_endpoint`` (with ``{id}``,
+    the record's id) streams the file held by a record.
     """
 
     name: str
@@ -170,6 +176,25 @@ class Field:
     reference: str | None = None
     create_only: bool = False
     reference_from: str | None = None
+    upload_endpoint: str | None = None
+    download_endpoint: str | None = None
+
+    def check_file(self, module: str, resource: str) -> None:
+        """A file field names where its files go and come from, under the plugin's prefix;
+        no other field names either."""
+        where = f"resource {resource!r}: field {self.name!r}"
+        if self.type != "file":
+            if self.upload_endpoint is not None or self.download_endpoint is not None:
+                raise ManifestError(f"{where}: only a file field has upload or download endpoints")
+            return
+        prefix = f"/api/v1/{module}/"
+        if self.upload_endpoint is None or not self.upload_endpoint.startswith(prefix):
+            raise ManifestError(f"{where}: a file field needs an upload_endpoint under {prefix}")
+        download = self.download_endpoint
+        if download is not None and not (download.startswith(prefix) and "{id}" in download):
+            raise ManifestError(
+                f"{where}: download_endpoint must be under {prefix} and name the record as {{id}}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +258,7 @@ class Resource:
         for f in self.fields:
             if f.type not in FIELD_TYPES:
                 raise ManifestError(f"field {f.name!r} has unknown type {f.type!r}")
+            f.check_file(module, self.name)
             if f.reference_from is not None and (
                 f.type != "reference"
                 or f.reference is not None

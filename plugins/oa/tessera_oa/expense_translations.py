@@ -44,6 +44,7 @@ ZH = {
     "Date": "日期",
     "Amount": "金额",
     "Receipt": "票据",
+    "Has a receipt": "有票据",
     "Over the limit": "超出限额",
     "Purpose": "用途",
     "Deducted from": "已冲抵的报销单",

@@ -6,6 +6,7 @@ import { Link } from "react-router-dom";
 
 import { api, unwrap } from "../../../api/client";
 import { memberLabel, type MemberOut } from "../../../app/members";
+import { useRoles } from "../../../app/roles";
 import { can, useMe } from "../../../app/session";
 import { ErrorNotice } from "../../../components/ErrorNotice";
 import { PageLoading } from "../../../components/PageLoading";
@@ -26,11 +27,7 @@ export function MemberRolesDialog({
   const client = useQueryClient();
   const canManage = can(me.data, "access.role.manage");
   const [chosen, setChosen] = useState<string[]>([]);
-  const roles = useQuery({
-    queryKey: ROLES_KEY,
-    queryFn: () => unwrap(api.GET("/api/v1/roles")),
-    enabled: member !== null,
-  });
+  const roles = useRoles();
   const held = useQuery({
     queryKey: [...ROLES_KEY, "member", member?.id],
     queryFn: () =>

@@ -1,5 +1,5 @@
 import { PlusOutlined } from "@ant-design/icons";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Empty, Space, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useState } from "react";
@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
+import { useRoles } from "../../../app/roles";
 import { can, useMe } from "../../../app/session";
 import { ErrorNotice } from "../../../components/ErrorNotice";
 import { AdminPage } from "../shared/AdminPage";
@@ -29,7 +30,7 @@ export default function RolesPage() {
   const client = useQueryClient();
   const [editing, setEditing] = useState<EditorTarget | null>(null);
   const canManage = can(me.data, "access.role.manage");
-  const roles = useQuery({ queryKey: ROLES_KEY, queryFn: () => unwrap(api.GET("/api/v1/roles")) });
+  const roles = useRoles();
   const remove = useMutation({
     mutationFn: (id: string) =>
       unwrap(api.DELETE("/api/v1/roles/{role_id}", { params: { path: { role_id: id } } })),

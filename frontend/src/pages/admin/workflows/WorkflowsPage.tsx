@@ -7,13 +7,12 @@ import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
 import { memberLabel, useMembers } from "../../../app/members";
-import { can, useMe } from "../../../app/session";
+import { useRoles } from "../../../app/roles";
 import { ErrorNotice } from "../../../components/ErrorNotice";
 import { PageLoading } from "../../../components/PageLoading";
 import { AdminPage } from "../shared/AdminPage";
 import { useCursorList } from "../shared/cursor";
 import { errorText } from "../shared/fieldErrors";
-import { ROLES_KEY } from "../roles/keys";
 import { DefinitionEditor, type DefinitionBody } from "./DefinitionEditor";
 import type { Choice } from "./StepEditor";
 import { definitionToForm, newStep, type DefinitionOut } from "./steps";
@@ -156,7 +155,6 @@ export default function WorkflowsPage() {
 /** The editor once what it offers is loaded: record types, members, roles. */
 function EditorLoader({ target, onDone }: { target: DefinitionOut | "new"; onDone: () => void }) {
   const { t } = useTranslation("admin");
-  const me = useMe();
   const { message } = App.useApp();
   const client = useQueryClient();
   const members = useMembers();
@@ -165,11 +163,7 @@ function EditorLoader({ target, onDone }: { target: DefinitionOut | "new"; onDon
     queryFn: () => unwrap(api.GET("/api/v1/workflow/record-types")),
   });
   // Custom roles are offered when the member may see them; built-in roles always.
-  const roles = useQuery({
-    queryKey: ROLES_KEY,
-    queryFn: () => unwrap(api.GET("/api/v1/roles")),
-    enabled: can(me.data, "access.role.read"),
-  });
+  const roles = useRoles();
 
   if (members.isLoading || recordTypes.isPending) return <PageLoading />;
   if (members.isError || recordTypes.isError) {
