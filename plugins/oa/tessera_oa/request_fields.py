@@ -53,7 +53,7 @@ class FieldIn(Input):
     max_length: int | None = None
 
 
-class FieldOut(msgspec.Struct):
+class FormFieldOut(msgspec.Struct):
     key: str
     label: str
     type: str
@@ -62,8 +62,8 @@ class FieldOut(msgspec.Struct):
     max_length: int | None
 
 
-def field_out(data: dict[str, Any]) -> FieldOut:
-    return FieldOut(
+def field_out(data: dict[str, Any]) -> FormFieldOut:
+    return FormFieldOut(
         key=data["key"],
         label=data["label"],
         type=data["type"],

@@ -33,7 +33,7 @@ from tessera.plugin import (
 from tessera_oa.request_fields import (
     MAX_FIELDS,
     FieldIn,
-    FieldOut,
+    FormFieldOut,
     amount_key,
     check_fields,
     check_title_field,
@@ -80,7 +80,7 @@ class FormOut(msgspec.Struct):
     id: uuid.UUID
     name: str
     description: str
-    fields: list[FieldOut]
+    fields: list[FormFieldOut]
     #: The key of the form's amount field: workflow conditions read it as ``amount``.
     amount_field: str | None
     title_field: str | None

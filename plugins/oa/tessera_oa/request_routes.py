@@ -66,7 +66,7 @@ Search = Annotated[str | None, QueryParameter(max_length=200, description="Part 
 Inline = Annotated[bool, QueryParameter(description="Show in the browser if the type allows")]
 
 
-class FileOut(msgspec.Struct):
+class RequestFileOut(msgspec.Struct):
     id: uuid.UUID
     filename: str
     content_type: str
@@ -74,8 +74,8 @@ class FileOut(msgspec.Struct):
     sha256: str
 
 
-def file_out(info: FileInfo) -> FileOut:
-    return FileOut(info.id, info.filename, info.content_type, info.size, info.sha256)
+def file_out(info: FileInfo) -> RequestFileOut:
+    return RequestFileOut(info.id, info.filename, info.content_type, info.size, info.sha256)
 
 
 class RequestsController(Controller):
@@ -194,6 +194,8 @@ class RequestFilesController(Controller):
         summary="Upload a file, to name in a request's file field",
         opt=requires(WRITE) | file_upload(),
     )
-    async def upload(self, request: Request[Any, Any, Any], actor: Member, uow: Uow) -> FileOut:
+    async def upload(
+        self, request: Request[Any, Any, Any], actor: Member, uow: Uow
+    ) -> RequestFileOut:
         """Held by nothing until a request names it: unclaimed, the platform removes it later."""
         return file_out((await store_upload(uow, actor, request)).file)
