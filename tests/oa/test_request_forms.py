@@ -51,6 +51,8 @@ BAD_FORMS: list[tuple[str, dict[str, Any], str]] = [
         {"fields": [field(), field("pick", type="multi_select", options=["x", "y", "x"])]},
         "fields[1].options[2]",
     ),
+    ("a NUL in an option", {"fields": [field(type="select", options=["x", "a\x00b"])]},
+     "fields[0].options[1]"),
     ("a blank option", {"fields": [field(type="select", options=["x", " "])]}, "fields[0].options[1]"),
     (
         "two amount fields",

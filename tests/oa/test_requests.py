@@ -178,6 +178,7 @@ async def _bad_value(o: Office, other_member: str) -> list[tuple[str, dict[str, 
         ("not a member id", {"buddy": "someone"}, "values.buddy"),
         ("another member's file", {"quote": stranger_file}, "values.quote"),
         ("a text too long", {"purpose": "x" * 101}, "values.purpose"),
+        ("a NUL in a text", {"details": "a\x00b"}, "values.details"),
     ]
 
 
@@ -204,6 +205,13 @@ async def test_values_of_the_wrong_kind_are_refused_by_name_and_nothing_is_writt
             if await counts(owner_db, o.owner.tenant_id) != before:
                 failures.append(f"{case}: something was written")
         assert failures == []
+        # A number too large for a float: the decoder refuses it before any check runs.
+        huge = b'{"form_id": "%s", "values": {"people": 1e400}}' % made["id"].encode()
+        refused = await o.requester.client.post(
+            REQUESTS, content=huge,
+            headers={**o.requester.headers, "Content-Type": "application/json"},
+        )  # fmt: skip
+        assert refused.status_code == 400 and "out of range" in refused.text, refused.text
         kept = await fetch(o.requester, f"{REQUESTS}/{request['id']}")
         assert kept["values"] == {"purpose": "Fine", "cost": "10.00"}
 

@@ -1,56 +1,83 @@
-"""What the browser app learns of generic requests: a form's fields as a field list the admin
-edits, a request's values drawn from the chosen form's fields, in English and Chinese."""
+"""What the browser app learns of request forms and requests, every list, sort and filter it
+names, called as the app would call them; and the Chinese catalogue covers every text."""
 
 from __future__ import annotations
 
-from tessera_oa import request_fields, request_permissions, request_translations, request_ui
-from tessera_oa.plugin import tessera_ui
+from typing import Any
 
-from tessera.plugin import UI, VALUE_TYPES
-from tests.oa.request_support import FORMS, office
+import httpx
+from tessera_oa import request_translations, request_ui
+from tessera_oa.request_permissions import PERMISSIONS
+
+from tessera.modules.texts import humanize
+from tests.oa.request_support import draft, fetch, form, office
 from tests.support import LiveServer
 
-RESOURCES = "/api/v1/ui/resources"
+UI = "/api/v1/ui"
 CHINESE = {"Accept-Language": "zh-CN,zh;q=0.9"}
 
 
-def test_every_text_of_requests_has_its_chinese() -> None:
-    shown = UI(menus=request_ui.MENU, resources=request_ui.RESOURCES).texts()
-    shown |= {p.description for p in request_permissions.PERMISSIONS}
-    missing = sorted(text for text in shown if text not in request_translations.ZH)
-    assert missing == []
-    assert request_translations.ZH.items() <= tessera_ui().translations["zh"].items()
+def texts_of_requests() -> set[str]:
+    found = {menu.label for menu in request_ui.MENU}
+    for resource in request_ui.RESOURCES:
+        found.add(resource.label)
+        for field in resource.fields:
+            found.add(field.label)
+            if field.help:
+                found.add(field.help)
+            # A field list's options are the platform's value types: the app names them.
+            if field.type != "field_list":
+                found.update(humanize(option) for option in field.options)
+    found.update(permission.description for permission in PERMISSIONS)
+    return found
 
 
-def test_a_form_field_type_is_one_the_platform_draws() -> None:
-    assert set(request_fields.FIELD_TYPES) <= set(VALUE_TYPES)
+def test_the_chinese_catalogue_covers_every_text_of_requests() -> None:
+    assert sorted(texts_of_requests() - set(request_translations.ZH)) == []
+    assert all(value.strip() for value in request_translations.ZH.values())
 
 
-async def test_the_form_editor_and_the_request_inputs_are_described_to_the_app(
-    live_server: LiveServer,
-) -> None:
+def sample(record: dict[str, Any], field: dict[str, Any], parameter: str) -> dict[str, str]:
+    value = record[field["name"]]
+    if field["type"] == "bool":
+        return {parameter: str(value).lower()}
+    return {parameter: str(value)}
+
+
+async def test_request_screens_list_sort_filter_and_speak_chinese(live_server: LiveServer) -> None:
     async with office(live_server) as o:
-        resources = {r["name"]: r for r in (await o.owner.get(RESOURCES)).json()}
-        form = resources["oa.request_form"]
-        fields = next(f for f in form["fields"] if f["name"] == "fields")
-        assert fields["type"] == "field_list" and fields["required"] is True
-        assert fields["options"] == list(request_fields.FIELD_TYPES)
-        assert "Workflows admin page" in fields["help"]
-        assert ["fields"] in form["form"]
+        made = await form(o.admin, "Purchase", category="Buying")
+        request = await draft(o.requester, made["id"], purpose="Desk")
+        records = {"oa.request_form": made, "oa.request": request}
+        resources = {r["name"]: r for r in await _get(o.admin, f"{UI}/resources")}
+        for name, record in records.items():
+            resource = resources[name]
+            endpoint, fields = resource["endpoint"], {f["name"]: f for f in resource["fields"]}
+            assert set(fields) - set(record) == set(), f"{name}: fields the API does not answer"
+            assert (await fetch(o.admin, f"{endpoint}/{record['id']}"))["id"] == record["id"]
+            for sort in resource["sort_fields"]:
+                for order in (sort, f"-{sort}"):
+                    await fetch(o.admin, endpoint, sort=order)
+            if resource["search"]:
+                await fetch(o.admin, endpoint, q="pur")
+            for field in resource["filters"]:
+                wanted = sample(record, fields[field], resource["filter_params"].get(field, field))
+                found = (await fetch(o.admin, endpoint, **wanted))["items"]
+                assert record["id"] in [i["id"] for i in found], (name, wanted)
+            assert resource["audit_type"] == name.replace(".", "_")
 
-        request = resources["oa.request"]
-        values = next(f for f in request["fields"] if f["name"] == "values")
-        assert values["type"] == "values"
-        assert (values["schema_from"], values["schema_field"]) == ("form_id", "fields")
-        assert values["upload_endpoint"] == "/api/v1/oa/requests/files"
-        assert values["download_endpoint"] == "/api/v1/oa/requests/{id}/files/{file}"
-        assert request["form"] == [["form_id"], ["values"]]
-        # The schema the values field names is readable where it points, by a member too.
-        member = {r["name"]: r for r in (await o.requester.get(RESOURCES)).json()}
-        assert member["oa.request_form"]["endpoint"] == FORMS
-        assert member["oa.request"]["can_write"] is True
-        assert member["oa.request_form"]["can_write"] is False
+        menus = {m["path"]: m for m in await _get(o.requester, f"{UI}/menus", CHINESE)}
+        assert menus["/oa/requests"]["label"] == "申请"
+        assert "/oa/request-forms" not in menus, "only managers of forms design them"
+        admin_menus = {m["path"]: m for m in await _get(o.admin, f"{UI}/menus", CHINESE)}
+        assert admin_menus["/oa/request-forms"]["label"] == "申请表单"
+        chinese = {r["name"]: r for r in await _get(o.admin, f"{UI}/resources", CHINESE)}
+        status = next(f for f in chinese["oa.request"]["fields"] if f["name"] == "status")
+        labels = dict(zip(status["options"], status["option_labels"], strict=True))
+        assert (labels["pending"], labels["withdrawn"]) == ("待审批", "已撤回")
 
-        chinese = {r["name"]: r for r in (await o.owner.get(RESOURCES, headers=CHINESE)).json()}
-        shown = next(f for f in chinese["oa.request_form"]["fields"] if f["name"] == "fields")
-        assert (shown["label"], shown["help"][:4]) == ("字段", "用此表单")
+
+async def _get(who: Any, path: str, headers: dict[str, str] | None = None) -> Any:
+    response: httpx.Response = await who.get(path, headers=headers or {})
+    assert response.status_code == 200, response.text
+    return response.json()

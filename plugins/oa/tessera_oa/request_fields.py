@@ -41,7 +41,7 @@ Label = Annotated[str, msgspec.Meta(max_length=200)]
 Option = Annotated[str, msgspec.Meta(max_length=200)]
 
 
-class FieldIn(Input):
+class FormFieldIn(Input):
     key: Annotated[str, msgspec.Meta(max_length=40)]
     label: Label
     #: text, long_text, number, amount, date, select, multi_select, bool, member or file
@@ -73,7 +73,7 @@ def field_out(data: dict[str, Any]) -> FormFieldOut:
     )
 
 
-def _options(field: FieldIn, path: str) -> list[str] | None:
+def _options(field: FormFieldIn, path: str) -> list[str] | None:
     if field.type not in SELECT_TYPES:
         if field.options is not None:
             raise Invalid(f"{path}.options", "only select and multi_select fields have options")
@@ -84,12 +84,14 @@ def _options(field: FieldIn, path: str) -> list[str] | None:
     for index, option in enumerate(options):
         if not option:
             raise Invalid(f"{path}.options[{index}]", "must not be blank")
+        if "\x00" in option:  # JSONB cannot hold it: refused here, not a 500 there
+            raise Invalid(f"{path}.options[{index}]", "must not contain NUL characters")
         if option in options[:index]:
             raise Invalid(f"{path}.options[{index}]", f"{option!r} is there twice")
     return options
 
 
-def _max_length(field: FieldIn, path: str) -> int | None:
+def _max_length(field: FormFieldIn, path: str) -> int | None:
     if field.max_length is None:
         return None
     if field.type not in TEXT_TYPES:
@@ -100,7 +102,7 @@ def _max_length(field: FieldIn, path: str) -> int | None:
     return field.max_length
 
 
-def _checked(field: FieldIn, path: str, seen: set[str]) -> dict[str, Any]:
+def _checked(field: FormFieldIn, path: str, seen: set[str]) -> dict[str, Any]:
     if not KEY.fullmatch(field.key):
         raise Invalid(
             f"{path}.key", "1-40 lowercase letters, digits or '_', starting with a letter"
@@ -122,7 +124,7 @@ def _checked(field: FieldIn, path: str, seen: set[str]) -> dict[str, Any]:
     }
 
 
-def check_fields(fields: Sequence[FieldIn]) -> list[dict[str, Any]]:
+def check_fields(fields: Sequence[FormFieldIn]) -> list[dict[str, Any]]:
     """The fields as stored; 422 naming ``fields[i].<what>`` for the first problem."""
     if not fields:
         raise Invalid("fields", "a form needs at least one field")

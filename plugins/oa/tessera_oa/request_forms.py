@@ -32,7 +32,7 @@ from tessera.plugin import (
 )
 from tessera_oa.request_fields import (
     MAX_FIELDS,
-    FieldIn,
+    FormFieldIn,
     FormFieldOut,
     amount_key,
     check_fields,
@@ -47,7 +47,7 @@ Icon = Annotated[str, msgspec.Meta(max_length=40)]
 Category = Annotated[str, msgspec.Meta(max_length=80)]
 FieldKey = Annotated[str, msgspec.Meta(max_length=40)]
 #: Bounded here for the request's size; check_fields says "at most 50" by name.
-Fields = Annotated[list[FieldIn], msgspec.Meta(max_length=MAX_FIELDS * 4)]
+Fields = Annotated[list[FormFieldIn], msgspec.Meta(max_length=MAX_FIELDS * 4)]
 Steps = Annotated[list[StepIO], msgspec.Meta(max_length=20)]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
@@ -14,7 +13,6 @@ from sqlalchemy import select
 
 from tessera.plugin import (
     DEFAULT_LIMIT,
-    FileInfo,
     Invalid,
     LimitQuery,
     Member,
@@ -30,6 +28,7 @@ from tessera.plugin import (
     requires,
     store_upload,
 )
+from tessera_oa.expense_line_routes import FileOut, file_out
 from tessera_oa.request_models import STATUSES, WRITE, OaRequest, RequestFile
 from tessera_oa.requests import (
     RequestIn,
@@ -64,18 +63,6 @@ RequesterFilter = Annotated[
 ]
 Search = Annotated[str | None, QueryParameter(max_length=200, description="Part of the title")]
 Inline = Annotated[bool, QueryParameter(description="Show in the browser if the type allows")]
-
-
-class RequestFileOut(msgspec.Struct):
-    id: uuid.UUID
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-
-
-def file_out(info: FileInfo) -> RequestFileOut:
-    return RequestFileOut(info.id, info.filename, info.content_type, info.size, info.sha256)
 
 
 class RequestsController(Controller):
@@ -194,8 +181,6 @@ class RequestFilesController(Controller):
         summary="Upload a file, to name in a request's file field",
         opt=requires(WRITE) | file_upload(),
     )
-    async def upload(
-        self, request: Request[Any, Any, Any], actor: Member, uow: Uow
-    ) -> RequestFileOut:
+    async def upload(self, request: Request[Any, Any, Any], actor: Member, uow: Uow) -> FileOut:
         """Held by nothing until a request names it: unclaimed, the platform removes it later."""
         return file_out((await store_upload(uow, actor, request)).file)

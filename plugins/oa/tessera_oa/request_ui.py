@@ -124,6 +124,8 @@ REQUEST = Resource(
     write_permission=WRITE,
     search=True,
     sort_fields=("title", "amount", "created_at", "submitted_at", "updated_at"),
+    # The form edits a draft's values (PATCH endpoint/{id} with all of them); once submitted
+    # the API answers 409, which the form shows.
     audit_type="oa_request",
 )
 

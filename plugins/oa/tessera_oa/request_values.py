@@ -41,6 +41,8 @@ def _missing(value: Any) -> bool:
 def _text(field: Mapping[str, Any], value: Any, path: str) -> str:
     if not isinstance(value, str):
         raise Invalid(path, "must be text")
+    if "\x00" in value:  # JSONB cannot hold it: refused here, not a 500 there
+        raise Invalid(path, "must not contain NUL characters")
     cleaned = value.strip()
     limit = field.get("max_length") or TEXT_LIMITS[field["type"]]
     if len(cleaned) > limit:
