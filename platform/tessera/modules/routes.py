@@ -226,7 +226,7 @@ def field_out(module: str, resource: Resource, f: Field, texts: Texts) -> FieldO
         f.download_endpoint,
         f.schema_from,
         f.schema_field,
-        texts.of(module, f.help) if f.help else "",
+        texts.of(module, f.help) if f.help else None,
     )
 
 

@@ -95,7 +95,7 @@ class FieldOut(msgspec.Struct):
     schema_from: str | None = None
     schema_field: str | None = None
     #: A line the form shows under the input, in the request's language.
-    help: str = ""
+    help: str | None = None
 
 
 class ResourceOut(msgspec.Struct):
