@@ -170,6 +170,32 @@ describe("a values field", () => {
     expect(message.closest(".ant-form-item")?.querySelector("label")?.textContent).toBe("Cost");
   });
 
+  it("edits a draft's values: all of them are sent, the date as a calendar day", async () => {
+    const TRIP = {
+      id: "f2",
+      name: "Trip",
+      fields: [
+        { key: "where", label: "Where", type: "text", required: true, options: null, max_length: null },
+        { key: "day", label: "Day", type: "date", required: false, options: null, max_length: null },
+      ],
+    };
+    const calls = mockApi({
+      "GET /api/v1/ui/resources": UI,
+      "GET /api/v1/oa/request-forms": { items: [TRIP], next_cursor: null },
+      "GET /api/v1/oa/request-forms/f2": TRIP,
+      "GET /api/v1/oa/requests/r2": { id: "r2", title: "Lyon", form_id: "f2", values: { where: "Lyon", day: "2027-03-01" } },
+      "PATCH /api/v1/oa/requests/r2": (call) => ({ id: "r2", title: "Paris", form_id: "f2", ...(call.body as object) }),
+    });
+    renderAt(<FormView resource={REQUESTS} base="/oa/requests" id="r2" />, "/oa/requests/r2/edit");
+    const where = await screen.findByLabelText("Where");
+    expect(where).toHaveValue("Lyon");
+    expect(screen.getByLabelText("Day")).toHaveValue("2027-03-01");
+    fireEvent.change(where, { target: { value: "Paris" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save changes" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "PATCH")).toBe(true));
+    expect(calls.find((c) => c.method === "PATCH")?.body).toEqual({ values: { where: "Paris", day: "2027-03-01" } });
+  });
+
   it("asks for the defining record first", async () => {
     mockApi({ "GET /api/v1/ui/resources": UI, "GET /api/v1/oa/request-forms": { items: [PURCHASE], next_cursor: null } });
     renderAt(<FormView resource={REQUESTS} base="/oa/requests" />, "/oa/requests/new");
