@@ -114,6 +114,8 @@ test("an admin designs a request form in the browser; a member fills it in and i
   await mia.goto("/");
   await mia.getByRole("menuitem", { name: "Requests" }).click();
   await expect(mia.getByRole("heading", { level: 1, name: "Requests" })).toBeVisible();
+  await settled(mia);
+  await checkAccessible(mia, "the requests list");
   await mia.getByRole("button", { name: "New Request" }).click();
   await expect(mia.getByText("Choose the Form first: its fields appear here.")).toBeVisible();
   await choose(mia, "Form", formName);
@@ -162,6 +164,10 @@ test("an admin designs a request form in the browser; a member fills it in and i
   await mia.reload();
   await expect(record.getByText("Approved", { exact: true })).toBeVisible();
   await settled(mia);
+  // Decided, the list says so too.
+  await mia.getByRole("menuitem", { name: "Requests" }).click();
+  await expect(mia).toHaveURL(/\/oa\/requests$/);
+  await expect(mia.locator(".ant-table-row", { hasText: "A laptop for the new designer" })).toContainText("Approved");
 
   expect(errors).toEqual([]);
   await memberContext.close();
