@@ -292,3 +292,36 @@ async def test_another_tenants_request_is_not_found(live_server: LiveServer, pat
         request = await draft(outsider, theirs["id"], purpose="Theirs")
         method = o.owner.get if not path else o.owner.post
         assert (await method(f"{REQUESTS}/{request['id']}{path}")).status_code == 404
+
+
+async def test_a_file_field_holds_its_file_and_lets_the_old_one_go(
+    live_server: LiveServer, owner_db: asyncpg.Connection
+) -> None:
+    async with office(live_server) as o:
+        quote = {"key": "quote", "label": "Quote", "type": "file", "required": True}
+        made = await form(o.admin, "Quote", fields=[quote])
+        first, second = (
+            await upload(o.requester, "a.pdf", b"A"),
+            await upload(o.requester, "b.pdf", b"B"),
+        )
+        request = await draft(o.requester, made["id"], quote=first)
+        path = f"{REQUESTS}/{request['id']}/files"
+        assert (await o.requester.get(f"{path}/{first}")).content == b"A"
+        changed = await o.requester.client.patch(
+            f"{REQUESTS}/{request['id']}", json={"values": {"quote": second}},
+            headers=o.requester.headers,
+        )  # fmt: skip
+        assert changed.status_code == 200, changed.text
+        assert (await o.requester.get(f"{path}/{first}")).status_code == 404
+        assert (await o.requester.get(f"{path}/{second}")).content == b"B"
+        # The first file went with the change: nothing held it any more.
+        async with owner_db.transaction():
+            await owner_db.execute(
+                "SELECT set_config('tessera.tenant_id', $1, true)", o.owner.tenant_id
+            )
+            stored = await owner_db.fetch(
+                "SELECT id::text FROM stored_file WHERE id = ANY($1::uuid[])", [first, second]
+            )
+        assert {r["id"] for r in stored} == {second}
+        # Someone who may not read the request gets no file of it.
+        assert (await o.first.get(f"{path}/{second}")).status_code == 404

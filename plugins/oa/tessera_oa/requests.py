@@ -181,18 +181,23 @@ async def _write_values(
     request.values, request.amount = checked.values, checked.amount
     request.title = await _title(uow.db, form, request)
     await uow.db.flush()
-    held = (
-        await uow.db.scalars(
-            select(RequestFile.file_id).where(RequestFile.request_id == request.id)
+    rows = await uow.db.execute(
+        select(RequestFile.field_key, RequestFile.file_id).where(
+            RequestFile.request_id == request.id
         )
-    ).all()
+    )
+    held = {(row[0], row[1]) for row in rows}
+    wanted = set(checked.files)
+    if held == wanted:
+        return
     await uow.db.execute(delete(RequestFile).where(RequestFile.request_id == request.id))
     uow.db.add_all(
         RequestFile(tenant_id=request.tenant_id, request_id=request.id, field_key=key, file_id=f)
-        for key, f in checked.files
+        for key, f in wanted
     )
     await uow.db.flush()
-    for file_id in set(held) - {f for _, f in checked.files}:
+    # Let go of the files no field names any more (kept if something else holds them).
+    for file_id in {f for _, f in held} - {f for _, f in wanted}:
         await delete_file(uow, file_id)
 
 
