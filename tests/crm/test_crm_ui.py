@@ -93,6 +93,11 @@ async def test_resources_describe_accounts_contacts_and_a_board_of_deals(
         "option_labels": [],
         "reference_from": None,
         "reference_resources": {},
+        "upload_endpoint": None,
+        "download_endpoint": None,
+        "schema_from": None,
+        "schema_field": None,
+        "help": None,
     }
     assert by_name["approval"]["options"] == ["none", "pending", "approved", "rejected"]
     about = {f["name"]: f for f in resources["crm.activity"]["fields"]}["record_id"]

@@ -23,7 +23,11 @@ def texts_of_requests() -> set[str]:
         found.add(resource.label)
         for field in resource.fields:
             found.add(field.label)
-            found.update(humanize(option) for option in field.options)
+            if field.help:
+                found.add(field.help)
+            # A field list's options are the platform's value types: the app names them.
+            if field.type != "field_list":
+                found.update(humanize(option) for option in field.options)
     found.update(permission.description for permission in PERMISSIONS)
     return found
 

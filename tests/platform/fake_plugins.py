@@ -398,3 +398,93 @@ file_download_without_id = _attached(
     "file_download_without_id", download_endpoint="/api/v1/file_download_without_id/file"
 )
 text_with_upload = _attached("text_with_upload", type="text")
+
+
+def _designed(module: str, *, schema: dict[str, Any], values: dict[str, Any]) -> _WithUI:
+    """Forms an admin designs (a field_list) and entries made from one (values by the form)."""
+    form = _resource(
+        module,
+        name=f"{module}.form",
+        endpoint=f"/api/v1/{module}/forms",
+        fields=(
+            Field("title", "Title"),
+            Field("fields", "Fields", **({"type": "field_list"} | schema)),
+        ),
+    )
+    entry_fields = (
+        Field("title", "Title"),
+        Field("form_id", "Form", type="reference", reference=f"{module}.form"),
+        Field("due", "Due", type="date"),
+        Field("values", "Values", **({"type": "values"} | values)),
+    )
+    entry = _resource(
+        module, name=f"{module}.entry", endpoint=f"/api/v1/{module}/entries", fields=entry_fields
+    )
+    return _WithUI(module, UI(resources=(form, entry)))
+
+
+_VALUES = {
+    "schema_from": "form_id",
+    "schema_field": "fields",
+    "upload_endpoint": "/api/v1/{m}/files",
+    "download_endpoint": "/api/v1/{m}/entries/{{id}}/files/{{file}}",
+}
+
+
+def _values(module: str, **changes: Any) -> dict[str, Any]:
+    declared = {k: v.format(m=module) if isinstance(v, str) else v for k, v in _VALUES.items()}
+    return declared | changes
+
+
+good_designed = _designed(
+    "good_designed", schema={"options": ("text", "amount")}, values=_values("good_designed")
+)
+field_list_unknown_type = _designed(
+    "field_list_unknown_type",
+    schema={"options": ("text", "colour")},
+    values=_values("field_list_unknown_type"),
+)
+values_without_schema = _designed(
+    "values_without_schema", schema={}, values=_values("values_without_schema", schema_from=None)
+)
+values_from_a_date = _designed(
+    "values_from_a_date", schema={}, values=_values("values_from_a_date", schema_from="due")
+)
+values_from_unknown = _designed(
+    "values_from_unknown", schema={}, values=_values("values_from_unknown", schema_from="nope")
+)
+values_schema_not_a_list = _designed(
+    "values_schema_not_a_list",
+    schema={},
+    values=_values("values_schema_not_a_list", schema_field="title"),
+)
+values_with_options = _designed(
+    "values_with_options", schema={}, values=_values("values_with_options", options=("a",))
+)
+values_upload_elsewhere = _designed(
+    "values_upload_elsewhere",
+    schema={},
+    values=_values("values_upload_elsewhere", upload_endpoint="/api/v1/x/files"),
+)
+values_download_without_file = _designed(
+    "values_download_without_file",
+    schema={},
+    values=_values(
+        "values_download_without_file",
+        download_endpoint="/api/v1/values_download_without_file/entries/{id}",
+    ),
+)
+schema_on_text = _designed(
+    "schema_on_text", schema={"schema_from": "title"}, values=_values("schema_on_text")
+)
+values_as_filter = _WithUI(
+    "values_as_filter",
+    UI(
+        resources=tuple(
+            replace(r, filters=("values",)) if r.name.endswith(".entry") else r
+            for r in _designed(
+                "values_as_filter", schema={}, values=_values("values_as_filter")
+            ).declared.resources
+        )
+    ),
+)

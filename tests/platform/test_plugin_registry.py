@@ -120,6 +120,16 @@ def test_a_plugin_that_raises_while_starting_is_skipped_with_its_dependants() ->
         ("file_uploads_elsewhere", "start", "upload_endpoint under /api/v1/file_uploads_else"),
         ("file_download_without_id", "start", "download_endpoint must be under"),
         ("text_with_upload", "start", "only a file field has upload or download endpoints"),
+        ("field_list_unknown_type", "start", "a field_list offers the types text, long_text"),
+        ("values_without_schema", "start", "a values field needs schema_from and schema_field"),
+        ("values_from_a_date", "start", "schema_from must name a reference field"),
+        ("values_from_unknown", "start", "('nope' does not)"),
+        ("values_schema_not_a_list", "start", "schema_field 'title' must name a field_list"),
+        ("values_with_options", "start", "takes its options from the referenced record"),
+        ("values_upload_elsewhere", "start", "upload_endpoint must be under /api/v1/values_up"),
+        ("values_download_without_file", "start", "name the record as {id} and the file as"),
+        ("schema_on_text", "start", "only a values field has schema_from and schema_field"),
+        ("values_as_filter", "start", "['values'] hold lists or values, which no list filters"),
         ("translates_unknown", "start", "catalogue translates texts it never shows: 'Colour'"),
         ("translates_to_nothing", "start", "leaves 'Title' without a translation"),
         ("translates_to_english", "start", "'en' is not a locale a catalogue can translate to"),
@@ -185,6 +195,17 @@ def test_a_file_field_names_where_its_files_go_and_come_from() -> None:
     attached = next(f for f in thing.fields if f.name == "file_id")
     assert attached.upload_endpoint == "/api/v1/good_file/files"
     assert attached.download_endpoint == "/api/v1/good_file/things/{id}/file"
+
+
+def test_a_values_field_takes_its_inputs_from_the_field_list_of_the_record_it_names() -> None:
+    registry = _load("good_designed")
+    assert registry.failures == []
+    by_name = dict((r.name, r) for _, r in registry.resources(["good_designed"]))
+    schema = next(f for f in by_name["good_designed.form"].fields if f.name == "fields")
+    assert (schema.type, schema.options) == ("field_list", ("text", "amount"))
+    values = next(f for f in by_name["good_designed.entry"].fields if f.name == "values")
+    assert (values.schema_from, values.schema_field) == ("form_id", "fields")
+    assert values.download_endpoint == "/api/v1/good_designed/entries/{id}/files/{file}"
 
 
 def test_the_core_catalogue_translates_every_core_permission() -> None:

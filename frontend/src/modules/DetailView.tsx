@@ -14,10 +14,18 @@ import { Approvals } from "./detail/Approvals";
 import { AuditHistory } from "./detail/AuditHistory";
 import { RelatedList, relationsOf } from "./detail/RelatedLists";
 import { RecordTimeline } from "./detail/Timeline";
+import { defsOf } from "./designed";
+import { FieldListTable } from "./FieldListInput";
 import { FieldValue } from "./format";
 import { useResources } from "./metadata";
 import { invalidateLists, recordUrl, titleOf, useRecord } from "./records";
-import type { RecordData, ResourceMeta } from "./types";
+import type { FieldMeta, RecordData, ResourceMeta } from "./types";
+import { ValuesDetail } from "./ValuesInput";
+
+/** Fields holding lists or designed values: each gets a section of its own below the others. */
+function isDesigned(field: FieldMeta): boolean {
+  return field.type === "field_list" || field.type === "values";
+}
 
 interface Props {
   resource: ResourceMeta;
@@ -89,13 +97,20 @@ export function RecordDetail(props: { resource: ResourceMeta; base: string; reco
         bordered
         size="small"
         column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 3, xxl: 3 }}
-        items={resource.fields.map((field) => ({
+        items={resource.fields.filter((field) => !isDesigned(field)).map((field) => ({
           key: field.name,
           label: field.label,
           children: <FieldValue field={field} record={record} />,
         }))}
         style={{ marginBottom: 24 }}
       />
+      {resource.fields.filter(isDesigned).map((field) =>
+        field.type === "values" ? (
+          <ValuesDetail key={field.name} resource={resource} field={field} record={record} />
+        ) : (
+          <FieldListTable key={field.name} field={field} rows={defsOf(record, field.name)} />
+        ),
+      )}
       {/* Once the metadata is in: the first tab (a related list) must not appear after another
           was already chosen. */}
       {resources.isPending ? <Skeleton active /> : tabs.length > 0 ? <Tabs items={tabs} /> : null}

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Col, DatePicker, Flex, Form, Input, InputNumber, Row, Select, Switch } from "antd";
-import type { FormInstance } from "antd";
+import type { FormInstance, FormItemProps } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
@@ -9,6 +9,8 @@ import { ApiError, request } from "../api/client";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { PageLoading } from "../components/PageLoading";
 import { PageHeader, Screen } from "./common";
+import { errorPath } from "./designed";
+import { FieldListInput } from "./FieldListInput";
 import { optionChoices } from "./format";
 import { formRows, isEditable, pickerScope, toApiBody, toFormValues, type FormValues } from "./formValues";
 import { referenceOf, useResources } from "./metadata";
@@ -16,6 +18,7 @@ import { invalidateLists, recordKey, recordUrl, titleOf, useRecord } from "./rec
 import { FileInput } from "./FileInput";
 import { RecordPicker } from "./references";
 import type { FieldMeta, RecordData, ResourceMeta } from "./types";
+import { ValuesFields } from "./ValuesInput";
 
 interface Props {
   resource: ResourceMeta;
@@ -122,13 +125,18 @@ export function showProblem(
   fallback: string,
 ): string | null {
   if (!(error instanceof ApiError)) return fallback;
-  const shown = new Set(formRows(resource).flat().map((field) => field.name));
-  const byField = error.fieldErrors();
-  const placed = Object.entries(byField).filter(([name]) => shown.has(name));
-  form.setFields(placed.map(([name, text]) => ({ name, errors: [text] })));
-  const elsewhere = Object.entries(byField).filter(([name]) => !shown.has(name));
+  const shown = new Map(formRows(resource).flat().map((field) => [field.name, field.type]));
+  const byField = Object.entries(error.fieldErrors()).map(([name, text]) => ({
+    name,
+    text,
+    // ``fields[2].key`` at that row's key, ``values.cost`` at the cost input.
+    path: errorPath(name, (field) => shown.get(field)),
+  }));
+  const placed = byField.filter(({ path }) => shown.has(String(path[0])));
+  form.setFields(placed.map(({ path, text }) => ({ name: path.length === 1 ? path[0] : path, errors: [text] })));
+  const elsewhere = byField.filter(({ path }) => !shown.has(String(path[0])));
   if (placed.length > 0 && elsewhere.length === 0) return null;
-  if (elsewhere.length > 0) return elsewhere.map(([name, text]) => `${name}: ${text}`).join("; ");
+  if (elsewhere.length > 0) return elsewhere.map(({ name, text }) => `${name}: ${text}`).join("; ");
   return error.message;
 }
 
@@ -141,6 +149,10 @@ function clearDependants(
 ) {
   const values = form.getFieldsValue(true) as FormValues;
   for (const field of resource.fields) {
+    // Values follow the record that defines them: another one, other inputs.
+    if (field.type === "values" && field.schema_from && changed.includes(field.schema_from)) {
+      form.setFieldValue(field.name, {});
+    }
     if (field.type !== "reference") continue;
     const { dependsOn } = pickerScope(resource, field, values, resources);
     if (dependsOn.some((name) => changed.includes(name))) form.setFieldValue(field.name, null);
@@ -157,12 +169,18 @@ function FormFields(props: { resource: ResourceMeta; form: FormInstance<FormValu
         <Row gutter={16} key={index}>
           {row.map((field) => (
             <Col key={field.name} xs={24} md={Math.floor(24 / row.length)}>
+              {field.type === "field_list" ? (
+                <FieldListInput field={field} disabled={!isEditable(field, editing)} />
+              ) : field.type === "values" ? (
+                <ValuesFields resource={resource} field={field} values={values} disabled={!isEditable(field, editing)} />
+              ) : (
               <FieldInput
                 field={field}
                 reference={referenceOf(field, values)}
                 disabled={!isEditable(field, editing)}
                 scope={field.type === "reference" ? pickerScope(resource, field, values, resources.data).scope : undefined}
               />
+              )}
             </Col>
           ))}
         </Row>
@@ -178,6 +196,12 @@ export function FieldInput(props: {
   /** What a reference points at here (its own, or what a sibling field says). */
   reference?: string;
   scope?: Record<string, string | number | boolean | undefined>;
+  /** Where the value sits in the form, when not at the field's name (``[values, key]``). */
+  name?: (string | number)[];
+  /** An enum taking several of its options. */
+  multiple?: boolean;
+  /** How the value goes in and out of the input, when the form holds it otherwise. */
+  item?: Pick<FormItemProps, "getValueProps" | "normalize">;
 }) {
   const { t } = useTranslation("modules");
   const { field, disabled } = props;
@@ -209,6 +233,7 @@ export function FieldInput(props: {
       input = (
         <Select
           {...common}
+          mode={props.multiple ? "multiple" : undefined}
           allowClear={!field.required}
           options={optionChoices(field)}
         />
@@ -229,7 +254,15 @@ export function FieldInput(props: {
       input = <Input {...common} />;
   }
   return (
-    <Form.Item name={field.name} label={field.label} rules={rules} required={field.required} valuePropName={valuePropName}>
+    <Form.Item
+      name={props.name ?? field.name}
+      label={field.label}
+      rules={rules}
+      required={field.required}
+      valuePropName={valuePropName}
+      extra={field.help ?? undefined}
+      {...props.item}
+    >
       {input}
     </Form.Item>
   );

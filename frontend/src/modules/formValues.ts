@@ -1,5 +1,6 @@
 import dayjs, { type Dayjs } from "dayjs";
 
+import { toApiFieldList, toApiValues } from "./designed";
 import { fieldOf, filterParam, referenceOf, resourceNamed } from "./metadata";
 import type { Query } from "./records";
 import { USER_REFERENCE, type FieldMeta, type RecordData, type ResourceMeta } from "./types";
@@ -41,6 +42,8 @@ function isEmpty(value: unknown): boolean {
 /** One input's value as the API takes it: a date as "YYYY-MM-DD", a moment in ISO 8601, an
  * amount as a decimal string (exact), a number as a number. */
 export function toApiValue(field: FieldMeta, value: unknown): unknown {
+  if (field.type === "field_list") return toApiFieldList(value);
+  if (field.type === "values") return toApiValues(value);
   if (isEmpty(value)) return null;
   switch (field.type) {
     case "date":
@@ -88,6 +91,7 @@ function sameValue(field: FieldMeta, a: unknown, b: unknown): boolean {
   if ((field.type === "money" || field.type === "number") && a !== null && b !== null) {
     return Number(a) === Number(b);
   }
+  if (field.type === "field_list" || field.type === "values") return JSON.stringify(a) === JSON.stringify(b);
   return a === b;
 }
 

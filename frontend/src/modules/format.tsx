@@ -127,6 +127,11 @@ export function FieldValue({ field, record }: { field: FieldMeta; record: Record
     }
     case "longtext":
       return <span style={{ whiteSpace: "pre-wrap" }}>{String(value)}</span>;
+    // In a list cell: how many (the record's page shows them in full).
+    case "field_list":
+      return <>{t("fieldList.count", { count: Array.isArray(value) ? value.length : 0 })}</>;
+    case "values":
+      return <>{t("values.count", { count: typeof value === "object" ? Object.keys(value as object).length : 0 })}</>;
     case "file":
       return field.download_endpoint ? (
         <a href={field.download_endpoint.replace("{id}", encodeURIComponent(record.id))} download>

@@ -232,6 +232,9 @@ def field_out(module: str, resource: Resource, f: Field, texts: Texts) -> FieldO
         {kind: f"{module}.{kind}" for kind in kinds},
         f.upload_endpoint,
         f.download_endpoint,
+        f.schema_from,
+        f.schema_field,
+        texts.of(module, f.help) if f.help else None,
     )
 
 

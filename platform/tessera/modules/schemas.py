@@ -90,6 +90,12 @@ class FieldOut(msgspec.Struct):
     #: record's id).
     upload_endpoint: str | None = None
     download_endpoint: str | None = None
+    #: A values field's: the reference field choosing the record whose ``schema_field`` (a
+    #: field_list) defines the inputs.
+    schema_from: str | None = None
+    schema_field: str | None = None
+    #: A line the form shows under the input, in the request's language.
+    help: str | None = None
 
 
 class ActionConditionOut(msgspec.Struct):

@@ -29,6 +29,7 @@ from tessera.events.types import Event, EventHandler, HandlerContext
 from tessera.jobs.types import BackgroundJob, JobContext, Schedule
 from tessera.plugin.actions import Action
 from tessera.plugin.context import ModuleContext
+from tessera.plugin.dynamic_fields import VALUE_TYPES
 from tessera.plugin.hookspecs import hookimpl
 from tessera.plugin.manifest import (
     API_VERSION,
@@ -183,6 +184,7 @@ __all__ = [
     "DEFAULT_LIMIT",
     "FULL_ACCESS",
     "UI",
+    "VALUE_TYPES",
     "Action",
     "Actor",
     "Approvable",

@@ -11,6 +11,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from tessera.modules.texts import humanize
+from tessera.plugin.dynamic_fields import DYNAMIC, field_problem, source_problem
 
 if TYPE_CHECKING:
     from tessera.plugin.actions import Action
@@ -148,6 +149,8 @@ FIELD_TYPES = (
     "enum",
     "reference",
     "file",
+    "field_list",
+    "values",
 )
 
 
@@ -182,11 +185,17 @@ class Field:
     reference_from: str | None = None
     upload_endpoint: str | None = None
     download_endpoint: str | None = None
+    schema_from: str | None = None
+    schema_field: str | None = None
+    help: str = ""
 
     def check_file(self, module: str, resource: str) -> None:
         """A file field names where its files go and come from, under the plugin's prefix;
-        no other field names either."""
+        a values field may (for its file definitions); no other field names either."""
         where = f"resource {resource!r}: field {self.name!r}"
+        if self.type == "values":
+            self._check_value_files(module, where)
+            return
         if self.type != "file":
             if self.upload_endpoint is not None or self.download_endpoint is not None:
                 raise ManifestError(f"{where}: only a file field has upload or download endpoints")
@@ -198,6 +207,19 @@ class Field:
         if download is not None and not (download.startswith(prefix) and "{id}" in download):
             raise ManifestError(
                 f"{where}: download_endpoint must be under {prefix} and name the record as {{id}}"
+            )
+
+    def _check_value_files(self, module: str, where: str) -> None:
+        prefix = f"/api/v1/{module}/"
+        if self.upload_endpoint is not None and not self.upload_endpoint.startswith(prefix):
+            raise ManifestError(f"{where}: upload_endpoint must be under {prefix}")
+        download = self.download_endpoint
+        if download is not None and not (
+            download.startswith(prefix) and "{id}" in download and "{file}" in download
+        ):
+            raise ManifestError(
+                f"{where}: download_endpoint must be under {prefix} and name the record as "
+                "{id} and the file as {file}"
             )
 
 
@@ -265,6 +287,8 @@ class Resource:
             if f.type not in FIELD_TYPES:
                 raise ManifestError(f"field {f.name!r} has unknown type {f.type!r}")
             f.check_file(module, self.name)
+            if problem := field_problem(f, by_name):
+                raise ManifestError(f"resource {self.name!r}: field {f.name!r}: {problem}")
             if f.reference_from is not None and (
                 f.type != "reference"
                 or f.reference is not None
@@ -279,6 +303,13 @@ class Resource:
         named += [name for row in self.form for name in row]
         if unknown := sorted(set(named) - set(by_name)):
             raise ManifestError(f"resource {self.name!r} names unknown fields {unknown}")
+        # A list cannot filter or sort by a JSON shape that varies per record.
+        listed = {*self.filters, *self.sort_fields, self.title_field}
+        if dynamic := sorted(n for n in listed if n in by_name and by_name[n].type in DYNAMIC):
+            raise ManifestError(
+                f"resource {self.name!r}: {dynamic} hold lists or values, which no list filters, "
+                "sorts by or shows as a title"
+            )
         if self.kanban_by and by_name.get(self.kanban_by, Field("", "")).type not in (
             "enum",
             "reference",
@@ -478,7 +509,11 @@ class UI:
             found.add(resource.label)
             for f in resource.fields:
                 found.add(f.label)
-                found.update(humanize(option) for option in f.options)
+                if f.help:
+                    found.add(f.help)
+                # A field list's options are the platform's value types: the app names them.
+                if f.type != "field_list":
+                    found.update(humanize(option) for option in f.options)
             for action in resource.actions:
                 found.update(action.texts())
         for dashboard in self.dashboards:
@@ -490,6 +525,7 @@ class UI:
         """Each resource, reference board, dashboard and menu entry is valid and names what the
         plugin has."""
         names = {resource.check(module).name for resource in self.resources}
+        fields_of = {r.name: {f.name: f for f in r.fields} for r in self.resources}
         for resource in self.resources:
             for permission in (resource.read_permission, resource.write_permission):
                 if permission is not None and permission not in permissions:
@@ -499,6 +535,8 @@ class UI:
                     )
             by_name = {f.name: f for f in resource.fields}
             for f in resource.fields:
+                if problem := source_problem(f, by_name, fields_of):
+                    raise ManifestError(f"resource {resource.name!r}: field {f.name!r}: {problem}")
                 if f.reference_from is None:
                     continue
                 options = by_name[f.reference_from].options

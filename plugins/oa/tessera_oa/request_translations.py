@@ -27,6 +27,9 @@ ZH = {
     "Status": "状态",
     "Submitted on": "提交时间",
     "Decided on": "审批完成时间",
+    "Fields": "字段",
+    "Details": "详细内容",
+    "What a request made with this form asks for. Who approves it: the workflow for requests on the Workflows admin page (by default the requester's manager).": "用此表单提交的申请需要填写的内容。审批人：工作流管理页面中申请的审批流程（默认为申请人的上级）。",
     # Options: statuses, as they read in English.
     "Draft": "草稿",
     "Pending": "待审批",
