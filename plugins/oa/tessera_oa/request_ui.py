@@ -9,9 +9,9 @@ say that the tenant's workflow for requests applies otherwise (the Workflows adm
 
 from __future__ import annotations
 
-from tessera.plugin import Field, MenuItem, Resource
+from tessera.plugin import Action, Field, MenuItem, Resource
 from tessera_oa.request_fields import FIELD_TYPES
-from tessera_oa.request_models import FORM_MANAGE, STATUSES, WRITE
+from tessera_oa.request_models import EDITABLE, FORM_MANAGE, STATUSES, WRITE
 
 API = "/api/v1/oa"
 CREATED = Field("created_at", "Created", type="datetime", read_only=True)
@@ -127,6 +127,17 @@ REQUEST = Resource(
     # The form edits a draft's values (PATCH endpoint/{id} with all of them); once submitted
     # the API answers 409, which the form shows.
     audit_type="oa_request",
+    actions=(
+        Action("submit", "Submit for approval", "{id}/submit", WRITE, when=(("status", EDITABLE),)),
+        Action(
+            "withdraw",
+            "Take it back",
+            "{id}/withdraw",
+            WRITE,
+            when=(("status", ("pending",)),),
+            confirm="Take this request back before anyone decides?",
+        ),
+    ),
 )
 
 RESOURCES = (FORM, REQUEST)
