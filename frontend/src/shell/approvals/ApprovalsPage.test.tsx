@@ -43,10 +43,67 @@ const DEAL_RESOURCE = {
   can_write: true,
 };
 
+const INBOX_ITEM = {
+  task: TASK,
+  record_type: "crm.deal",
+  record_id: "deal-1",
+  requester_user_id: "u-bob",
+  instance_id: "instance-1",
+  title: "Umbrella vaccine fridge",
+  record_label: "Deal",
+  step_name: "Sales manager",
+  submitted_at: TASK.created_at,
+};
+
+const APPROVAL = {
+  id: "instance-1",
+  record_type: "crm.deal",
+  record_id: "deal-1",
+  record_label: "Deal",
+  title: "Umbrella vaccine fridge",
+  status: "pending",
+  current_step: 0,
+  requester_user_id: "u-bob",
+  created_at: TASK.created_at,
+  finished_at: null,
+};
+
+const DETAIL = {
+  instance: {
+    id: "instance-1",
+    definition_id: "def-1",
+    version: 1,
+    record_type: "crm.deal",
+    record_id: "deal-1",
+    requester_user_id: "u-bob",
+    status: "pending",
+    current_step: 0,
+    created_at: TASK.created_at,
+    finished_at: null,
+    tasks: [TASK],
+  },
+  title: "Umbrella vaccine fridge",
+  record_label: "Deal",
+  summary: [{ name: "amount", value: "48000.00" }],
+  actions: [
+    { id: "a-1", action: "submitted", actor_user_id: "u-bob", task_id: null, step_index: null, comment: null, created_at: TASK.created_at, attachments: [] },
+    {
+      id: "a-2",
+      action: "commented",
+      actor_user_id: "u-bob",
+      task_id: "task-1",
+      step_index: 0,
+      comment: "Quote attached",
+      created_at: TASK.created_at,
+      attachments: [{ id: "file-1", filename: "quote.pdf", content_type: "application/pdf", size: 1234 }],
+    },
+  ],
+};
+
 let inbox: unknown[];
 
 beforeEach(() => {
-  inbox = [{ task: TASK, record_type: "crm.deal", record_id: "deal-1", requester_user_id: "u-bob" }];
+  inbox = [INBOX_ITEM];
   fake.answer({
     "GET /api/v1/me": ok(sampleMe({ permissions: { "identity.member.read": "all" } })),
     "GET /api/v1/workflow/inbox": () => ok({ items: inbox, next_cursor: null }),
@@ -65,6 +122,7 @@ beforeEach(() => {
       inbox = [];
       return ok({ id: "instance-1", status: "rejected" });
     },
+    "GET /api/v1/workflow/instances/instance-1": ok(DETAIL),
   });
 });
 
@@ -72,7 +130,7 @@ describe("My approvals", { timeout: 30_000 }, () => {
   it("shows what is asked, by whom, and the record's values", async () => {
     renderPage(<ApprovalsPage />, { path: "/approvals" });
     const title = await screen.findByRole("link", { name: "Umbrella vaccine fridge" });
-    expect(title).toHaveAttribute("href", "/crm/deals/deal-1");
+    await waitFor(() => expect(title).toHaveAttribute("href", "/crm/deals/deal-1"));
     expect(screen.getByText(/Step “Sales manager”, asked by Bob Porter/)).toBeInTheDocument();
     expect(screen.getByText("5 minutes ago")).toBeInTheDocument();
     expect(await screen.findByText("$48,000.00")).toBeInTheDocument();
@@ -109,7 +167,7 @@ describe("My approvals", { timeout: 30_000 }, () => {
   });
 
   it("says so when someone else decided first", async () => {
-    inbox = [{ task: TASK, record_type: "crm.deal", record_id: "deal-1", requester_user_id: "u-bob" }];
+    inbox = [INBOX_ITEM];
     fake.answer({
       "GET /api/v1/me": ok(sampleMe()),
       "GET /api/v1/workflow/inbox": () => ok({ items: inbox, next_cursor: null }),
@@ -149,15 +207,18 @@ describe("My approvals", { timeout: 30_000 }, () => {
     expect(within(screen.getByRole("tooltip")).getByLabelText("Comment (optional)")).toHaveValue("Go ahead");
   });
 
-  it("brings the request a notification links to into view, or says it is not waiting", async () => {
+  it("brings the request a notification links to into view and opens it in full", async () => {
     renderPage(<ApprovalsPage />, { path: "/approvals/instance-1", route: "/approvals/:instanceId" });
     const title = await screen.findByRole("link", { name: "Umbrella vaccine fridge" });
     await waitFor(() => expect(title.closest(".approval")).toHaveClass("highlighted"));
+    const drawer = await screen.findByRole("dialog");
+    expect(await within(drawer).findByText("Quote attached")).toBeInTheDocument();
   });
 
-  it("says when the linked request is not waiting any more", async () => {
+  it("says so when the linked approval cannot be read", async () => {
     renderPage(<ApprovalsPage />, { path: "/approvals/instance-9", route: "/approvals/:instanceId" });
-    expect(await screen.findByText(/That request is not waiting for you/)).toBeInTheDocument();
+    const drawer = await screen.findByRole("dialog");
+    expect(await within(drawer).findByText(/was not found/)).toBeInTheDocument();
   });
 
   it("has an empty state with a way on", async () => {
