@@ -57,17 +57,18 @@ export function DoneList({ active, onOpen }: { active: boolean; onOpen: Open }) 
       query={done}
       empty={t("approvals.doneEmpty")}
       render={(items) => (
-        <List
-          aria-label={t("approvals.tab.done")}
-          dataSource={items}
-          rowKey={(item) => item.task.id}
-          renderItem={(item) => (
-            <ApprovalRow approval={item.approval} onOpen={onOpen}>
-              {t("approvals.youDid")} <StatusTag status={item.task.status} />
-              {item.task.step_name} · <When at={item.task.acted_at ?? item.task.created_at} />
-            </ApprovalRow>
-          )}
-        />
+        <section aria-label={t("approvals.tab.done")}>
+          <List
+            dataSource={items}
+            rowKey={(item) => item.task.id}
+            renderItem={(item) => (
+              <ApprovalRow approval={item.approval} onOpen={onOpen}>
+                {t("approvals.youDid")} <StatusTag status={item.task.status} />
+                {item.task.step_name} · <When at={item.task.acted_at ?? item.task.created_at} />
+              </ApprovalRow>
+            )}
+          />
+        </section>
       )}
     />
   );
@@ -122,22 +123,23 @@ export function RequestsList({ active, onOpen }: { active: boolean; onOpen: Open
         query={submissions}
         empty={t("approvals.requestsEmpty")}
         render={(items) => (
-          <List
-            aria-label={t("approvals.tab.requests")}
-            dataSource={items}
-            rowKey={(item) => item.id}
-            renderItem={(item) => (
-              <ApprovalRow approval={item} onOpen={onOpen} extra={item.status === "pending" ? <WithdrawButton approval={item} /> : undefined}>
-                {t("approvals.submitted")} <When at={item.created_at} />
-                {item.finished_at && (
-                  <>
-                    {" · "}
-                    {t("approvals.finished")} <When at={item.finished_at} />
-                  </>
-                )}
-              </ApprovalRow>
-            )}
-          />
+          <section aria-label={t("approvals.tab.requests")}>
+            <List
+              dataSource={items}
+              rowKey={(item) => item.id}
+              renderItem={(item) => (
+                <ApprovalRow approval={item} onOpen={onOpen} extra={item.status === "pending" ? <WithdrawButton approval={item} /> : undefined}>
+                  {t("approvals.submitted")} <When at={item.created_at} />
+                  {item.finished_at && (
+                    <>
+                      {" · "}
+                      {t("approvals.finished")} <When at={item.finished_at} />
+                    </>
+                  )}
+                </ApprovalRow>
+              )}
+            />
+          </section>
         )}
       />
     </>
@@ -153,16 +155,17 @@ export function CopiedList({ active, onOpen }: { active: boolean; onOpen: Open }
       query={copied}
       empty={t("approvals.copiedEmpty")}
       render={(items) => (
-        <List
-          aria-label={t("approvals.tab.copied")}
-          dataSource={items}
-          rowKey={(item) => `${item.approval.id}-${item.step_index}`}
-          renderItem={(item) => (
-            <ApprovalRow approval={item.approval} onOpen={onOpen}>
-              {t("approvals.copiedAt")} <When at={item.copied_at} />
-            </ApprovalRow>
-          )}
-        />
+        <section aria-label={t("approvals.tab.copied")}>
+          <List
+            dataSource={items}
+            rowKey={(item) => `${item.approval.id}-${item.step_index}`}
+            renderItem={(item) => (
+              <ApprovalRow approval={item.approval} onOpen={onOpen}>
+                {t("approvals.copiedAt")} <When at={item.copied_at} />
+              </ApprovalRow>
+            )}
+          />
+        </section>
       )}
     />
   );
