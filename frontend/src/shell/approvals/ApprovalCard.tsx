@@ -6,7 +6,7 @@ import { Link } from "react-router-dom";
 
 import type { MenuEntry } from "../navigation";
 import type { ResourceMeta } from "../../modules/types";
-import { menuPathOf } from "../search";
+import { menuPathOf, recordTitle, type SearchRecord } from "../search";
 import { useTimeFormat } from "../time";
 import { useRecord, type InboxItem } from "./api";
 import { DecisionButtons } from "./DecisionButton";
@@ -39,6 +39,9 @@ export const ApprovalCard = forwardRef<
   const { task } = item;
 
   const path = resource ? menuPathOf(resource, menus) : undefined;
+  // The record's own title where it can be read: richer than the server's for record types
+  // whose approvals name no title field ("Leave request 0193ab12").
+  const title = record.data && resource ? recordTitle(resource, { id: item.record_id, ...record.data } as SearchRecord) : item.title;
   const headingId = `approval-${task.id}`;
   const overdue = task.due_at !== null && dayjs(task.due_at).isBefore(dayjs());
 
@@ -50,7 +53,7 @@ export const ApprovalCard = forwardRef<
       aria-labelledby={headingId}
     >
       <Typography.Title level={2} id={headingId} className="approval-title">
-        <Tag color="blue">{item.record_label}</Tag> <Link to={recordHref(item.record_type, item.record_id, path)}>{item.title}</Link>
+        <Tag color="blue">{item.record_label}</Tag> <Link to={recordHref(item.record_type, item.record_id, path)}>{title}</Link>
       </Typography.Title>
       <Typography.Paragraph className="approval-ask">
         {t("approvals.asked", { step: item.step_name, name: requester ?? t("approvals.someone") })}{" "}
@@ -82,7 +85,7 @@ export const ApprovalCard = forwardRef<
       {record.isError && <Typography.Text type="secondary">{t("approvals.recordHidden")}</Typography.Text>}
       <div className="approval-footer">
         <DecisionButtons taskId={task.id} />
-        <Button type="link" onClick={onOpen} aria-label={t("approvals.openNamed", { title: item.title })}>
+        <Button type="link" onClick={onOpen} aria-label={t("approvals.openNamed", { title })}>
           {t("approvals.open")}
         </Button>
       </div>
