@@ -9,7 +9,8 @@ import { checkAccessible, collectErrors, screenshot, settled } from "./support";
  * run short. Then, all in the browser: an employee asks for leave and submits an expense claim
  * (with its Submit button); the leave goes to the manager, then to two named people who must
  * both sign; the claim to anyone holding the finance role. Each approver decides in "My
- * approvals". The employee sees both records approved, and is told so by the bell; the owner
+ * approvals". The employee sees both records approved, is told so by the bell, and finds both
+ * approved under "My requests" in the approval centre; the owner
  * finds the approvals' turnaround on the office's reports dashboard.
  */
 
@@ -285,6 +286,28 @@ test("a leave request and an expense claim approved step by step, seen by the em
   await told.click();
   await expect(emma).toHaveURL(new RegExp(`${claimUrl}$`));
   await expect(emma.getByRole("heading", { level: 1, name: claimTitle })).toBeVisible();
+
+  // … finds both approved among "My requests" in the approval centre, and opens one in full.
+  await emma.goto("/approvals");
+  await emma.getByRole("tab", { name: "My requests" }).click();
+  await expect(emma).toHaveURL(/\/approvals\?tab=requests$/);
+  const requests = emma.getByRole("region", { name: "My requests" });
+  // Listed by their record types' labels (these types name no title field).
+  for (const label of ["Leave request", "Expense claim"]) {
+    const row = requests.locator(".approval-row").filter({ hasText: label });
+    await expect(row.getByText("Approved", { exact: true })).toBeVisible();
+    await expect(row.getByRole("button", { name: /^Withdraw/ })).toHaveCount(0);
+  }
+  await settled(emma);
+  await checkAccessible(emma, "my requests");
+  await screenshot(emma, "approvals-my-requests");
+  await requests.locator(".approval-row").filter({ hasText: "Expense claim" }).locator(".approval-open").click();
+  const drawer = emma.getByRole("dialog");
+  await expect(drawer.getByRole("heading", { name: "History" })).toBeVisible();
+  await expect(drawer.getByText("Finance", { exact: true })).toBeVisible();
+  await settled(emma);
+  await checkAccessible(emma, "one approval in full");
+  await screenshot(emma, "approval-detail");
 
   // The owner reads how long the approvals took on the office's reports dashboard.
   await page.goto("/oa/reports");

@@ -42,6 +42,8 @@ CLAIM = Approvable(
     fields=CLAIM_GUARDED,
     submit_permission=SUBMIT,
     owner_field="user_id",
+    title_field="title",
+    summary_fields=("title", "line_count", "over_limit"),
 )
 
 ADVANCE = Approvable(
@@ -51,6 +53,8 @@ ADVANCE = Approvable(
     fields=ADVANCE_GUARDED,
     submit_permission=SUBMIT,
     owner_field="user_id",
+    title_field="purpose",
+    summary_fields=ADVANCE_GUARDED,
 )
 
 CLAIM_APPROVAL = WorkflowTemplate(

@@ -31,6 +31,9 @@ LEAVE_REQUEST = Approvable(
     fields=(*DECIDED_ON, "reason"),
     submit_permission="oa.leave.request",
     owner_field="user_id",
+    # A reason left empty reads as the label and a short id.
+    title_field="reason",
+    summary_fields=("start_date", "end_date", "days", "reason"),
 )
 
 LEAVE_APPROVAL = WorkflowTemplate(

@@ -36,6 +36,8 @@ REQUEST = Approvable(
     submit_permission=WRITE,
     owner_field="requester_id",
     scope_field="form_id",
+    title_field="title",
+    summary_fields=("title", "amount"),
 )
 
 REQUEST_APPROVAL = WorkflowTemplate(

@@ -1,17 +1,21 @@
-import { App, Card, Descriptions, Skeleton, Space, Tag, Tooltip, Typography } from "antd";
+import { Button, Card, Descriptions, Tag, Tooltip, Typography } from "antd";
 import dayjs from "dayjs";
 import { forwardRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 
-import { ApiError } from "../../api/client";
 import type { MenuEntry } from "../navigation";
 import type { ResourceMeta } from "../../modules/types";
 import { menuPathOf, recordTitle, type SearchRecord } from "../search";
 import { useTimeFormat } from "../time";
-import { useDecide, useRecord, type Decision, type InboxItem } from "./api";
-import { DecisionButton } from "./DecisionButton";
+import { useRecord, type InboxItem } from "./api";
+import { DecisionButtons } from "./DecisionButton";
 import { recordDetails } from "./recordDetails";
+
+/** The record's own page: its module's list path where known, else the app's redirect. */
+export function recordHref(recordType: string, recordId: string, path?: string): string {
+  return path ? `${path}/${encodeURIComponent(recordId)}` : `/records/${encodeURIComponent(recordType)}/${encodeURIComponent(recordId)}`;
+}
 
 /**
  * One request waiting for me: what is asked (the record, a few of its values, the step), by
@@ -25,32 +29,21 @@ export const ApprovalCard = forwardRef<
     menus: readonly MenuEntry[];
     requester: string | undefined;
     highlighted?: boolean;
+    /** Opens the approval in full. */
+    onOpen: () => void;
   }
->(function ApprovalCard({ item, resource, menus, requester, highlighted }, ref) {
+>(function ApprovalCard({ item, resource, menus, requester, highlighted, onOpen }, ref) {
   const { t, i18n } = useTranslation("shell");
-  const { message } = App.useApp();
   const time = useTimeFormat();
   const record = useRecord(resource, item.record_id);
-  const decide = useDecide();
   const { task } = item;
 
-  const kind = resource ? resource.label : item.record_type;
-  const title = record.data && resource ? recordTitle(resource, { id: item.record_id, ...record.data } as SearchRecord) : null;
   const path = resource ? menuPathOf(resource, menus) : undefined;
+  // The record's own title where it can be read: richer than the server's for record types
+  // whose approvals name no title field ("Leave request 0193ab12").
+  const title = record.data && resource ? recordTitle(resource, { id: item.record_id, ...record.data } as SearchRecord) : item.title;
   const headingId = `approval-${task.id}`;
   const overdue = task.due_at !== null && dayjs(task.due_at).isBefore(dayjs());
-
-  async function onDecide(decision: Decision, comment: string) {
-    try {
-      await decide.mutateAsync({ taskId: task.id, decision, comment });
-      message.success(decision === "approve" ? t("approvals.approved") : t("approvals.rejected"));
-    } catch (error) {
-      // 404/409: someone else decided first, or it was withdrawn; the list refreshes.
-      const gone = error instanceof ApiError && [404, 409, 410].includes(error.status);
-      message.error(gone ? t("approvals.gone") : error instanceof ApiError ? error.message : t("approvals.failed"));
-      throw error;
-    }
-  }
 
   return (
     <Card
@@ -60,19 +53,12 @@ export const ApprovalCard = forwardRef<
       aria-labelledby={headingId}
     >
       <Typography.Title level={2} id={headingId} className="approval-title">
-        <Tag color="blue">{kind}</Tag>{" "}
-        {record.isPending && resource ? (
-          <Skeleton.Input active size="small" />
-        ) : path && title ? (
-          <Link to={`${path}/${encodeURIComponent(item.record_id)}`}>{title}</Link>
-        ) : (
-          (title ?? t("approvals.record", { id: item.record_id }))
-        )}
+        <Tag color="blue">{item.record_label}</Tag> <Link to={recordHref(item.record_type, item.record_id, path)}>{title}</Link>
       </Typography.Title>
       <Typography.Paragraph className="approval-ask">
-        {t("approvals.asked", { step: task.step_name, name: requester ?? t("approvals.someone") })}{" "}
-        <Tooltip title={time.exact(task.created_at)}>
-          <time dateTime={task.created_at}>{time.fromNow(task.created_at)}</time>
+        {t("approvals.asked", { step: item.step_name, name: requester ?? t("approvals.someone") })}{" "}
+        <Tooltip title={time.exact(item.submitted_at)}>
+          <time dateTime={item.submitted_at}>{time.fromNow(item.submitted_at)}</time>
         </Tooltip>
         {task.due_at && (
           <>
@@ -97,10 +83,12 @@ export const ApprovalCard = forwardRef<
         />
       )}
       {record.isError && <Typography.Text type="secondary">{t("approvals.recordHidden")}</Typography.Text>}
-      <Space wrap className="approval-actions">
-        <DecisionButton decision="approve" onDecide={(comment) => onDecide("approve", comment)} />
-        <DecisionButton decision="reject" onDecide={(comment) => onDecide("reject", comment)} />
-      </Space>
+      <div className="approval-footer">
+        <DecisionButtons taskId={task.id} />
+        <Button type="link" onClick={onOpen} aria-label={t("approvals.openNamed", { title })}>
+          {t("approvals.open")}
+        </Button>
+      </div>
     </Card>
   );
 });

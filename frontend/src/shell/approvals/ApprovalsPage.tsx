@@ -1,34 +1,66 @@
-import { Alert, Button, Empty, Typography } from "antd";
+import { Button, Empty, Tabs, Typography } from "antd";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useParams } from "react-router-dom";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { PageLoading } from "../../components/PageLoading";
 import { useMenus, useResources } from "../../modules/metadata";
 import { useInbox, useMemberNames } from "./api";
 import { ApprovalCard } from "./ApprovalCard";
+import { ApprovalDrawer } from "./ApprovalDrawer";
+import { CopiedList, DoneList, RequestsList, type Open } from "./CentreLists";
+
+const TABS = ["inbox", "done", "requests", "copied"] as const;
+type Tab = (typeof TABS)[number];
 
 /**
- * "My approvals": the requests waiting for my decision. Opened from a notification as
- * /approvals/<instance id>, that request is brought into view and marked.
+ * The approval centre: what waits for my decision, what I decided, what I asked for and what
+ * I was copied on, one tab each (the tab in ?tab=). /approvals/<instance id> — where
+ * notifications link — opens that approval in full in a drawer over the list.
  */
 export default function ApprovalsPage() {
   const { t } = useTranslation("shell");
   const { instanceId } = useParams();
+  const [search, setSearch] = useSearchParams();
+  const navigate = useNavigate();
+  const resources = useResources();
+  const asked = search.get("tab");
+  const tab: Tab = TABS.includes(asked as Tab) ? (asked as Tab) : "inbox";
+  const query = search.toString() ? `?${search.toString()}` : "";
+  const open: Open = (id) => navigate(`/approvals/${encodeURIComponent(id)}${query}`);
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <Typography.Title level={1}>{t("approvals.title")}</Typography.Title>
+      </div>
+      <Tabs
+        activeKey={tab}
+        onChange={(key) => setSearch(key === "inbox" ? {} : { tab: key })}
+        items={[
+          { key: "inbox", label: t("approvals.tab.inbox"), children: <InboxTab instanceId={instanceId} onOpen={open} /> },
+          { key: "done", label: t("approvals.tab.done"), children: <DoneList active={tab === "done"} onOpen={open} /> },
+          { key: "requests", label: t("approvals.tab.requests"), children: <RequestsList active={tab === "requests"} onOpen={open} /> },
+          { key: "copied", label: t("approvals.tab.copied"), children: <CopiedList active={tab === "copied"} onOpen={open} /> },
+        ]}
+      />
+      <ApprovalDrawer instanceId={instanceId} resources={resources.data ?? []} onClose={() => navigate(`/approvals${query}`)} />
+    </div>
+  );
+}
+
+/** The requests waiting for my decision, the one a notification is about marked. */
+function InboxTab({ instanceId, onOpen }: { instanceId: string | undefined; onOpen: Open }) {
+  const { t } = useTranslation("shell");
   const inbox = useInbox();
   const resources = useResources();
   const menus = useMenus();
   const names = useMemberNames();
   const items = inbox.data?.pages.flatMap((page) => page.items) ?? [];
-  const wanted = instanceId ? items.find((item) => item.task.instance_id === instanceId) : undefined;
+  const wanted = instanceId ? items.find((item) => item.instance_id === instanceId) : undefined;
   const wantedRef = useRef<HTMLDivElement>(null);
 
-  // The request the notification was about may be on a later page.
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = inbox;
-  useEffect(() => {
-    if (instanceId && !wanted && hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [instanceId, wanted, hasNextPage, isFetchingNextPage, fetchNextPage]);
   useEffect(() => {
     wantedRef.current?.scrollIntoView?.({ block: "center" });
   }, [wanted?.task.id]);
@@ -36,23 +68,7 @@ export default function ApprovalsPage() {
   const byName = new Map((resources.data ?? []).map((resource) => [resource.name, resource]));
 
   return (
-    <div className="page">
-      <div className="page-head">
-        <Typography.Title level={1}>{t("approvals.title")}</Typography.Title>
-      </div>
-      {instanceId && inbox.isSuccess && !wanted && !hasNextPage && (
-        <Alert
-          type="info"
-          showIcon
-          title={t("approvals.notWaiting")}
-          style={{ marginBottom: 16 }}
-          action={
-            <Link to="/approvals">
-              <Button size="small">{t("approvals.showAll")}</Button>
-            </Link>
-          }
-        />
-      )}
+    <>
       {inbox.isPending && <PageLoading />}
       {inbox.isError && <ErrorNotice error={inbox.error} retry={() => void inbox.refetch()} />}
       {inbox.isSuccess && items.length === 0 && (
@@ -72,6 +88,7 @@ export default function ApprovalsPage() {
             menus={menus.data ?? []}
             requester={names.get(item.requester_user_id)}
             highlighted={item === wanted}
+            onOpen={() => onOpen(item.instance_id)}
           />
         ))}
       </div>
@@ -82,6 +99,6 @@ export default function ApprovalsPage() {
           </Button>
         </div>
       )}
-    </div>
+    </>
   );
 }
