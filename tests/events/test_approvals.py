@@ -40,7 +40,7 @@ async def test_approvers_and_requesters_are_told(stacks: StackFactory) -> None:
             return [t for t in await titles(co.manager) if t.startswith("Approval requested")]
 
         [told] = await wait_until(manager_told, within=60)
-        assert "expenses.claim" in told
+        assert "Expense claim" in told
         assert await titles(co.admin) == [], "only the step's approver is asked"
         approved = await act(co.manager, await only_task(co.manager), "approve")
         assert approved.status_code == 200, approved.text
@@ -95,7 +95,7 @@ async def test_members_copied_on_a_step_are_told(stacks: StackFactory) -> None:
             return [t for t in await titles(co.admin) if t.startswith("Copied on an approval")]
 
         [told] = await wait_until(admin_told, within=60)
-        assert "expenses.claim" in told and "Manager" in told
+        assert "Expense claim" in told and "Manager" in told
         assert [t for t in await titles(co.requester) if t.startswith("Copied")] == []
         copied = await co.admin.get("/api/v1/workflow/copied")
         assert [c["approval"]["title"] for c in copied.json()["items"]] == ["Trip"]

@@ -367,16 +367,48 @@ async def _submitted_by(who: SignedUp) -> dict[str, Any]:
     return body
 
 
-async def _actors_task(s: Scene) -> str:
-    """A pending task of the actor's: the owner submits (an admin, when the actor is the owner)."""
+async def _awaiting_actor(s: Scene) -> dict[str, Any]:
+    """An approval waiting for the actor: the owner submits (an admin, when the actor is the
+    owner)."""
     await _workflow(s)
     if s.actor is not s.owner:
-        instance = await _submitted_by(s.owner)
-    else:
-        async with make_client(s.server) as client:
-            requester = await join(s.server, s.owner, client, role="admin")
-            instance = await _submitted_by(requester)
+        return await _submitted_by(s.owner)
+    async with make_client(s.server) as client:
+        requester = await join(s.server, s.owner, client, role="admin")
+        return await _submitted_by(requester)
+
+
+def _actors_task_in(instance: dict[str, Any], s: Scene) -> str:
     return str(next(t["id"] for t in instance["tasks"] if t["assignee_user_id"] == s.actor.user_id))
+
+
+async def _actors_task(s: Scene) -> str:
+    """A pending task of the actor's."""
+    return _actors_task_in(await _awaiting_actor(s), s)
+
+
+async def _approval(s: Scene) -> Request:
+    """One approval in full, as an approver of it reads it."""
+    return f"{WORKFLOW}/instances/{(await _awaiting_actor(s))['id']}", None
+
+
+async def _approval_file(s: Scene) -> Request:
+    """A file the actor attached to a comment on an approval they decide."""
+    instance = await _awaiting_actor(s)
+    uploaded = await s.actor.client.post(
+        f"{WORKFLOW}/attachments",
+        params={"filename": "note.txt"},
+        content=b"note",
+        headers=s.actor.headers,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    file_id = uploaded.json()["id"]
+    commented = await s.actor.post(
+        f"{WORKFLOW}/tasks/{_actors_task_in(instance, s)}/comment",
+        json={"comment": "see the note", "attachments": [file_id]},
+    )
+    assert commented.status_code == 200, commented.text
+    return f"{WORKFLOW}/instances/{instance['id']}/attachments/{file_id}", None
 
 
 def _task_action(action: str, body: dict[str, Any] | None = None) -> Build:
@@ -970,6 +1002,16 @@ CASES: list[tuple[str, str, Build]] = [
     ("POST", "/api/v1/workflow/definitions/{definition_id:uuid}/activate", _activate),
     ("POST", "/api/v1/workflow/submissions", _submission),
     ("GET", "/api/v1/workflow/inbox", fixed(f"{WORKFLOW}/inbox")),
+    ("GET", "/api/v1/workflow/done", fixed(f"{WORKFLOW}/done")),
+    ("GET", "/api/v1/workflow/submissions", fixed(f"{WORKFLOW}/submissions")),
+    ("GET", "/api/v1/workflow/copied", fixed(f"{WORKFLOW}/copied")),
+    ("GET", "/api/v1/workflow/instances/{instance_id:uuid}", _approval),
+    (
+        "GET",
+        "/api/v1/workflow/instances/{instance_id:uuid}/attachments/{file_id:uuid}",
+        _approval_file,
+    ),
+    ("POST", "/api/v1/workflow/attachments", fixed(f"{WORKFLOW}/attachments?filename=a.txt")),
     ("POST", "/api/v1/workflow/tasks/{task_id:uuid}/approve", _task_action("approve")),
     ("POST", "/api/v1/workflow/tasks/{task_id:uuid}/reject", _task_action("reject")),
     ("POST", "/api/v1/workflow/tasks/{task_id:uuid}/return", _task_action("return")),
