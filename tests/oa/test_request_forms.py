@@ -179,6 +179,21 @@ async def test_a_forms_own_workflow_is_saved_with_it_in_versions(live_server: Li
         assert [d["key"] for d in unscoped] == ["oa.request_approval"]
 
 
+async def test_a_forms_workflow_keeps_every_kind_of_step(live_server: LiveServer) -> None:
+    """Manager chains, copies and modes survive the form's round trip through the engine."""
+    async with office(live_server) as o:
+        steps = [
+            {"name": "Line", "approvers": "manager_chain", "levels": 2, "mode": "all"},
+            {"name": "Head", "approvers": "role", "role": "admin", "cc": [o.first.user_id]},
+        ]
+        made = await form(o.admin, steps=steps)
+        kept = [(s["approvers"], s["levels"], s["mode"], s["cc"]) for s in made["steps"]]
+        assert kept == [
+            ("manager_chain", 2, "all", []),
+            ("role", None, "any", [o.first.user_id]),
+        ]
+
+
 async def test_a_bad_step_refuses_the_whole_form(
     live_server: LiveServer, owner_db: asyncpg.Connection
 ) -> None:

@@ -53,41 +53,6 @@ RecordIdPath = Annotated[str, PathParameter(max_length=100)]
 # --- Rendering ----------------------------------------------------------------------------
 
 
-def _step_in(step: StepIO) -> Step:
-    return Step(
-        name=step.name,
-        approvers=step.approvers,
-        users=tuple(step.users),
-        role=step.role,
-        mode=step.mode,
-        condition=step.condition,
-        time_limit_hours=step.time_limit_hours,
-        time_limit_minutes=step.time_limit_minutes,
-        escalate_to=step.escalate_to,
-        levels=step.levels,
-        field=step.field,
-        cc=tuple(step.cc),
-    )
-
-
-def _step_out(data: dict[str, Any]) -> StepIO:
-    step = Step.from_json(data)
-    return StepIO(
-        name=step.name,
-        approvers=step.approvers,
-        users=list(step.users),
-        role=step.role,
-        mode=step.mode,
-        condition=step.condition,
-        time_limit_hours=step.time_limit_hours,
-        time_limit_minutes=step.time_limit_minutes,
-        escalate_to=step.escalate_to,
-        levels=step.levels,
-        field=step.field,
-        cc=list(step.cc),
-    )
-
-
 def definition_out(definition: Definition, version: DefinitionVersion) -> DefinitionOut:
     return DefinitionOut(
         id=definition.id,
@@ -96,7 +61,7 @@ def definition_out(definition: Definition, version: DefinitionVersion) -> Defini
         name=definition.name,
         active=definition.active,
         version=version.version,
-        steps=[_step_out(s) for s in version.steps],
+        steps=[StepIO.of(Step.from_json(s)) for s in version.steps],
         guarded_fields=list(version.guarded_fields),
         scope=definition.scope,
     )
@@ -106,7 +71,7 @@ def version_out(version: DefinitionVersion) -> VersionOut:
     return VersionOut(
         id=version.id,
         version=version.version,
-        steps=[_step_out(s) for s in version.steps],
+        steps=[StepIO.of(Step.from_json(s)) for s in version.steps],
         guarded_fields=list(version.guarded_fields),
         created_by=version.created_by,
         created_at=version.created_at,
@@ -242,7 +207,7 @@ class DefinitionsController(Controller):
             key=data.key,
             record_type=data.record_type,
             name=data.name,
-            steps=[_step_in(s) for s in data.steps],
+            steps=[s.to_step() for s in data.steps],
             guarded_fields=data.guarded_fields,
             scope=data.scope,
         )
@@ -280,7 +245,7 @@ class DefinitionsController(Controller):
             actor_user_id=actor.user_id,
             definition_id=definition_id,
             name=data.name,
-            steps=[_step_in(s) for s in data.steps],
+            steps=[s.to_step() for s in data.steps],
             guarded_fields=data.guarded_fields,
         )
         return definition_out(

@@ -13,6 +13,7 @@ from typing import Annotated
 import msgspec
 
 from tessera.web.schemas import Input
+from tessera.workflow.types import Step
 
 Key = Annotated[str, msgspec.Meta(min_length=3, max_length=80)]
 RecordType = Annotated[str, msgspec.Meta(min_length=3, max_length=100)]
@@ -46,6 +47,40 @@ class StepIO(Input):
     cc: Annotated[list[uuid.UUID], msgspec.Meta(max_length=50)] = msgspec.field(
         default_factory=list
     )
+
+    def to_step(self) -> Step:
+        """The engine's step (checked when a definition is saved)."""
+        return Step(
+            name=self.name,
+            approvers=self.approvers,
+            users=tuple(self.users),
+            role=self.role,
+            mode=self.mode,
+            condition=self.condition,
+            time_limit_hours=self.time_limit_hours,
+            time_limit_minutes=self.time_limit_minutes,
+            escalate_to=self.escalate_to,
+            levels=self.levels,
+            field=self.field,
+            cc=tuple(self.cc),
+        )
+
+    @classmethod
+    def of(cls, step: Step) -> StepIO:
+        return cls(
+            name=step.name,
+            approvers=step.approvers,
+            users=list(step.users),
+            role=step.role,
+            mode=step.mode,
+            condition=step.condition,
+            time_limit_hours=step.time_limit_hours,
+            time_limit_minutes=step.time_limit_minutes,
+            escalate_to=step.escalate_to,
+            levels=step.levels,
+            field=step.field,
+            cc=list(step.cc),
+        )
 
 
 class DefinitionIn(Input):

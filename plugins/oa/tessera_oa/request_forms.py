@@ -24,7 +24,6 @@ from tessera.plugin import (
     Input,
     Invalid,
     NotFound,
-    Step,
     StepIO,
     Uow,
     define_workflow,
@@ -93,34 +92,6 @@ class FormOut(msgspec.Struct):
     updated_at: datetime
 
 
-def step_in(step: StepIO) -> Step:
-    return Step(
-        name=step.name,
-        approvers=step.approvers,
-        users=tuple(step.users),
-        role=step.role,
-        mode=step.mode,
-        condition=step.condition,
-        time_limit_hours=step.time_limit_hours,
-        time_limit_minutes=step.time_limit_minutes,
-        escalate_to=step.escalate_to,
-    )
-
-
-def step_out(step: Step) -> StepIO:
-    return StepIO(
-        name=step.name,
-        approvers=step.approvers,
-        users=list(step.users),
-        role=step.role,
-        mode=step.mode,
-        condition=step.condition,
-        time_limit_hours=step.time_limit_hours,
-        time_limit_minutes=step.time_limit_minutes,
-        escalate_to=step.escalate_to,
-    )
-
-
 async def form_out(db: AsyncSession, form: RequestForm) -> FormOut:
     await db.refresh(form)
     steps = await workflow_of(db, RECORD_TYPE, str(form.id))
@@ -134,7 +105,7 @@ async def form_out(db: AsyncSession, form: RequestForm) -> FormOut:
         icon=form.icon,
         category=form.category,
         active=form.active,
-        steps=None if steps is None else [step_out(s) for s in steps],
+        steps=None if steps is None else [StepIO.of(s) for s in steps],
         created_at=form.created_at,
         updated_at=form.updated_at,
     )
@@ -170,7 +141,7 @@ async def _attach_steps(
         record_type=RECORD_TYPE,
         scope=str(form.id),
         name=f"Request: {form.name}"[:120],
-        steps=[step_in(s) for s in steps],
+        steps=[s.to_step() for s in steps],
     )
 
 
