@@ -33,14 +33,13 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
-import httpx
 from sqlalchemy.engine import make_url
 
 from bench.approval_app import INBOX_SQL, SET_TENANT, inbox_rows
+from bench.crm_scale import Tenant, sign_up
 from bench.loadgen import Load, free_port, run_h2load, wait_until_up
 from tessera.db.embedded import EmbeddedPostgres
 from tessera.db.migrations import upgrade
@@ -48,7 +47,6 @@ from tessera.db.roles import drop_database, ensure_owner_database
 from tessera.modules.registry import installed_plugins
 from tessera.settings import Settings
 
-PASSWORD = "correct horse battery staple"
 INSTANCES = 100_000
 TARGET = 0.40
 
@@ -95,33 +93,6 @@ SELECT $1::uuid, task_id, instance_id, 0, 'Sales manager',
        status, decided_at, at, at
   FROM s
 """
-
-
-@dataclass(frozen=True, slots=True)
-class Tenant:
-    id: uuid.UUID
-    owner: uuid.UUID
-    cookie: str
-
-
-def sign_up(url: str, slug: str) -> Tenant:
-    with httpx.Client(base_url=url, timeout=60) as client:
-        made = client.post(
-            "/api/v1/signup",
-            json={
-                "company_name": f"Measured {slug}",
-                "slug": slug,
-                "name": "Owner",
-                "email": f"{slug}@example.com",
-                "password": PASSWORD,
-            },
-        )
-        made.raise_for_status()
-        csrf = made.json()["csrf_token"]
-        client.post("/api/v1/modules/crm/enable", headers={"X-CSRF-Token": csrf}).raise_for_status()
-        me = client.get("/api/v1/me").json()
-        cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-        return Tenant(uuid.UUID(me["tenant"]["id"]), uuid.UUID(me["user"]["id"]), cookie)
 
 
 async def seed(admin_db_url: str, tenant: Tenant, instances: int) -> dict[str, int]:
