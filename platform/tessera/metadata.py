@@ -16,6 +16,7 @@ def load_metadata() -> MetaData:
     import tessera.jobs.models
     import tessera.modules.models
     import tessera.notifications.models
+    import tessera.numbering.models
     import tessera.recycle.models
     import tessera.storage.models
     import tessera.tenants.models

@@ -20,6 +20,7 @@ from tessera.plugin import (
     Metric,
     Permission,
     Resource,
+    Service,
     Step,
     TimelineCursor,
     TimelineEntry,
@@ -205,6 +206,21 @@ class _WithTimeline(_Plugin):
         return entries
 
 
+class _Ledger:
+    async def post_entry(self, amount: int) -> int:
+        return amount
+
+
+class _WithService(_Plugin):
+    def __init__(self, name: str, offered: str, *, depends: tuple[str, ...] = ()) -> None:
+        super().__init__(name, depends)
+        self.offered = offered
+
+    @hookimpl
+    def tessera_services(self) -> Sequence[Service]:
+        return [Service(self.offered, _Ledger())]
+
+
 class _NoManifest:
     @hookimpl
     def tessera_permissions(self) -> Sequence[Any]:
@@ -212,6 +228,9 @@ class _NoManifest:
 
 
 base = _Plugin("base")
+ledger = _WithService("ledger", "ledger.book")
+ledger_elsewhere = _WithService("ledger_elsewhere", "other.book")
+ledger_badly_named = _WithService("ledger_badly_named", "book")
 needs_base = _Plugin("needs_base", depends=("base",))
 needs_needs_base = _Plugin("needs_needs_base", depends=("needs_base",))
 cycle_a = _Plugin("cycle_a", depends=("cycle_b",))

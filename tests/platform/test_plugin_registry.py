@@ -6,7 +6,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import EntryPoint
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import pytest
 
@@ -15,7 +15,8 @@ from tessera.errors import Invalid
 from tessera.identity.service import Actor
 from tessera.modules.registry import ENTRY_POINT_GROUP, PluginRegistry
 from tessera.modules.texts import Texts, check_catalogue, choose
-from tessera.plugin import TimelineCursor
+from tessera.plugin import ServiceMissing, TimelineCursor
+from tessera.plugin.services import checked_service
 
 
 def _load(*names: str) -> PluginRegistry:
@@ -320,3 +321,39 @@ def test_a_timeline_cursor_not_given_out_is_refused(cursor: str) -> None:
     with pytest.raises(Invalid) as refused:
         TimelineCursor.decode(cursor)
     assert refused.value.errors[0].field == "cursor"
+
+
+@runtime_checkable
+class _Ledger(Protocol):
+    async def post_entry(self, amount: int) -> int: ...
+
+
+@runtime_checkable
+class _Stock(Protocol):
+    async def reserve(self, quantity: int) -> None: ...
+
+
+async def test_a_service_is_found_by_name_and_checked_against_the_callers_protocol() -> None:
+    registry = _load("ledger", "base")
+    provider = checked_service(registry.service("ledger.book"), "ledger.book", _Ledger)
+    assert await provider.post_entry(7) == 7
+    with pytest.raises(ServiceMissing, match="does not offer what _Stock needs"):
+        checked_service(registry.service("ledger.book"), "ledger.book", _Stock)
+    for missing in ("ledger.stock", "base.book", "nobody.book"):
+        assert registry.service(missing) is None
+        with pytest.raises(ServiceMissing, match="no loaded plugin provides"):
+            checked_service(registry.service(missing), missing, _Ledger)
+
+
+def test_a_service_is_named_after_its_plugin() -> None:
+    registry = _load("ledger_elsewhere", "ledger_badly_named")
+    assert _failures(registry) == {
+        "ledger_elsewhere": (
+            "start",
+            "ManifestError: service 'other.book' must start with the plugin's name",
+        ),
+        "ledger_badly_named": (
+            "start",
+            "ManifestError: service 'book' must be named '<plugin>.<service>'",
+        ),
+    }

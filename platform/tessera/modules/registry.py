@@ -40,6 +40,7 @@ from tessera.plugin.manifest import (
     Permission,
     Resource,
 )
+from tessera.plugin.services import Service
 from tessera.plugin.timeline import TimelineCursor, TimelineEntry, newest_first
 
 # Imported for its effect: approvable records are locked while pending in every process that
@@ -93,6 +94,7 @@ class LoadedPlugin:
     jobs: list[BackgroundJob] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
     workflows: list[Approvable | WorkflowTemplate] = field(default_factory=list)
+    services: dict[str, object] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -244,6 +246,10 @@ class PluginRegistry:
         plugin.workflows = _checked_workflows(
             plugin, list(self._declared(plugin, "tessera_workflows", []))
         )
+        for offered in self._declared(plugin, "tessera_services", []):
+            if not isinstance(offered, Service):
+                raise ManifestError("tessera_services returns tessera.plugin.Service objects")
+            plugin.services[offered.check(plugin.name).name] = offered.provider
         try:
             check_catalogue(f"plugin {plugin.name}", plugin.ui.translations, _shown_texts(plugin))
         except ValueError as exc:
@@ -325,6 +331,11 @@ class PluginRegistry:
         if plugin is None:
             return []
         return [item for item in plugin.workflows if isinstance(item, WorkflowTemplate)]
+
+    def service(self, name: str) -> object | None:
+        """The provider of the service ``name``, if a loaded plugin offers it."""
+        plugin = self.plugins.get(name.split(".", 1)[0])
+        return plugin.services.get(name) if plugin is not None else None
 
     def dependents(self, name: str) -> list[str]:
         """Loaded plugins that depend on ``name``."""

@@ -44,7 +44,15 @@ from tessera.plugin.manifest import (
     Permission,
     Resource,
 )
+from tessera.plugin.money import (
+    MINOR_UNITS,
+    checked_currency,
+    checked_money,
+    currency_step,
+    round_money,
+)
 from tessera.plugin.people import member_fk
+from tessera.plugin.services import Service, ServiceMissing, service
 from tessera.plugin.timeline import (
     TimelineCursor,
     TimelineEntry,
@@ -67,6 +75,7 @@ if TYPE_CHECKING:
     from tessera.identity.service import Actor
     from tessera.jobs.service import start_job
     from tessera.notifications.service import notify
+    from tessera.numbering.service import next_document_number
     from tessera.plugin.audiences import custom_roles_of, known_custom_roles, members_holding
     from tessera.plugin.files import (
         FileInfo,
@@ -125,6 +134,7 @@ _LAZY = {
     "member_emails": "tessera.identity.directory",
     "member_ids_by_email": "tessera.identity.directory",
     "notify": "tessera.notifications.service",
+    "next_document_number": "tessera.numbering.service",
     "members_holding": "tessera.plugin.audiences",
     "known_custom_roles": "tessera.plugin.audiences",
     "custom_roles_of": "tessera.plugin.audiences",
@@ -183,6 +193,7 @@ __all__ = [
     "BUILTIN_ROLES",
     "DEFAULT_LIMIT",
     "FULL_ACCESS",
+    "MINOR_UNITS",
     "UI",
     "VALUE_TYPES",
     "Action",
@@ -217,6 +228,8 @@ __all__ = [
     "Permission",
     "Resource",
     "Schedule",
+    "Service",
+    "ServiceMissing",
     "SignedIn",
     "SortOrder",
     "SortQuery",
@@ -239,7 +252,10 @@ __all__ = [
     "audit_event",
     "cancel_approval",
     "check_limit",
+    "checked_currency",
+    "checked_money",
     "clean_filename",
+    "currency_step",
     "custom_roles_of",
     "decode_cursor",
     "define_workflow",
@@ -262,10 +278,13 @@ __all__ = [
     "member_user_ids",
     "members_holding",
     "newest_first",
+    "next_document_number",
     "notify",
     "open_download",
     "page_of",
     "requires",
+    "round_money",
+    "service",
     "start_job",
     "store_file",
     "store_upload",

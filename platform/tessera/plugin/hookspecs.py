@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from tessera.identity.service import Actor
     from tessera.plugin.context import ModuleContext
+    from tessera.plugin.services import Service
     from tessera.plugin.timeline import TimelineCursor, TimelineEntry
     from tessera.workflow.types import Approvable, WorkflowTemplate
 
@@ -133,6 +134,14 @@ async def tessera_on_disable(module: ModuleContext) -> None:
     """The tenant disabled the module. Its data stays; stop anything tenant-specific here.
 
     ``await cancel_pending_reminders(module.db, module.tenant_id)``
+    """
+
+
+@hookspec
+def tessera_services() -> Sequence[Service]:  # type: ignore[empty-body]
+    """What the plugin offers the plugins that depend on it (see :mod:`tessera.plugin.services`).
+
+    ``return [Service("accounting.ledger", LEDGER)]``; consumers call ``service(name, Protocol)``.
     """
 
 

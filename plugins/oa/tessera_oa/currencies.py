@@ -1,46 +1,20 @@
 """Money as expenses take it: ISO 4217 currency codes and amounts in cents.
 
-Tessera keeps no exchange rates, so amounts are never converted or added across currencies.
-The list is ISO 4217's circulating currencies (funds, precious metals and test codes left out),
-each with the decimals it is counted in where that is not two.
+Expenses are never converted or added across currencies. The currency list and each
+currency's decimals are the platform's (``tessera.plugin.MINOR_UNITS``).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from tessera.plugin import Invalid
+from tessera.plugin import MINOR_UNITS, Invalid
 
-_TWO_DECIMALS = """
-AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BRL BSD BTN BWP BYN BZD
-CAD CDF CHF CNY COP CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD
-GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP LKR LRD LSL MAD
-MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP
-PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS
-TMT TOP TRY TTD TWD TZS UAH USD UYU UZS VED VES WST XCD XCG YER ZAR ZMW ZWG
-"""
-_NO_DECIMALS = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF"
-_THREE_DECIMALS = "BHD IQD JOD KWD LYD OMR TND"
-
-#: Currency code -> the decimals its amounts are counted in.
-MINOR_UNITS: dict[str, int] = {
-    **dict.fromkeys(_TWO_DECIMALS.split(), 2),
-    **dict.fromkeys(_NO_DECIMALS.split(), 0),
-    **dict.fromkeys(_THREE_DECIMALS.split(), 3),
-}
 #: Amounts carry at most two decimals (cents), and no more than their currency counts.
 MAX_DECIMALS = 2
 #: Ten billion less a cent: far above any expense, well within NUMERIC(14, 2).
 MAX_AMOUNT = Decimal("9999999999.99")
 CENT = Decimal("0.01")
-
-
-def checked_currency(code: str, field: str) -> str:
-    """The ISO 4217 code, upper-cased; 422 naming ``field`` for anything else."""
-    normal = code.strip().upper()
-    if normal not in MINOR_UNITS:
-        raise Invalid(field, f"{code!r} is not an ISO 4217 currency code")
-    return normal
 
 
 def checked_amount(

@@ -32,6 +32,7 @@ from tessera.plugin import (
     Sorting,
     SortQuery,
     Uow,
+    checked_currency,
     emit,
     is_member,
     notify,
@@ -39,7 +40,7 @@ from tessera.plugin import (
     submit_for_approval,
     withdraw_approval,
 )
-from tessera_oa.currencies import checked_amount, checked_currency
+from tessera_oa.currencies import checked_amount
 from tessera_oa.expense_access import (
     ADVANCE_TYPE,
     get_own,

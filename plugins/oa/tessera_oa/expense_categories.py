@@ -33,9 +33,10 @@ from tessera.plugin import (
     Sorting,
     SortQuery,
     Uow,
+    checked_currency,
     requires,
 )
-from tessera_oa.currencies import checked_amount, checked_currency
+from tessera_oa.currencies import checked_amount
 from tessera_oa.expense_models import LIMIT_PERIODS, MANAGE, SUBMIT, ExpenseCategory, ExpenseLine
 
 SORTING = Sorting(

@@ -20,8 +20,8 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.plugin import Actor, Input, Invalid, NotFound, Uow, get_file
-from tessera_oa.currencies import checked_amount, checked_currency
+from tessera.plugin import Actor, Input, Invalid, NotFound, Uow, checked_currency, get_file
+from tessera_oa.currencies import checked_amount
 from tessera_oa.expense_models import ExpenseCategory, ExpenseLine
 
 #: Enough for a month of receipts; a longer claim is split in two.

@@ -20,8 +20,7 @@ from litestar import Controller, get
 from litestar.params import QueryParameter
 from sqlalchemy import ColumnElement, Date, cast, func, select, true
 
-from tessera.plugin import Actor, Invalid, Member, Uow, requires, visible_to
-from tessera_oa.currencies import checked_currency
+from tessera.plugin import Actor, Invalid, Member, Uow, checked_currency, requires, visible_to
 from tessera_oa.expense_access import sees_all
 from tessera_oa.expense_models import SUBMIT, ExpenseCategory, ExpenseClaim, ExpenseLine
 
