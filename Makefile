@@ -8,7 +8,7 @@ UV_SYSTEM := $(shell command -v uv 2>/dev/null)
 UV := $(if $(UV_SYSTEM),$(UV_SYSTEM),$(CURDIR)/.tools/bin/uv)
 
 # The plugins of this repository whose routes the browser app's typed client describes.
-FIRST_PARTY_PLUGINS := crm oa
+FIRST_PARTY_PLUGINS := crm oa accounting inventory sales_purchase
 
 .PHONY: dev test sync sync-test uv lint typecheck imports pytest clean frontend frontend-deps \
 	frontend-build frontend-test e2e chromium

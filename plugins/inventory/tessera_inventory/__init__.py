@@ -1,0 +1,1 @@
+"""Tessera Inventory: Products, warehouses and locations, stock moves, reservations, valuation."""
