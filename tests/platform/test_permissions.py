@@ -17,6 +17,9 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from tessera.db.engine import plain_url
+from tests.platform.erp_accounting_cases import ACCOUNTING_CASES
+from tests.platform.erp_inventory_cases import INVENTORY_CASES
+from tests.platform.erp_sales_purchase_cases import SALES_PURCHASE_CASES
 from tests.platform.oa_calendar_cases import CALENDAR_CASES
 from tests.platform.oa_document_cases import DOCUMENT_CASES
 from tests.platform.oa_expense_cases import EXPENSE_CASES
@@ -1092,7 +1095,14 @@ CASES[-1:-1] = [
     *DOCUMENT_CASES,
     *TASK_CASES,
     *REQUEST_CASES,
+    *ACCOUNTING_CASES,
+    *INVENTORY_CASES,
+    *SALES_PURCHASE_CASES,
 ]
+
+
+#: In dependency order: each is enabled after what it needs.
+ERP_MODULES = ("accounting", "inventory", "sales_purchase")
 
 
 def signed_in_routes(server: LiveServer) -> dict[tuple[str, str], str | None]:
@@ -1127,6 +1137,9 @@ async def _scene(
     assert crm.status_code == 200, crm.text
     oa = await owner.post("/api/v1/modules/oa/enable")
     assert oa.status_code == 200, oa.text
+    for erp in ERP_MODULES:
+        enabled = await owner.post(f"/api/v1/modules/{erp}/enable")
+        assert enabled.status_code == 200, enabled.text
     if role == "owner":
         actor = owner
     else:
@@ -1200,6 +1213,8 @@ async def test_another_tenants_ids_are_not_found(
         await owner_a.post("/api/v1/modules/expenses/enable")
         await owner_a.post("/api/v1/modules/crm/enable")
         await owner_a.post("/api/v1/modules/oa/enable")
+        for erp in ERP_MODULES:
+            await owner_a.post(f"/api/v1/modules/{erp}/enable")
         scene_b = await _scene(live_server, "owner", client_b, client_b2)
         build = next(b for m, p, b in CASES if (m, p) == (method, path))
         url, body = await build(scene_b)
