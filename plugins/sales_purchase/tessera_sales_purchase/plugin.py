@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 from tessera.plugin import Manifest, hookimpl
+from tessera_sales_purchase.models import (
+    DocumentLine,
+    Instalment,
+    OrderDocument,
+    PurchaseLine,
+    PurchaseOrder,
+    SaleLine,
+    SaleOrder,
+    SalesSettings,
+)
 
 
 @hookimpl
@@ -15,3 +29,22 @@ def tessera_manifest() -> Manifest:
         description="Quotations, sales orders, deliveries, purchase orders, receipts, bills and payment plans",
         depends=("accounting", "inventory"),
     )
+
+
+@hookimpl
+def tessera_models() -> Sequence[type[Any]]:
+    return [
+        SalesSettings,
+        SaleOrder,
+        SaleLine,
+        PurchaseOrder,
+        PurchaseLine,
+        OrderDocument,
+        DocumentLine,
+        Instalment,
+    ]
+
+
+@hookimpl
+def tessera_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
