@@ -50,7 +50,7 @@ class SalesSettings(TenantModel, Timestamps):
     """One row per tenant: when a purchase order needs approval, how far a bill's price may
     stray from the order's."""
 
-    __tablename__ = "sp_settings"
+    __tablename__ = "sales_purchase_settings"
     __recycle__ = False
     __table_args__ = (
         tenant_unique("singleton"),
@@ -68,7 +68,7 @@ class SalesSettings(TenantModel, Timestamps):
 
 
 class SaleOrder(TenantModel, Timestamps):
-    __tablename__ = "sp_sale_order"
+    __tablename__ = "sales_purchase_sale_order"
     __recycle_permission__ = SALE_WRITE
     __table_args__ = (
         CheckConstraint(one_of("state", SALE_STATES), name="state"),
@@ -77,9 +77,9 @@ class SaleOrder(TenantModel, Timestamps):
         tenant_unique("quotation_number"),
         # One quotation per won deal, however often the event comes.
         tenant_unique("deal_id"),
-        Index("ix_sp_sale_order_partner", "tenant_id", "partner_id"),
-        Index("ix_sp_sale_order_crm_account", "tenant_id", "crm_account_id"),
-        Index("ix_sp_sale_order_state", "tenant_id", "state", "order_date"),
+        Index("ix_sales_purchase_sale_order_partner", "tenant_id", "partner_id"),
+        Index("ix_sales_purchase_sale_order_crm_account", "tenant_id", "crm_account_id"),
+        Index("ix_sales_purchase_sale_order_state", "tenant_id", "state", "order_date"),
     )
 
     quotation_number: Mapped[str] = mapped_column(String(40))
@@ -102,16 +102,16 @@ class SaleOrder(TenantModel, Timestamps):
 
 
 class SaleLine(TenantModel, Timestamps):
-    __tablename__ = "sp_sale_line"
+    __tablename__ = "sales_purchase_sale_line"
     __recycle__ = False
     __table_args__ = (
-        tenant_fk("order_id", "sp_sale_order", ondelete="CASCADE"),
+        tenant_fk("order_id", "sales_purchase_sale_order", ondelete="CASCADE"),
         CheckConstraint("quantity > 0", name="quantity"),
         CheckConstraint("unit_price >= 0", name="unit_price"),
         CheckConstraint("discount >= 0 AND discount <= 100", name="discount"),
         CheckConstraint("delivered >= 0 AND delivered <= quantity", name="delivered"),
         CheckConstraint("invoiced >= 0 AND invoiced <= delivered", name="invoiced"),
-        Index("ix_sp_sale_line_order", "tenant_id", "order_id", "position"),
+        Index("ix_sales_purchase_sale_line_order", "tenant_id", "order_id", "position"),
     )
 
     order_id: Mapped[uuid.UUID]
@@ -130,7 +130,7 @@ class SaleLine(TenantModel, Timestamps):
 
 
 class PurchaseOrder(TenantModel, Timestamps):
-    __tablename__ = "sp_purchase_order"
+    __tablename__ = "sales_purchase_purchase_order"
     __recycle_permission__ = PURCHASE_WRITE
     __table_args__ = (
         CheckConstraint(one_of("state", PURCHASE_STATES), name="state"),
@@ -140,8 +140,8 @@ class PurchaseOrder(TenantModel, Timestamps):
         ),
         tenant_unique("number"),
         tenant_unique("rfq_number"),
-        Index("ix_sp_purchase_order_partner", "tenant_id", "partner_id"),
-        Index("ix_sp_purchase_order_state", "tenant_id", "state", "order_date"),
+        Index("ix_sales_purchase_purchase_order_partner", "tenant_id", "partner_id"),
+        Index("ix_sales_purchase_purchase_order_state", "tenant_id", "state", "order_date"),
     )
 
     rfq_number: Mapped[str] = mapped_column(String(40))
@@ -164,16 +164,16 @@ class PurchaseOrder(TenantModel, Timestamps):
 
 
 class PurchaseLine(TenantModel, Timestamps):
-    __tablename__ = "sp_purchase_line"
+    __tablename__ = "sales_purchase_purchase_line"
     __recycle__ = False
     __table_args__ = (
-        tenant_fk("order_id", "sp_purchase_order", ondelete="CASCADE"),
+        tenant_fk("order_id", "sales_purchase_purchase_order", ondelete="CASCADE"),
         CheckConstraint("quantity > 0", name="quantity"),
         CheckConstraint("unit_price >= 0", name="unit_price"),
         CheckConstraint("discount >= 0 AND discount <= 100", name="discount"),
         CheckConstraint("received >= 0 AND received <= quantity", name="received"),
         CheckConstraint("billed >= 0 AND billed <= received", name="billed"),
-        Index("ix_sp_purchase_line_order", "tenant_id", "order_id", "position"),
+        Index("ix_sales_purchase_purchase_line_order", "tenant_id", "order_id", "position"),
     )
 
     order_id: Mapped[uuid.UUID]
@@ -196,7 +196,7 @@ class OrderDocument(TenantModel):
     (its id and number) and when. Written once, never changed (the runtime role may only
     insert)."""
 
-    __tablename__ = "sp_order_document"
+    __tablename__ = "sales_purchase_document"
     __recycle__ = False
     __table_args__ = (
         CheckConstraint(
@@ -205,10 +205,10 @@ class OrderDocument(TenantModel):
             "AND purchase_order_id IS NOT NULL AND sale_order_id IS NULL)",
             name="kind",
         ),
-        tenant_fk("sale_order_id", "sp_sale_order"),
-        tenant_fk("purchase_order_id", "sp_purchase_order"),
-        Index("ix_sp_order_document_sale", "tenant_id", "sale_order_id"),
-        Index("ix_sp_order_document_purchase", "tenant_id", "purchase_order_id"),
+        tenant_fk("sale_order_id", "sales_purchase_sale_order"),
+        tenant_fk("purchase_order_id", "sales_purchase_purchase_order"),
+        Index("ix_sales_purchase_order_document_sale", "tenant_id", "sale_order_id"),
+        Index("ix_sales_purchase_order_document_purchase", "tenant_id", "purchase_order_id"),
     )
 
     kind: Mapped[str] = mapped_column(String(20))
@@ -227,12 +227,12 @@ class OrderDocument(TenantModel):
 class DocumentLine(TenantModel):
     """How much of one order line a document moved."""
 
-    __tablename__ = "sp_document_line"
+    __tablename__ = "sales_purchase_document_line"
     __recycle__ = False
     __table_args__ = (
-        tenant_fk("document_id", "sp_order_document"),
+        tenant_fk("document_id", "sales_purchase_document"),
         CheckConstraint("quantity > 0", name="quantity"),
-        Index("ix_sp_document_line_document", "tenant_id", "document_id"),
+        Index("ix_sales_purchase_document_line_document", "tenant_id", "document_id"),
     )
 
     document_id: Mapped[uuid.UUID]
@@ -245,13 +245,13 @@ class DocumentLine(TenantModel):
 class Instalment(TenantModel, Timestamps):
     """One due amount of a sales order's payment plan (回款计划)."""
 
-    __tablename__ = "sp_instalment"
+    __tablename__ = "sales_purchase_instalment"
     __recycle__ = False
     __table_args__ = (
-        tenant_fk("order_id", "sp_sale_order", ondelete="CASCADE"),
+        tenant_fk("order_id", "sales_purchase_sale_order", ondelete="CASCADE"),
         CheckConstraint("amount > 0", name="amount"),
         CheckConstraint("percent IS NULL OR (percent > 0 AND percent <= 100)", name="percent"),
-        Index("ix_sp_instalment_order", "tenant_id", "order_id", "due_date"),
+        Index("ix_sales_purchase_instalment_order", "tenant_id", "order_id", "due_date"),
     )
 
     order_id: Mapped[uuid.UUID]

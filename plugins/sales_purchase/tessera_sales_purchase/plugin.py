@@ -6,7 +6,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tessera.plugin import Manifest, hookimpl
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.plugin import (
+    UI,
+    Actor,
+    Approvable,
+    EventHandler,
+    Manifest,
+    ModuleContext,
+    Permission,
+    TimelineCursor,
+    TimelineEntry,
+    WorkflowTemplate,
+    hookimpl,
+)
+from tessera_sales_purchase import deals, purchase_approval, timeline, translations, ui
 from tessera_sales_purchase.models import (
     DocumentLine,
     Instalment,
@@ -17,6 +32,12 @@ from tessera_sales_purchase.models import (
     SaleOrder,
     SalesSettings,
 )
+from tessera_sales_purchase.payment_plans import PaymentPlanController
+from tessera_sales_purchase.permissions import PERMISSIONS
+from tessera_sales_purchase.purchase_routes import PurchaseOrdersController
+from tessera_sales_purchase.reports import SalesReportsController
+from tessera_sales_purchase.sale_routes import SaleOrdersController
+from tessera_sales_purchase.settings import SettingsController, settings_of
 
 
 @hookimpl
@@ -48,3 +69,56 @@ def tessera_models() -> Sequence[type[Any]]:
 @hookimpl
 def tessera_migrations() -> Path:
     return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def tessera_routes() -> Sequence[Any]:
+    return [
+        SaleOrdersController,
+        PaymentPlanController,
+        PurchaseOrdersController,
+        SalesReportsController,
+        SettingsController,
+    ]
+
+
+@hookimpl
+def tessera_permissions() -> Sequence[Permission]:
+    return PERMISSIONS
+
+
+@hookimpl
+def tessera_event_handlers() -> Sequence[EventHandler]:
+    return [*deals.HANDLERS, *purchase_approval.HANDLERS]
+
+
+@hookimpl
+def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:
+    return [purchase_approval.PURCHASE_ORDER, purchase_approval.PURCHASE_APPROVAL]
+
+
+@hookimpl
+def tessera_ui() -> UI:
+    return UI(
+        menus=ui.MENU,
+        resources=ui.RESOURCES,
+        dashboards=(ui.DASHBOARD,),
+        translations={"zh": translations.ZH},
+    )
+
+
+@hookimpl
+async def tessera_on_enable(module: ModuleContext) -> None:
+    await settings_of(module.db, module.tenant_id)
+
+
+@hookimpl
+async def tessera_timeline(
+    db: AsyncSession,
+    actor: Actor,
+    record_type: str,
+    record_id: str,
+    before: TimelineCursor | None,
+    limit: int,
+) -> Sequence[TimelineEntry]:
+    return await timeline.account_timeline(db, actor, record_type, record_id, before, limit)
