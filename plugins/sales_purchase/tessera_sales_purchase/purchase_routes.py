@@ -56,7 +56,9 @@ SORTING = Sorting(
     PurchaseOrder.id,
     default="-created_at",
 )
-StateFilter = Annotated[str | None, QueryParameter(pattern=f"^({'|'.join(PURCHASE_STATES)})$")]
+StateFilter = Annotated[
+    str | None, QueryParameter(query="state", pattern=f"^({'|'.join(PURCHASE_STATES)})$")
+]
 PartnerFilter = Annotated[uuid.UUID | None, QueryParameter(description="One vendor's")]
 Search = Annotated[
     str | None,
@@ -73,7 +75,7 @@ class PurchaseOrdersController(Controller):
         self,
         actor: Member,
         uow: Uow,
-        state: StateFilter = None,
+        in_state: StateFilter = None,
         partner_id: PartnerFilter = None,
         q: Search = None,
         limit: LimitQuery = DEFAULT_LIMIT,
@@ -81,8 +83,8 @@ class PurchaseOrdersController(Controller):
         cursor: SortedCursorQuery = None,
     ) -> Page[PurchaseOut]:
         query = select(PurchaseOrder)
-        if state is not None:
-            query = query.where(PurchaseOrder.state == state)
+        if in_state is not None:
+            query = query.where(PurchaseOrder.state == in_state)
         if partner_id is not None:
             query = query.where(PurchaseOrder.partner_id == partner_id)
         if q:

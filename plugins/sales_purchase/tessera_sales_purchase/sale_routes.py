@@ -61,7 +61,9 @@ SORTING = Sorting(
     SaleOrder.id,
     default="-created_at",
 )
-StateFilter = Annotated[str | None, QueryParameter(pattern=f"^({'|'.join(SALE_STATES)})$")]
+StateFilter = Annotated[
+    str | None, QueryParameter(query="state", pattern=f"^({'|'.join(SALE_STATES)})$")
+]
 PartnerFilter = Annotated[uuid.UUID | None, QueryParameter(description="One customer's")]
 Search = Annotated[
     str | None,
@@ -78,7 +80,7 @@ class SaleOrdersController(Controller):
         self,
         actor: Member,
         uow: Uow,
-        state: StateFilter = None,
+        in_state: StateFilter = None,
         partner_id: PartnerFilter = None,
         q: Search = None,
         limit: LimitQuery = DEFAULT_LIMIT,
@@ -86,8 +88,8 @@ class SaleOrdersController(Controller):
         cursor: SortedCursorQuery = None,
     ) -> Page[OrderOut]:
         query = select(SaleOrder)
-        if state is not None:
-            query = query.where(SaleOrder.state == state)
+        if in_state is not None:
+            query = query.where(SaleOrder.state == in_state)
         if partner_id is not None:
             query = query.where(SaleOrder.partner_id == partner_id)
         if q:
