@@ -177,6 +177,7 @@ DEAL = Resource(
         ),
         Field("lost_reason", "Why lost", read_only=True),
         Field("closed_at", "Closed", type="datetime", read_only=True),
+        Field("sales_order_number", "Sales order", read_only=True),
         OWNER,
         CREATED,
         UPDATED,
