@@ -76,6 +76,7 @@ ACCOUNT = Resource(
     import_permission=IMPORT,
     deletable=True,
     timeline_endpoint="/api/v1/crm/accounts/{id}/timeline",
+    facts_endpoint="/api/v1/crm/accounts/{id}/facts",
     audit_type="crm_account",
 )
 
