@@ -12,6 +12,7 @@ import { PageHeader, Screen } from "./common";
 import { RecordActions } from "./detail/Actions";
 import { Approvals } from "./detail/Approvals";
 import { AuditHistory } from "./detail/AuditHistory";
+import { RecordFacts } from "./detail/Facts";
 import { RelatedList, relationsOf } from "./detail/RelatedLists";
 import { RecordTimeline } from "./detail/Timeline";
 import { defsOf } from "./designed";
@@ -93,6 +94,7 @@ export function RecordDetail(props: { resource: ResourceMeta; base: string; reco
           </>
         }
       />
+      {resource.facts_endpoint ? <RecordFacts endpoint={resource.facts_endpoint} id={record.id} /> : null}
       <Descriptions
         bordered
         size="small"

@@ -30,6 +30,7 @@ from tessera.jobs.types import BackgroundJob, JobContext, Schedule
 from tessera.plugin.actions import Action
 from tessera.plugin.context import ModuleContext
 from tessera.plugin.dynamic_fields import VALUE_TYPES
+from tessera.plugin.facts import RecordFact, record_facts
 from tessera.plugin.hookspecs import hookimpl
 from tessera.plugin.manifest import (
     API_VERSION,
@@ -226,6 +227,7 @@ __all__ = [
     "NotFound",
     "Page",
     "Permission",
+    "RecordFact",
     "Resource",
     "Schedule",
     "Service",
@@ -282,6 +284,7 @@ __all__ = [
     "notify",
     "open_download",
     "page_of",
+    "record_facts",
     "requires",
     "round_money",
     "service",
