@@ -374,35 +374,45 @@ def _stock() -> None:
     )
 
 
-TRIGGERS = """
-CREATE FUNCTION inventory_quant_allow_negative() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    -- The tenant's setting, not the writer, decides whether this row may go below zero.
-    NEW.allow_negative := coalesce(
-        (SELECT s.allow_negative_stock FROM inventory_settings s WHERE s.tenant_id = NEW.tenant_id),
-        false);
-    RETURN NEW;
-END $$;
-CREATE TRIGGER allow_negative BEFORE INSERT OR UPDATE ON inventory_quant
-    FOR EACH ROW EXECUTE FUNCTION inventory_quant_allow_negative();
-
-CREATE FUNCTION inventory_settings_to_quants() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    -- Each quant's trigger reads the new setting; its CHECK then judges the row again.
-    UPDATE inventory_quant SET allow_negative = NEW.allow_negative_stock
-     WHERE tenant_id = NEW.tenant_id;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER to_quants AFTER UPDATE OF allow_negative_stock ON inventory_settings
-    FOR EACH ROW WHEN (OLD.allow_negative_stock IS DISTINCT FROM NEW.allow_negative_stock)
-    EXECUTE FUNCTION inventory_settings_to_quants();
-
-CREATE FUNCTION inventory_done_is_final() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '% rows are done and cannot be changed or deleted', TG_TABLE_NAME
-        USING ERRCODE = 'restrict_violation';
-END $$;
-"""
+#: One statement each: the driver prepares statements and refuses several at once.
+TRIGGERS = (
+    """
+    CREATE FUNCTION inventory_quant_allow_negative() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        -- The tenant's setting, not the writer, decides whether this row may go below zero.
+        NEW.allow_negative := coalesce(
+            (SELECT s.allow_negative_stock FROM inventory_settings s
+              WHERE s.tenant_id = NEW.tenant_id),
+            false);
+        RETURN NEW;
+    END $$
+    """,
+    """
+    CREATE TRIGGER allow_negative BEFORE INSERT OR UPDATE ON inventory_quant
+        FOR EACH ROW EXECUTE FUNCTION inventory_quant_allow_negative()
+    """,
+    """
+    CREATE FUNCTION inventory_settings_to_quants() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        -- Each quant's trigger reads the new setting; its CHECK then judges the row again.
+        UPDATE inventory_quant SET allow_negative = NEW.allow_negative_stock
+         WHERE tenant_id = NEW.tenant_id;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER to_quants AFTER UPDATE OF allow_negative_stock ON inventory_settings
+        FOR EACH ROW WHEN (OLD.allow_negative_stock IS DISTINCT FROM NEW.allow_negative_stock)
+        EXECUTE FUNCTION inventory_settings_to_quants()
+    """,
+    """
+    CREATE FUNCTION inventory_done_is_final() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION '% rows are done and cannot be changed or deleted', TG_TABLE_NAME
+            USING ERRCODE = 'restrict_violation';
+    END $$
+    """,
+)
 
 
 def upgrade() -> None:
@@ -418,7 +428,8 @@ def upgrade() -> None:
             grant_runtime(table)
         else:
             grant_runtime(table, privileges)
-    op.execute(TRIGGERS)
+    for statement in TRIGGERS:
+        op.execute(statement)
     for table in APPEND_ONLY:
         op.execute(
             f"CREATE TRIGGER done_is_final BEFORE UPDATE OR DELETE ON {table} "
