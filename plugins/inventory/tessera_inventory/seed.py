@@ -24,14 +24,17 @@ UNITS: dict[str, tuple[tuple[str, str, str], ...]] = {
 async def seed(db: AsyncSession, tenant_id: uuid.UUID) -> None:
     if await db.scalar(select(InventorySettings.id)) is not None:
         return
-    _units(db, tenant_id)
+    await _units(db, tenant_id)
+    # Flushed level by level: without relationships the session does not order the rows.
     partners = _location(db, tenant_id, "Partners", "view", None)
+    virtual = _location(db, tenant_id, "Virtual", "view", None)
+    view = _location(db, tenant_id, "WH", "view", None)
+    await db.flush()
     _location(db, tenant_id, "Customers", "customer", partners)
     _location(db, tenant_id, "Vendors", "vendor", partners)
-    virtual = _location(db, tenant_id, "Virtual", "view", None)
     _location(db, tenant_id, "Inventory adjustment", "adjustment", virtual)
-    view = _location(db, tenant_id, "WH", "view", None)
     stock = _location(db, tenant_id, "Stock", "internal", view)
+    await db.flush()
     warehouse = Warehouse(
         tenant_id=tenant_id,
         code="WH",
@@ -45,10 +48,12 @@ async def seed(db: AsyncSession, tenant_id: uuid.UUID) -> None:
     await db.flush()
 
 
-def _units(db: AsyncSession, tenant_id: uuid.UUID) -> None:
+async def _units(db: AsyncSession, tenant_id: uuid.UUID) -> None:
+    categories = {name: UomCategory(tenant_id=tenant_id, id=uuid7(), name=name) for name in UNITS}
+    db.add_all(categories.values())
+    await db.flush()
     for category_name, units in UNITS.items():
-        category = UomCategory(tenant_id=tenant_id, id=uuid7(), name=category_name)
-        db.add(category)
+        category = categories[category_name]
         for name, factor, rounding in units:
             db.add(
                 Uom(
