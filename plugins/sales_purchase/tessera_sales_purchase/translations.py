@@ -36,6 +36,13 @@ ZH = {
     "Created": "创建时间",
     "Changed": "修改时间",
     "Vendor's bill number": "供应商发票号",
+    "Lines": "明细行",
+    "Product": "产品",
+    "Description": "描述",
+    "Quantity": "数量",
+    "Unit price": "单价",
+    "Discount %": "折扣 %",
+    "Tax code": "税码",
     # States.
     "Rfq": "询价",
     "To approve": "待审批",

@@ -27,6 +27,25 @@ def _money(name: str, label: str) -> Field:
     return Field(name, label, type="money", read_only=True)
 
 
+#: An order's lines as its form edits them: what the API takes back on PATCH.
+LINES = Field(
+    "lines",
+    "Lines",
+    type="lines",
+    line_fields=(
+        Field(
+            "product_id", "Product", type="reference", reference="inventory.product", required=True
+        ),
+        Field("description", "Description"),
+        Field("quantity", "Quantity", type="number", required=True),
+        Field("unit_price", "Unit price", type="money"),
+        Field("discount", "Discount %", type="number"),
+        Field("tax", "Tax code"),
+    ),
+    line_amount=("quantity", "unit_price", "discount"),
+)
+
+
 SALE_FLOW = (
     Action("confirm", "Confirm", "{id}/confirm", SALE_CONFIRM, when=(("state", ("quotation",)),)),
     Action(
@@ -125,6 +144,7 @@ SALE_ORDER = Resource(
         Field("order_date", "Order date", type="date"),
         Field("validity_date", "Valid until", type="date"),
         Field("note", "Note", type="longtext"),
+        LINES,
         _money("untaxed", "Untaxed"),
         _money("tax", "Tax"),
         _money("total", "Total"),
@@ -134,7 +154,7 @@ SALE_ORDER = Resource(
     ),
     list_columns=("name", "partner_name", "order_date", "state", "total", "currency"),
     filters=("state",),
-    form=(("currency", "order_date", "validity_date"), ("note",)),
+    form=(("currency", "order_date", "validity_date"), ("lines",), ("note",)),
     kanban_by="state",
     title_field="name",
     read_permission=SALE_READ,
@@ -158,6 +178,7 @@ PURCHASE_ORDER = Resource(
         Field("currency", "Currency"),
         Field("order_date", "Order date", type="date"),
         Field("note", "Note", type="longtext"),
+        LINES,
         _money("untaxed", "Untaxed"),
         _money("tax", "Tax"),
         _money("total", "Total"),
@@ -168,7 +189,7 @@ PURCHASE_ORDER = Resource(
     ),
     list_columns=("name", "partner_name", "order_date", "state", "total", "currency"),
     filters=("state",),
-    form=(("currency", "order_date"), ("note",)),
+    form=(("currency", "order_date"), ("lines",), ("note",)),
     kanban_by="state",
     title_field="name",
     read_permission=PURCHASE_READ,
