@@ -49,6 +49,12 @@ class DocumentOut(msgspec.Struct):
     date: date
     total: Decimal | None
     created_at: datetime
+    #: Invoices and bills print through accounting's invoice PDF (add ?lang=zh for Chinese).
+    pdf: str | None = None
+
+
+#: Where accounting prints an invoice or a bill.
+INVOICE_PDF = "/api/v1/accounting/invoices/{id}/pdf"
 
 
 class MoveLineIn(Input):
@@ -76,7 +82,16 @@ def today() -> date:
 
 def documents_out(documents: Sequence[OrderDocument]) -> list[DocumentOut]:
     return [
-        DocumentOut(d.id, d.kind, d.document_id, d.number, d.document_date, d.total, d.created_at)
+        DocumentOut(
+            d.id,
+            d.kind,
+            d.document_id,
+            d.number,
+            d.document_date,
+            d.total,
+            d.created_at,
+            INVOICE_PDF.format(id=d.document_id) if d.kind in ("invoice", "bill") else None,
+        )
         for d in documents
     ]
 

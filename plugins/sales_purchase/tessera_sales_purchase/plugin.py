@@ -22,6 +22,11 @@ from tessera.plugin import (
     hookimpl,
 )
 from tessera_sales_purchase import deals, purchase_approval, timeline, translations, ui
+from tessera_sales_purchase.documents import (
+    TEXTS,
+    PurchaseDocumentsController,
+    SaleDocumentsController,
+)
 from tessera_sales_purchase.models import (
     DocumentLine,
     Instalment,
@@ -79,6 +84,8 @@ def tessera_routes() -> Sequence[Any]:
         PurchaseOrdersController,
         SalesReportsController,
         SettingsController,
+        SaleDocumentsController,
+        PurchaseDocumentsController,
     ]
 
 
@@ -104,6 +111,7 @@ def tessera_ui() -> UI:
         resources=ui.RESOURCES,
         dashboards=(ui.DASHBOARD,),
         translations={"zh": translations.ZH},
+        messages=TEXTS,
     )
 
 

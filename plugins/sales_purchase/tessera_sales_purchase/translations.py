@@ -43,6 +43,11 @@ ZH = {
     "Unit price": "单价",
     "Discount %": "折扣 %",
     "Tax code": "税码",
+    # Printed documents.
+    "Print": "打印",
+    "Date": "日期",
+    "Reference": "参考号",
+    "Amount": "金额",
     # States.
     "Rfq": "询价",
     "To approve": "待审批",

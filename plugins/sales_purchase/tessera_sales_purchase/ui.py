@@ -7,7 +7,7 @@ shows its totals, and the buttons deliver or receive, invoice or bill everything
 
 from __future__ import annotations
 
-from tessera.plugin import Action, Dashboard, Field, MenuItem, Metric, Resource
+from tessera.plugin import Action, Dashboard, Document, Field, MenuItem, Metric, Resource
 from tessera_sales_purchase.models import (
     PURCHASE_READ,
     PURCHASE_STATES,
@@ -164,6 +164,7 @@ SALE_ORDER = Resource(
     deletable=True,
     audit_type="sales_purchase_sale_order",
     actions=SALE_FLOW,
+    documents=(Document("pdf", "Print", "{id}/pdf", SALE_READ, languages=("en", "zh")),),
 )
 
 PURCHASE_ORDER = Resource(
@@ -199,6 +200,7 @@ PURCHASE_ORDER = Resource(
     deletable=True,
     audit_type="sales_purchase_purchase_order",
     actions=PURCHASE_FLOW,
+    documents=(Document("pdf", "Print", "{id}/pdf", PURCHASE_READ, languages=("en", "zh")),),
 )
 
 RESOURCES = (SALE_ORDER, PURCHASE_ORDER)
