@@ -15,10 +15,10 @@ import pytest
 from tessera.db.engine import Database
 from tessera.jobs.actors import event_as_message, event_from_message
 from tessera.jobs.catalog import build_catalog
+from tessera.jobs.runner import Runner
 from tessera.modules.registry import installed_plugins
 from tessera.recycle.capture import PlatformSession
 from tessera.runtime import default_mailer, runtime_database_url
-from tessera.jobs.runner import Runner
 from tests.support import LiveServer, SignedUp, sign_up
 
 API = "/api/v1/sales_purchase"

@@ -104,7 +104,7 @@ async def quotation_for_deal(event: Event, ctx: HandlerContext) -> None:
             "order_id": str(order.id),
             "number": order.quotation_number,
             "crm_account_id": order.crm_account_id,
-            "total": str(order.total),
+            "total": str(round_money(order.total, order.currency)),
             "currency": order.currency,
         },
     )

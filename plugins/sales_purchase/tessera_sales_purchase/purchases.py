@@ -113,7 +113,7 @@ class PurchaseOut(msgspec.Struct):
     documents: list[DocumentOut] | None = None
 
 
-def line_out(line: PurchaseLine) -> LineOut:
+def line_out(line: PurchaseLine, currency: str) -> LineOut:
     return LineOut(
         id=line.id,
         position=line.position,
@@ -124,8 +124,8 @@ def line_out(line: PurchaseLine) -> LineOut:
         unit_price=line.unit_price,
         discount=line.discount,
         tax=line.tax_code,
-        untaxed=line.untaxed,
-        tax_amount=line.tax,
+        untaxed=round_money(line.untaxed, currency),
+        tax_amount=round_money(line.tax, currency),
         done=line.received,
         invoiced=line.billed,
     )
@@ -145,9 +145,9 @@ def purchase_out(
         currency=order.currency,
         order_date=order.order_date,
         note=order.note,
-        untaxed=order.untaxed,
-        tax=order.tax,
-        total=order.total,
+        untaxed=round_money(order.untaxed, order.currency),
+        tax=round_money(order.tax, order.currency),
+        total=round_money(order.total, order.currency),
         total_company=order.total_company,
         approval_id=order.approval_id,
         created_by=order.created_by,
@@ -155,7 +155,7 @@ def purchase_out(
         cancelled_at=order.cancelled_at,
         created_at=order.created_at,
         updated_at=order.updated_at,
-        lines=None if lines is None else [line_out(line) for line in lines],
+        lines=None if lines is None else [line_out(line, order.currency) for line in lines],
         documents=None if documents is None else documents_out(documents),
     )
 
@@ -321,7 +321,7 @@ def purchase_facts(order: PurchaseOrder) -> dict[str, Any]:
         "number": order.number,
         "rfq_number": order.rfq_number,
         "partner_id": str(order.partner_id),
-        "total": str(order.total),
+        "total": str(round_money(order.total, order.currency)),
         "currency": order.currency,
     }
 

@@ -31,6 +31,7 @@ from tessera.plugin import (
     checked_currency,
     emit,
     next_document_number,
+    round_money,
 )
 from tessera_sales_purchase import providers
 from tessera_sales_purchase.lines import (
@@ -113,7 +114,7 @@ class OrderOut(msgspec.Struct):
     documents: list[DocumentOut] | None = None
 
 
-def line_out(line: SaleLine) -> LineOut:
+def line_out(line: SaleLine, currency: str) -> LineOut:
     return LineOut(
         id=line.id,
         position=line.position,
@@ -124,8 +125,8 @@ def line_out(line: SaleLine) -> LineOut:
         unit_price=line.unit_price,
         discount=line.discount,
         tax=line.tax_code,
-        untaxed=line.untaxed,
-        tax_amount=line.tax,
+        untaxed=round_money(line.untaxed, currency),
+        tax_amount=round_money(line.tax, currency),
         done=line.delivered,
         invoiced=line.invoiced,
     )
@@ -148,15 +149,15 @@ def order_out(
         order_date=order.order_date,
         validity_date=order.validity_date,
         note=order.note,
-        untaxed=order.untaxed,
-        tax=order.tax,
-        total=order.total,
+        untaxed=round_money(order.untaxed, order.currency),
+        tax=round_money(order.tax, order.currency),
+        total=round_money(order.total, order.currency),
         created_by=order.created_by,
         confirmed_at=order.confirmed_at,
         cancelled_at=order.cancelled_at,
         created_at=order.created_at,
         updated_at=order.updated_at,
-        lines=None if lines is None else [line_out(line) for line in lines],
+        lines=None if lines is None else [line_out(line, order.currency) for line in lines],
         documents=None if documents is None else documents_out(documents),
     )
 
@@ -332,7 +333,7 @@ def order_facts(order: SaleOrder) -> dict[str, Any]:
         "deal_id": order.deal_id,
         "crm_account_id": order.crm_account_id,
         "partner_id": str(order.partner_id),
-        "total": str(order.total),
+        "total": str(round_money(order.total, order.currency)),
         "currency": order.currency,
     }
 

@@ -1,0 +1,54 @@
+"""Quotations and orders print as PDF under the tenant's letterhead, in English or Chinese."""
+
+from __future__ import annotations
+
+import io
+
+import httpx
+from pypdf import PdfReader
+
+from tests.sales_purchase.support import (
+    PURCHASES,
+    SALES,
+    erp_tenant,
+    line,
+    needs_invoicing,
+    ok,
+    product,
+    quotation,
+    rfq,
+)
+
+pytestmark = needs_invoicing
+
+
+def _text(content: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+async def test_a_quotation_prints_in_english_and_chinese(client: httpx.AsyncClient) -> None:
+    owner = await erp_tenant(client)
+    tea = await product(owner, name="Longjing 龙井", sale_price="12.50")
+    made = await quotation(owner, line(tea["id"], "4"), partner={"name": "Acme 有限公司"})
+    english = await owner.get(f"{SALES}/{made['id']}/pdf")
+    assert english.status_code == 200 and english.headers["content-type"] == "application/pdf"
+    text = _text(english.content)
+    assert f"Quotation {made['quotation_number']}" in text
+    assert "Acme 有限公司" in text and "Longjing 龙井" in text and "50.00" in text
+    chinese = _text((await owner.get(f"{SALES}/{made['id']}/pdf", params={"lang": "zh"})).content)
+    assert f"报价单 {made['quotation_number']}" in chinese and "合计" in chinese
+    confirmed = await ok(await owner.post(f"{SALES}/{made['id']}/confirm"))
+    ordered = _text((await owner.get(f"{SALES}/{made['id']}/pdf")).content)
+    assert f"Sales order {confirmed['number']}" in ordered
+    assert (await owner.get(f"{SALES}/{made['id']}/pdf", params={"lang": "xx"})).status_code in (
+        400,
+        422,
+    )
+
+
+async def test_a_purchase_order_prints(client: httpx.AsyncClient) -> None:
+    owner = await erp_tenant(client)
+    tea = await product(owner, purchase_price="3.00")
+    made = await rfq(owner, line(tea["id"], "10"))
+    printed = _text((await owner.get(f"{PURCHASES}/{made['id']}/pdf")).content)
+    assert f"Request for quotation {made['rfq_number']}" in printed and "30.00" in printed
