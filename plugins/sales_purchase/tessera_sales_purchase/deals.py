@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tessera.plugin import MINOR_UNITS, Event, EventHandler, HandlerContext, emit
+from tessera.plugin import MINOR_UNITS, Event, EventHandler, HandlerContext, emit, round_money
 from tessera_sales_purchase import providers
 from tessera_sales_purchase.lines import LineIn, PartnerIn
 from tessera_sales_purchase.models import SaleOrder
