@@ -41,7 +41,7 @@ def _line(item: Mapping[str, Any], products: Mapping[str, Mapping[str, Any]]) ->
     product = products.get(str(sku)) if sku else None
     quantity, price = _decimal(item.get("quantity")), _decimal(item.get("unit_price"))
     discount = _decimal(item.get("discount") or 0) or Decimal(0)
-    if product is None or quantity is None or quantity <= 0:
+    if product is None or product.get("active") is False or quantity is None or quantity <= 0:
         return None
     return LineIn(
         product_id=uuid.UUID(str(product["id"])),
