@@ -8,9 +8,14 @@ from typing import Any
 
 from tessera.plugin import UI, Manifest, ModuleContext, Permission, Service, hookimpl
 from tessera_accounting import permissions, translations
+from tessera_accounting.chart_routes import AccountsController, JournalsController
+from tessera_accounting.entry_routes import EntriesController
 from tessera_accounting.ledger import LEDGER
 from tessera_accounting.models import MODELS
+from tessera_accounting.rate_routes import RatesController
 from tessera_accounting.seeding import seed_books
+from tessera_accounting.settings_routes import SettingsController
+from tessera_accounting.tax_routes import TaxesController
 
 
 @hookimpl
@@ -32,6 +37,18 @@ def tessera_models() -> Sequence[type[Any]]:
 @hookimpl
 def tessera_migrations() -> Path:
     return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def tessera_routes() -> Sequence[Any]:
+    return [
+        AccountsController,
+        JournalsController,
+        EntriesController,
+        SettingsController,
+        RatesController,
+        TaxesController,
+    ]
 
 
 @hookimpl
