@@ -140,3 +140,24 @@ async def tenant_session(server: LiveServer, tenant_id: str) -> AsyncIterator[As
             yield db
     finally:
         await database.dispose()
+
+
+async def entry_roles(
+    conn: asyncpg.Connection, tenant_id: str, entry_id: str
+) -> list[tuple[str, Decimal, Decimal]]:
+    """The posted entry's lines as (account role, debit, credit), in line order."""
+    rows = await in_tenant(
+        conn,
+        tenant_id,
+        """
+        SELECT r.role, l.debit, l.credit
+          FROM accounting_line l
+          JOIN accounting_entry e ON e.id = l.entry_id AND e.tenant_id = l.tenant_id
+          JOIN accounting_role r ON r.account_id = l.account_id AND r.tenant_id = l.tenant_id
+         WHERE l.entry_id = $1::uuid AND e.status = 'posted'
+           AND r.role IN ('stock', 'stock_received', 'cogs', 'stock_adjustment')
+         ORDER BY l.sequence, r.role
+        """,
+        entry_id,
+    )
+    return [(r["role"], r["debit"], r["credit"]) for r in rows]

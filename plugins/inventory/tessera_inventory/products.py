@@ -177,7 +177,9 @@ async def _check(db: AsyncSession, tenant_id: uuid.UUID, product: Product) -> No
 
 async def _refuse_taken(db: AsyncSession, product: Product) -> None:
     others = select(Product.sku, Product.barcode).where(Product.id != product.id)
-    clash = or_(Product.sku == product.sku, Product.barcode == product.barcode)
+    clash = Product.sku == product.sku
+    if product.barcode is not None:
+        clash = or_(clash, Product.barcode == product.barcode)
     for sku, barcode in await db.execute(others.where(clash)):
         if sku == product.sku:
             raise Conflict(f"Another product has the SKU {sku!r}.")
