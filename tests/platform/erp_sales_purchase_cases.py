@@ -64,9 +64,10 @@ async def _product(s: Scene, stock: str | None = None) -> str:
 
 
 async def _order_body(s: Scene) -> dict[str, Any]:
+    # In stock: confirming reserves it.
     return {
         "partner": {"name": "Matrix customer"},
-        "lines": [{"product_id": await _product(s), "quantity": "1"}],
+        "lines": [{"product_id": await _product(s, stock="1"), "quantity": "1"}],
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -92,7 +93,12 @@ async def stock_up(who: SignedUp, product_id: str, quantity: str, unit_cost: str
 async def stock_of(who: SignedUp, product_id: str) -> tuple[str, str]:
     """The product's (on hand, reserved), as inventory shows them."""
     found = await ok(await who.get(f"{INVENTORY}/products/{product_id}"))
-    return str(found["on_hand"]), str(found["reserved"])
+    return _places(found["on_hand"]), _places(found["reserved"])
+
+
+def _places(amount: str) -> str:
+    """A quantity with the four decimals orders show: "5.0000"."""
+    return f"{Decimal(amount):.4f}"
 
 
 def line(

@@ -1,7 +1,7 @@
 """Exact numbers from requests: quantities, prices and percentages as decimal text or integers.
 
-JSON floats are refused at decoding (the types admit ``int`` and decimal text only): ``0.1`` is
-not a tenth, and an order's totals must not depend on how a client printed a number.
+JSON floats are refused (422 naming the field), even ``6.0``: ``0.1`` is not a tenth, and an
+order's totals must not depend on how a client printed a number.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import msgspec
 from tessera.plugin import Invalid
 
 DECIMAL_TEXT = r"^-?[0-9]{1,14}(\.[0-9]{1,8})?$"
-#: A quantity, price or percentage: an integer, or decimal text such as "12.50".
-Number = int | Annotated[str, msgspec.Meta(pattern=DECIMAL_TEXT)]
+#: A quantity, price or percentage: an integer, or decimal text such as "12.50". Floats are
+#: admitted by the type only to be refused by name in :func:`decimal_of`.
+Number = int | float | Annotated[str, msgspec.Meta(pattern=DECIMAL_TEXT)]
 
 QUANTITY_PLACES = 4
 PRICE_PLACES = 6
@@ -24,6 +25,8 @@ MAX_QUANTITY = Decimal("1e12")
 
 
 def decimal_of(value: Number, field: str, *, places: int) -> Decimal:
+    if isinstance(value, float):
+        raise Invalid(field, 'must be an exact decimal (text such as "12.50"), not a float')
     try:
         found = Decimal(value) if isinstance(value, str) else Decimal(int(value))
     except (InvalidOperation, ValueError):

@@ -20,6 +20,7 @@ from tessera.plugin import (
     MINOR_UNITS,
     Block,
     Column,
+    Invalid,
     Member,
     PdfDocument,
     Uow,
@@ -30,7 +31,7 @@ from tessera_sales_purchase import purchases, sales
 from tessera_sales_purchase.models import PURCHASE_READ, SALE_READ
 from tessera_sales_purchase.translations import ZH
 
-Lang = Annotated[str, QueryParameter(pattern="^(en|zh)([-_][A-Za-z]+)?$", description="en or zh")]
+Lang = Annotated[str, QueryParameter(max_length=20, description="en or zh")]
 
 #: What the documents print besides the order's own data (the catalogue translates them).
 TEXTS = (
@@ -70,6 +71,14 @@ class PrintedLine(Protocol):
     def tax_code(self) -> str | None: ...
     @property
     def untaxed(self) -> Decimal: ...
+
+
+def checked_lang(lang: str) -> str:
+    """``en`` or ``zh`` (``zh-CN`` and the like print in Chinese); 422 for anything else."""
+    base = lang.lower().replace("_", "-").split("-")[0]
+    if base not in ("en", "zh"):
+        raise Invalid("lang", "must be en or zh")
+    return base
 
 
 def say(text: str, lang: str) -> str:
@@ -113,6 +122,7 @@ async def _render(
     tenant_id: uuid.UUID,
     *,
     title: str,
+    number: str,
     party_heading: str,
     party: str,
     facts: list[tuple[str, str]],
@@ -135,7 +145,8 @@ async def _render(
     )
     if note:
         doc.notes(note, heading=say("Note", lang))
-    filename = title.replace("/", "-").replace(" ", "_")
+    # Headers are Latin-1: the file is named by the document's number, never its title.
+    filename = number.replace("/", "-")
     return Response(
         await doc.render(),
         media_type="application/pdf",
@@ -155,6 +166,7 @@ class SaleDocumentsController(Controller):
     async def pdf(
         self, order_id: FromPath[uuid.UUID], actor: Member, uow: Uow, lang: Lang = "en"
     ) -> Response[bytes]:
+        lang = checked_lang(lang)
         order = await sales.get_order(uow.db, order_id)
         lines = await sales.lines_of(uow.db, order.id)
         kind = "Quotation" if order.state == "quotation" else "Sales order"
@@ -168,6 +180,7 @@ class SaleDocumentsController(Controller):
             uow,
             actor.tenant,
             title=f"{say(kind, lang)} {name}",
+            number=name,
             party_heading="Customer",
             party=order.partner_name,
             facts=facts,
@@ -191,6 +204,7 @@ class PurchaseDocumentsController(Controller):
     async def pdf(
         self, order_id: FromPath[uuid.UUID], actor: Member, uow: Uow, lang: Lang = "en"
     ) -> Response[bytes]:
+        lang = checked_lang(lang)
         order = await purchases.get_purchase(uow.db, order_id)
         lines = await purchases.lines_of(uow.db, order.id)
         kind = "Purchase order" if order.number else "Request for quotation"
@@ -201,6 +215,7 @@ class PurchaseDocumentsController(Controller):
             uow,
             actor.tenant,
             title=f"{say(kind, lang)} {order.number or order.rfq_number}",
+            number=order.number or order.rfq_number,
             party_heading="Vendor",
             party=order.partner_name,
             facts=facts,

@@ -176,20 +176,20 @@ async def plan_out(db: AsyncSession, order: SaleOrder) -> PlanOut:
             InstalmentOut(
                 item.id,
                 item.due_date,
-                item.amount,
+                round_money(item.amount, order.currency),
                 item.percent,
                 item.note,
-                paid,
+                round_money(paid, order.currency),
                 _status(item.amount, paid, item.due_date, on),
             )
         )
     return PlanOut(
         order_id=order.id,
         currency=order.currency,
-        total=order.total,
-        invoiced=invoiced,
-        received=received,
-        outstanding=max(order.total - received, Decimal(0)),
+        total=round_money(order.total, order.currency),
+        invoiced=round_money(invoiced, order.currency),
+        received=round_money(received, order.currency),
+        outstanding=round_money(max(order.total - received, Decimal(0)), order.currency),
         instalments=shown,
     )
 

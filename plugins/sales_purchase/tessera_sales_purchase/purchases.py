@@ -148,7 +148,9 @@ def purchase_out(
         untaxed=round_money(order.untaxed, order.currency),
         tax=round_money(order.tax, order.currency),
         total=round_money(order.total, order.currency),
-        total_company=order.total_company,
+        total_company=None
+        if order.total_company is None
+        else round_money(order.total_company, order.currency),
         approval_id=order.approval_id,
         created_by=order.created_by,
         confirmed_at=order.confirmed_at,
@@ -331,9 +333,10 @@ async def place_order(db: AsyncSession, order: PurchaseOrder) -> None:
     for line in await lines_of(db, order.id, lock=True):
         if line.product_type not in GOODS:
             line.received = line.quantity
+    # Numbered before the state changes: drawing the number flushes, and a placed order has one.
+    order.number = await next_document_number(db, order.tenant_id, "PO", order.order_date.year)
     order.state = "purchase"
     order.confirmed_at = datetime.now(UTC)
-    order.number = await next_document_number(db, order.tenant_id, "PO", order.order_date.year)
     await db.flush()
     await emit(db, order.tenant_id, "sales_purchase.purchase.confirmed", purchase_facts(order))
 

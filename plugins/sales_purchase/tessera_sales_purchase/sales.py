@@ -356,9 +356,10 @@ async def confirm_order(db: AsyncSession, actor: Actor, order_id: uuid.UUID) -> 
     for line in lines:
         if line.product_type not in GOODS:
             line.delivered = line.quantity
+    # Numbered before the state changes: drawing the number flushes, and a sale has a number.
+    order.number = await next_document_number(db, order.tenant_id, "SO", order.order_date.year)
     order.state = "sale"
     order.confirmed_at = datetime.now(UTC)
-    order.number = await next_document_number(db, order.tenant_id, "SO", order.order_date.year)
     await db.flush()
     await emit(db, order.tenant_id, "sales_purchase.order.confirmed", order_facts(order))
     return order
