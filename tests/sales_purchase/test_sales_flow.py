@@ -180,3 +180,17 @@ async def test_lists_filter_by_state_and_search(client: httpx.AsyncClient) -> No
     assert bad.status_code in (400, 422)
     no_lines = await owner.post(SALES, json={"partner": {"name": "A"}})
     assert no_lines.status_code in (400, 422)
+
+
+async def test_a_quotation_is_cancelled_unnumbered_and_a_draft_may_be_deleted(
+    client: httpx.AsyncClient,
+) -> None:
+    owner = await erp_tenant(client)
+    tea = await product(owner, sale_price="10")
+    first = await quotation(owner, line(tea["id"], "1"))
+    cancelled = await ok(await owner.post(f"{SALES}/{first['id']}/cancel"))
+    assert cancelled["state"] == "cancelled" and cancelled["number"] is None
+    second = await quotation(owner, line(tea["id"], "1"))
+    gone = await owner.client.delete(f"{SALES}/{second['id']}", headers=owner.headers)
+    assert gone.status_code == 200
+    assert (await owner.get(f"{SALES}/{second['id']}")).status_code == 404

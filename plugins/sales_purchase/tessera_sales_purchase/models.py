@@ -72,7 +72,9 @@ class SaleOrder(TenantModel, Timestamps):
     __recycle_permission__ = SALE_WRITE
     __table_args__ = (
         CheckConstraint(one_of("state", SALE_STATES), name="state"),
-        CheckConstraint("state = 'quotation' OR number IS NOT NULL", name="numbered"),
+        CheckConstraint(
+            "state IN ('quotation', 'cancelled') OR number IS NOT NULL", name="numbered"
+        ),
         tenant_unique("number"),
         tenant_unique("quotation_number"),
         # One quotation per won deal, however often the event comes.

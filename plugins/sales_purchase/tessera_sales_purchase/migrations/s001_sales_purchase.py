@@ -136,7 +136,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
-            "state = 'quotation' OR number IS NOT NULL",
+            "state IN ('quotation', 'cancelled') OR number IS NOT NULL",
             name=op.f("ck_sales_purchase_sale_order_numbered"),
         ),
         sa.CheckConstraint(
