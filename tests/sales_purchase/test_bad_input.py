@@ -130,3 +130,21 @@ async def test_settings_are_the_admins_and_checked(
     )
     assert cleared.json()["approval_threshold"] is None
     assert cleared.json()["price_tolerance"] == "2.5000"
+
+
+async def test_a_tax_code_without_a_rate_is_refused_by_name(
+    client: httpx.AsyncClient, owner_db: asyncpg.Connection
+) -> None:
+    """Taxes are accounting's: a code it has no rate for (or while it offers no rates) is
+    refused, never priced at a guessed rate."""
+    owner = await erp_tenant(client)
+    tea = await product(owner, sale_price="10")
+    before = await counts(owner_db, owner.tenant_id)
+    for path in (SALES, PURCHASES):
+        refused = await owner.post(
+            path,
+            json={"partner": {"name": "Acme"}, "lines": [line(tea["id"], "1", tax="NO-SUCH")]},
+        )
+        assert refused.status_code == 422, refused.text
+        assert fields_of(refused) == ["lines[0].tax"]
+    assert await counts(owner_db, owner.tenant_id) == before

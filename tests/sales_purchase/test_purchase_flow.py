@@ -196,3 +196,15 @@ async def test_a_rejected_order_is_not_placed(
     rejected = await ok(await buyer.get(f"{PURCHASES}/{made['id']}"))
     assert rejected["state"] == "rejected" and rejected["number"] is None
     assert (await buyer.post(f"{PURCHASES}/{made['id']}/confirm")).status_code == 409
+
+
+async def test_a_foreign_currency_order_needs_a_rate_to_be_placed(
+    client: httpx.AsyncClient, owner_db: asyncpg.Connection
+) -> None:
+    owner = await erp_tenant(client)
+    tea = await product(owner, purchase_price="4.00")
+    made = await rfq(owner, line(tea["id"], "1"), currency="usd")
+    assert made["currency"] == "USD"
+    refused = await owner.post(f"{PURCHASES}/{made['id']}/confirm")
+    assert refused.status_code == 422 and fields_of(refused) == ["currency"], refused.text
+    assert (await ok(await owner.get(f"{PURCHASES}/{made['id']}")))["state"] == "rfq"
