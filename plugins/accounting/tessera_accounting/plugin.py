@@ -6,8 +6,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tessera.plugin import UI, Manifest, ModuleContext, Permission, Service, hookimpl
-from tessera_accounting import permissions, report_routes, translations, ui
+from tessera.plugin import (
+    UI,
+    EventHandler,
+    Manifest,
+    ModuleContext,
+    Permission,
+    Service,
+    hookimpl,
+)
+from tessera_accounting import expense_posting, permissions, report_routes, translations, ui
 from tessera_accounting.chart_routes import AccountsController, JournalsController
 from tessera_accounting.entry_routes import EntriesController
 from tessera_accounting.ledger import LEDGER
@@ -61,6 +69,11 @@ def tessera_permissions() -> Sequence[Permission]:
 @hookimpl
 def tessera_services() -> Sequence[Service]:
     return [Service("accounting.ledger", LEDGER)]
+
+
+@hookimpl
+def tessera_event_handlers() -> Sequence[EventHandler]:
+    return [*expense_posting.HANDLERS]
 
 
 @hookimpl
