@@ -111,7 +111,7 @@ def tax_out(tax: Tax, locale: str) -> TaxOut:
         name_en=tax.name,
         name_zh=tax.name_zh,
         kind=tax.kind,
-        rate=tax.rate,
+        rate=Decimal(tax.rate).quantize(Decimal("0.0001")),
         inclusive=tax.inclusive,
         account_id=tax.account_id,
         active=tax.active,
