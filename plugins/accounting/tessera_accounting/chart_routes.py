@@ -342,9 +342,21 @@ class JournalsController(Controller):
     tags = ["accounting"]
 
     @get("/", summary="The journals, by code", opt=requires(READ))
-    async def list_journals(self, actor: Member, uow: Uow, texts: Language) -> list[JournalOut]:
-        journals = (await uow.db.scalars(select(Journal).order_by(Journal.code))).all()
-        return [journal_out(j, texts.locale) for j in journals]
+    async def list_journals(
+        self,
+        actor: Member,
+        uow: Uow,
+        texts: Language,
+        limit: LimitQuery = DEFAULT_LIMIT,
+        cursor: CursorQuery = None,
+    ) -> Page[JournalOut]:
+        query = select(Journal).order_by(Journal.code).limit(limit + 1)
+        after = decode_cursor(cursor)
+        if after is not None:
+            code = select(Journal.code).where(Journal.id == after).scalar_subquery()
+            query = query.where(Journal.code > code)
+        rows = list((await uow.db.scalars(query)).all())
+        return page_of(rows, limit, lambda j: j.id, lambda j: journal_out(j, texts.locale))
 
     @post("/", status_code=HTTP_201_CREATED, summary="Add a journal", opt=requires(MANAGE))
     async def create(

@@ -9,21 +9,27 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.plugin import (
+    DEFAULT_LIMIT,
     Conflict,
+    CursorQuery,
     Input,
     Invalid,
     Language,
+    LimitQuery,
     Member,
     NotFound,
+    Page,
     Uow,
     checked_currency,
     checked_money,
+    decode_cursor,
+    page_of,
     requires,
 )
 from tessera_accounting.chart_routes import in_language
@@ -37,6 +43,7 @@ TaxName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 #: Percent as exact decimal text ("13" is 13 %).
 Percent = str | int | float
 MAX_RATE = Decimal("999.9999")
+KindFilter = Annotated[str | None, QueryParameter(description="sale or purchase")]
 
 
 class TaxIn(Input):
@@ -104,7 +111,7 @@ def tax_out(tax: Tax, locale: str) -> TaxOut:
         name_en=tax.name,
         name_zh=tax.name_zh,
         kind=tax.kind,
-        rate=tax.rate,
+        rate=Decimal(tax.rate).quantize(Decimal("0.0001")),
         inclusive=tax.inclusive,
         account_id=tax.account_id,
         active=tax.active,
@@ -152,9 +159,24 @@ class TaxesController(Controller):
     tags = ["accounting"]
 
     @get("/", summary="Taxes, by code", opt=requires(READ))
-    async def list_taxes(self, actor: Member, uow: Uow, texts: Language) -> list[TaxOut]:
-        taxes = (await uow.db.scalars(select(Tax).order_by(Tax.code))).all()
-        return [tax_out(t, texts.locale) for t in taxes]
+    async def list_taxes(
+        self,
+        actor: Member,
+        uow: Uow,
+        texts: Language,
+        kind: KindFilter = None,
+        limit: LimitQuery = DEFAULT_LIMIT,
+        cursor: CursorQuery = None,
+    ) -> Page[TaxOut]:
+        query = select(Tax).order_by(Tax.code).limit(limit + 1)
+        after = decode_cursor(cursor)
+        if after is not None:
+            code = select(Tax.code).where(Tax.id == after).scalar_subquery()
+            query = query.where(Tax.code > code)
+        if kind is not None:
+            query = query.where(Tax.kind == kind)
+        rows = list((await uow.db.scalars(query)).all())
+        return page_of(rows, limit, lambda t: t.id, lambda t: tax_out(t, texts.locale))
 
     @post("/", status_code=HTTP_201_CREATED, summary="Add a tax", opt=requires(MANAGE))
     async def create(
