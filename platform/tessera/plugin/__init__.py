@@ -77,6 +77,7 @@ if TYPE_CHECKING:
     from tessera.notifications.service import notify
     from tessera.numbering.service import next_document_number
     from tessera.plugin.audiences import custom_roles_of, known_custom_roles, members_holding
+    from tessera.plugin.company import company_profile
     from tessera.plugin.files import (
         FileInfo,
         Upload,
@@ -87,6 +88,13 @@ if TYPE_CHECKING:
         open_download,
         store_file,
         store_upload,
+    )
+    from tessera.plugin.pdf import (
+        Block,
+        Column,
+        CompanyProfile,
+        PdfDocument,
+        PdfFontMissing,
     )
     from tessera.unit_of_work import UnitOfWork
     from tessera.web.context import (
@@ -178,6 +186,13 @@ _LAZY = {
     "decode_cursor": "tessera.web.pagination",
     "page_of": "tessera.web.pagination",
     "Input": "tessera.web.schemas",
+    # Printable documents: fpdf2 is loaded only by the modules that print.
+    "PdfDocument": "tessera.plugin.pdf",
+    "PdfFontMissing": "tessera.plugin.pdf",
+    "Column": "tessera.plugin.pdf",
+    "Block": "tessera.plugin.pdf",
+    "CompanyProfile": "tessera.plugin.pdf",
+    "company_profile": "tessera.plugin.company",
     "Page": "tessera.web.schemas",
 }
 
@@ -201,6 +216,9 @@ __all__ = [
     "Approvable",
     "Approval",
     "BackgroundJob",
+    "Block",
+    "Column",
+    "CompanyProfile",
     "Conflict",
     "CursorQuery",
     "Dashboard",
@@ -225,6 +243,8 @@ __all__ = [
     "ModuleContext",
     "NotFound",
     "Page",
+    "PdfDocument",
+    "PdfFontMissing",
     "Permission",
     "Resource",
     "Schedule",
@@ -255,6 +275,7 @@ __all__ = [
     "checked_currency",
     "checked_money",
     "clean_filename",
+    "company_profile",
     "currency_step",
     "custom_roles_of",
     "decode_cursor",

@@ -205,6 +205,8 @@ class DailyBalance(TenantModel):
 
     __tablename__ = "accounting_balance"
     __recycle__ = False
+    # Derived from the audited lines, and written only by the posting trigger.
+    __audit__ = False
     __table_args__ = (
         tenant_unique("account_id", "date"),
         tenant_fk("account_id", "accounting_account"),

@@ -6,11 +6,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tessera.plugin import UI, Manifest, ModuleContext, Permission, Service, hookimpl
-from tessera_accounting import permissions, translations
+from tessera.plugin import (
+    UI,
+    EventHandler,
+    Manifest,
+    ModuleContext,
+    Permission,
+    Service,
+    hookimpl,
+)
+from tessera_accounting import expense_posting, permissions, report_routes, translations, ui
+from tessera_accounting.chart_routes import AccountsController, JournalsController
+from tessera_accounting.entry_routes import EntriesController
 from tessera_accounting.ledger import LEDGER
 from tessera_accounting.models import MODELS
+from tessera_accounting.rate_routes import RatesController
+from tessera_accounting.report_routes import ReportsController
 from tessera_accounting.seeding import seed_books
+from tessera_accounting.settings_routes import SettingsController
+from tessera_accounting.tax_routes import TaxesController
 
 
 @hookimpl
@@ -35,6 +49,19 @@ def tessera_migrations() -> Path:
 
 
 @hookimpl
+def tessera_routes() -> Sequence[Any]:
+    return [
+        AccountsController,
+        JournalsController,
+        EntriesController,
+        SettingsController,
+        RatesController,
+        TaxesController,
+        ReportsController,
+    ]
+
+
+@hookimpl
 def tessera_permissions() -> Sequence[Permission]:
     return [*permissions.PERMISSIONS]
 
@@ -45,8 +72,18 @@ def tessera_services() -> Sequence[Service]:
 
 
 @hookimpl
+def tessera_event_handlers() -> Sequence[EventHandler]:
+    return [*expense_posting.HANDLERS]
+
+
+@hookimpl
 def tessera_ui() -> UI:
-    return UI(translations={"zh": {**translations.ZH}})
+    return UI(
+        menus=ui.MENU,
+        resources=ui.RESOURCES,
+        messages=report_routes.MESSAGES,
+        translations={"zh": {**translations.ZH}},
+    )
 
 
 @hookimpl
