@@ -11,12 +11,12 @@ from typing import Any
 
 import asyncpg
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.engine import Database
 from tessera.db.tenant_context import set_tenant
 from tessera.recycle.capture import PlatformSession
 from tessera.runtime import runtime_database_url
-from sqlalchemy.ext.asyncio import AsyncSession
 from tests.support import LiveServer, SignedUp, sign_up
 
 API = "/api/v1/inventory"

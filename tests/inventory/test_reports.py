@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 import httpx
 import openpyxl
@@ -35,8 +36,8 @@ async def test_balance_moves_and_value(client: httpx.AsyncClient) -> None:
 
     moves = await ok(await owner.get(f"{REPORTS}/moves", params={"product_id": tea["id"]}))
     assert [(m["kind"], dec(m["quantity"])) for m in moves["items"]] == [
-        ("receipt", 10),
-        ("delivery", 3),
+        ("receipt", Decimal(10)),
+        ("delivery", Decimal(3)),
     ]
     recent = await ok(
         await owner.get(

@@ -131,7 +131,9 @@ async def test_a_purchase_and_a_sale_through_the_service(
     )  # fmt: skip
     payload = json.loads(event["payload"])
     assert payload["number"] == delivered["number"] and payload["source_id"] == "SO-9"
-    assert [(line["sku"], dec(line["quantity"])) for line in payload["lines"]] == [("TEA", 5)]
+    assert [(line["sku"], dec(line["quantity"])) for line in payload["lines"]] == [
+        ("TEA", Decimal(5))
+    ]
     await books_agree(owner_db, owner.tenant_id)
 
 

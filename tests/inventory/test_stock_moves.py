@@ -4,6 +4,7 @@ average and post the entries of it, or are refused without writing anything."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import asyncpg
 import httpx
@@ -186,11 +187,12 @@ async def test_bad_lines_are_refused_naming_the_field(live_server: LiveServer) -
             refused = await owner.post(RECEIPTS, json={"lines": [line]})
             assert refused.status_code == 422, (line, refused.text)
             assert field in refused.text, (field, refused.text)
-        for body in (
+        bodies: tuple[dict[str, Any], ...] = (
             {"lines": [{"product_id": tea["id"], "quantity": 1.5}]},
             {"lines": [{"product_id": tea["id"], "quantity": "1", "unit_cost": 2.5}]},
             {"lines": []},
-        ):
+        )
+        for body in bodies:
             refused = await owner.post(RECEIPTS, json=body)
             assert refused.status_code in (400, 422), (body, refused.text)
         assert (await ok(await owner.get(PICKINGS)))["items"] == []
@@ -256,3 +258,14 @@ async def test_a_picking_is_read_with_its_moves(client: httpx.AsyncClient) -> No
     listed = await ok(await owner.get(PICKINGS, params={"kind": "receipt"}))
     assert [p["id"] for p in listed["items"]] == [made["id"]]
     assert (await owner.get(f"{PICKINGS}/01900000-0000-7000-8000-000000000000")).status_code == 404
+
+
+async def test_a_receipt_without_a_cost_comes_in_at_the_average(client: httpx.AsyncClient) -> None:
+    owner = await inventory_tenant(client)
+    tea = await product(owner)
+    await receive(owner, tea["id"], "4", "2.50")
+    body = {"lines": [{"product_id": tea["id"], "quantity": "6"}]}
+    received = await ok(await owner.post(RECEIPTS, json=body), 201)
+    assert dec(received["value"]) == 15 and dec(received["moves"][0]["unit_cost"]) == dec("2.5")
+    found = await detail(owner, tea["id"])
+    assert dec(found["cost"]) == dec("2.5") and dec(found["on_hand"]) == 10

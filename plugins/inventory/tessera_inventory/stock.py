@@ -41,7 +41,7 @@ class Line:
     quantity: Decimal
     uom_id: uuid.UUID
     uom_quantity: Decimal
-    #: Receipts: the cost of one stock unit in the company's currency.
+    #: Receipts: the cost of one stock unit in the company's currency (None: the average).
     unit_cost: Decimal | None = None
 
 
@@ -107,11 +107,10 @@ async def _line(
     quantity = convert(entered, uom, stock_uom, f"lines[{i}].uom_id")
     unit_cost: Decimal | None = None
     if costed:
+        # Without a price, goods come in at the average read under the product's lock
+        # (tessera_inventory.stock._moves): the average stays put.
         given = line.get("unit_cost")
-        if given is None:
-            # Without a price, goods come in at what they cost last: the average stays put.
-            unit_cost = product.cost
-        else:
+        if given is not None:
             per_entered = checked_money(given, str(currency), f"lines[{i}].unit_cost")
             unit_cost = per_entered * entered / quantity
     return Line(product, quantity, uom.id, entered, unit_cost)
