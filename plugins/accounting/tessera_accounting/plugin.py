@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tessera.plugin import UI, Manifest, ModuleContext, Permission, Service, hookimpl
+from tessera_accounting import documents_hooks as documents
 from tessera_accounting import permissions, translations
 from tessera_accounting.ledger import LEDGER
 from tessera_accounting.models import MODELS
@@ -26,7 +27,7 @@ def tessera_manifest() -> Manifest:
 
 @hookimpl
 def tessera_models() -> Sequence[type[Any]]:
-    return [*MODELS]
+    return [*MODELS, *documents.DOCUMENT_MODELS]
 
 
 @hookimpl
@@ -36,19 +37,34 @@ def tessera_migrations() -> Path:
 
 @hookimpl
 def tessera_permissions() -> Sequence[Permission]:
-    return [*permissions.PERMISSIONS]
+    return [*permissions.PERMISSIONS, *documents.DOCUMENT_PERMISSIONS]
 
 
 @hookimpl
 def tessera_services() -> Sequence[Service]:
-    return [Service("accounting.ledger", LEDGER)]
+    return [Service("accounting.ledger", LEDGER), *documents.DOCUMENT_SERVICES]
 
 
 @hookimpl
 def tessera_ui() -> UI:
-    return UI(translations={"zh": {**translations.ZH}})
+    return UI(
+        menus=documents.DOCUMENT_MENUS,
+        resources=documents.DOCUMENT_RESOURCES,
+        dashboards=documents.DOCUMENT_DASHBOARDS,
+        messages=documents.DOCUMENT_MESSAGES,
+        translations={"zh": {**documents.DOCUMENTS_ZH, **translations.ZH}},
+    )
 
 
 @hookimpl
 async def tessera_on_enable(module: ModuleContext) -> None:
     await seed_books(module.db, module.tenant_id)
+
+
+# --- Partners, invoices, payments and aging (branch acc-docs) ---------------------------------
+# The ledger's own routes, when it has them, join this list (one tessera_routes per plugin).
+
+
+@hookimpl
+def tessera_routes() -> Sequence[Any]:
+    return [*documents.DOCUMENT_ROUTES]
