@@ -235,16 +235,19 @@ async def register_payment(
     )
     db.add(payment)
     await db.flush()
-    for s in settled:
-        db.add(
-            PaymentAllocation(
-                tenant_id=tenant_id,
-                payment_id=payment.id,
-                invoice_id=s.invoice.id,
-                amount=s.amount,
-                relieved_company=s.relieved,
-            )
+    db.add_all(
+        PaymentAllocation(
+            tenant_id=tenant_id,
+            payment_id=payment.id,
+            invoice_id=s.invoice.id,
+            amount=s.amount,
+            relieved_company=s.relieved,
         )
+        for s in settled
+    )
+    # The allocations first: the database checks an invoice's residual against them.
+    await db.flush()
+    for s in settled:
         s.invoice.residual -= s.amount
         s.invoice.residual_company -= s.relieved
         s.invoice.status = payment_status(s.invoice.residual, s.invoice.total)

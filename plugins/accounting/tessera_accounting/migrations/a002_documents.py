@@ -12,7 +12,9 @@ What the database enforces, whoever writes:
   its payment state moves (posted, partially paid, paid, each matching what is still open), or
   it is cancelled once its reversing entry is named; a cancelled invoice never changes again;
 - only drafts are deleted;
-- payments and allocations are written once, never changed or deleted;
+- payments and allocations are written once, never changed or deleted; an allocation goes to
+  an open invoice and never past its total, and what is open on an invoice is its total less
+  its allocations;
 - (all but) purging the module's data while it is disabled, the platform's confirmed action.
 """
 
@@ -233,6 +235,8 @@ def _payments() -> None:
 INVOICE_GUARD = """
 CREATE FUNCTION accounting_invoice_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    allocated numeric;
 BEGIN
     IF TG_OP = 'DELETE' THEN
         IF OLD.status <> 'draft' AND NOT accounting_purging(OLD.tenant_id) THEN
@@ -251,6 +255,9 @@ BEGIN
     IF OLD.status = 'draft' THEN
         RETURN NEW;
     END IF;
+    -- What is open is the total less what payments allocated to it, nothing else.
+    SELECT COALESCE(sum(amount), 0) INTO allocated FROM accounting_payment_allocation
+    WHERE tenant_id = OLD.tenant_id AND invoice_id = OLD.id;
     IF OLD.status <> 'cancelled'
         AND to_jsonb(NEW) - 'status' - 'residual' - 'residual_company' - 'reversal_entry_id'
             - 'updated_at'
@@ -258,8 +265,9 @@ BEGIN
             - 'updated_at'
         AND (
             (NEW.status = 'cancelled' AND NEW.reversal_entry_id IS NOT NULL
-                AND OLD.residual = OLD.total AND NEW.residual = OLD.residual)
+                AND allocated = 0 AND NEW.residual = OLD.total)
             OR (NEW.status <> 'cancelled' AND NEW.reversal_entry_id IS NULL
+                AND NEW.residual = OLD.total - allocated
                 AND NEW.status = CASE
                     WHEN NEW.residual = 0 THEN 'paid'
                     WHEN NEW.residual < NEW.total THEN 'partially_paid'
@@ -308,6 +316,30 @@ END
 $$
 """
 
+ALLOCATION_GUARD = """
+CREATE FUNCTION accounting_allocation_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    invoice accounting_invoice;
+    allocated numeric;
+BEGIN
+    SELECT * INTO invoice FROM accounting_invoice
+    WHERE tenant_id = NEW.tenant_id AND id = NEW.invoice_id FOR UPDATE;
+    IF invoice.status NOT IN ('posted', 'partially_paid') THEN
+        RAISE EXCEPTION 'invoice % is %: nothing is open on it', invoice.number, invoice.status
+            USING ERRCODE = '23000', CONSTRAINT = 'accounting_payment_final';
+    END IF;
+    SELECT COALESCE(sum(amount), 0) INTO allocated FROM accounting_payment_allocation
+    WHERE tenant_id = NEW.tenant_id AND invoice_id = NEW.invoice_id;
+    IF allocated + NEW.amount > invoice.total THEN
+        RAISE EXCEPTION 'invoice % would be overpaid', invoice.number
+            USING ERRCODE = '23000', CONSTRAINT = 'accounting_payment_final';
+    END IF;
+    RETURN NEW;
+END
+$$
+"""
+
 WRITTEN_ONCE = """
 CREATE FUNCTION accounting_written_once() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -330,11 +362,14 @@ TRIGGERS = (
     "FOR EACH ROW EXECUTE FUNCTION accounting_written_once()",
     "CREATE TRIGGER guard BEFORE UPDATE OR DELETE ON accounting_payment_allocation "
     "FOR EACH ROW EXECUTE FUNCTION accounting_written_once()",
+    "CREATE TRIGGER allocate BEFORE INSERT ON accounting_payment_allocation "
+    "FOR EACH ROW EXECUTE FUNCTION accounting_allocation_guard()",
 )
 FUNCTIONS = (
     "accounting_invoice_guard()",
     "accounting_invoice_line_guard()",
     "accounting_written_once()",
+    "accounting_allocation_guard()",
 )
 
 
@@ -350,7 +385,7 @@ def upgrade() -> None:
     # DELETE only for purging the module's data (the trigger refuses any other).
     grant_runtime("accounting_payment", "SELECT, INSERT, DELETE")
     grant_runtime("accounting_payment_allocation", "SELECT, INSERT, DELETE")
-    for function in (INVOICE_GUARD, INVOICE_LINE_GUARD, WRITTEN_ONCE):
+    for function in (INVOICE_GUARD, INVOICE_LINE_GUARD, ALLOCATION_GUARD, WRITTEN_ONCE):
         op.execute(function)
     for trigger in TRIGGERS:
         op.execute(trigger)
