@@ -29,6 +29,12 @@ def amount(value: Decimal, currency: str) -> str:
     return f"{round_money(value, currency):,}"
 
 
+def price(value: Decimal, currency: str) -> str:
+    """A unit price: the currency's decimals, or more when it has them (``0.125``)."""
+    rounded = round_money(value, currency)
+    return amount(value, currency) if rounded == value else f"{value.normalize():,f}"
+
+
 def quantity(value: Decimal) -> str:
     """A quantity without trailing zeros: ``2``, ``1.5``."""
     return f"{value.normalize():f}"
@@ -83,7 +89,7 @@ def invoice_pdf(
             [
                 line.description,
                 quantity(line.quantity),
-                f"{line.unit_price.normalize():,f}",
+                price(line.unit_price, cur),
                 quantity(line.discount) if line.discount else "",
                 tax_names.get(str(line.tax_id), "") if line.tax_id else "",
                 amount(line.subtotal, cur),

@@ -178,12 +178,13 @@ class InvoicesController(Controller):
         assert partner is not None  # a foreign key holds it
         lines = await lines_of(uow.db, invoice.id)
         tax_ids = {line.tax_id for line in lines if line.tax_id is not None}
-        taxes = dict(
-            (await uow.db.execute(select(Tax.id, Tax.name).where(Tax.id.in_(tax_ids))))
-            .tuples()
-            .all()
-        )
         language = lang or ("zh" if texts.locale.lower().startswith("zh") else "en")
+        found = await uow.db.execute(
+            select(Tax.id, Tax.name, Tax.name_zh).where(Tax.id.in_(tax_ids))
+        )
+        taxes = {
+            row.id: (row.name_zh or row.name) if language == "zh" else row.name for row in found
+        }
         doc = invoice_pdf(
             invoice,
             lines,
