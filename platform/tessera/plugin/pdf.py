@@ -30,6 +30,7 @@ from typing import Literal
 import anyio
 from fpdf import FPDF, FontFace
 from fpdf.enums import Align, TableBordersLayout, WrapMode, XPos, YPos
+from PIL import Image
 
 #: Where the font is looked for, in order (Debian's package first).
 FONT_PATHS: tuple[Path, ...] = (
@@ -45,6 +46,10 @@ _ALIGN: dict[Alignment, Align] = {"left": Align.L, "center": Align.C, "right": A
 # Page geometry, in millimetres (A4).
 _MARGIN = 15.0
 _LOGO_HEIGHT = 18.0
+#: A wide logo is scaled down to this width; the letterhead's text starts after it.
+_LOGO_MAX_WIDTH = 45.0
+#: The document's title, at the top right.
+_TITLE_WIDTH = 75.0
 _FOOTER_Y = -12.0
 
 # Colours: body text, secondary text, rules, table heading fill.
@@ -138,10 +143,7 @@ class _Pdf(FPDF):
         top = self.t_margin
         text_x = self.l_margin
         if self.company is not None and self.company.logo:
-            shown = self.image(
-                io.BytesIO(self.company.logo), x=self.l_margin, y=top, h=_LOGO_HEIGHT
-            )
-            text_x += float(shown.rendered_width) + 4
+            text_x += self._logo(self.company.logo, top) + 4
         self._title(top)
         bottom = self._letterhead(text_x, top)
         self.set_y(max(bottom, top + _LOGO_HEIGHT) + 3)
@@ -151,17 +153,27 @@ class _Pdf(FPDF):
         self.set_text_color(*_INK)
         self.set_font(_FAMILY, size=10)
 
+    def _logo(self, logo: bytes, top: float) -> float:
+        """Draw the logo at the top left, at most _LOGO_HEIGHT high and _LOGO_MAX_WIDTH wide;
+        returns its width."""
+        with Image.open(io.BytesIO(logo)) as image:
+            width, height = image.size
+        scale = min(_LOGO_HEIGHT / height, _LOGO_MAX_WIDTH / width)
+        shown_width = width * scale
+        self.image(io.BytesIO(logo), x=self.l_margin, y=top, w=shown_width, h=height * scale)
+        return shown_width
+
     def _title(self, top: float) -> None:
-        self.set_xy(self.w / 2, top)
+        self.set_xy(self.w - self.r_margin - _TITLE_WIDTH, top)
         self.set_font(_FAMILY, size=18)
         self.set_text_color(*_INK)
-        self.multi_cell(self.w / 2 - self.r_margin, 8, self.doc_title, align=Align.R)
+        self.multi_cell(_TITLE_WIDTH, 8, self.doc_title, align=Align.R)
 
     def _letterhead(self, x: float, top: float) -> float:
         """The company's name and particulars from ``x``; returns where they end."""
         if self.company is None:
             return top
-        width = self.w / 2 - x - 2
+        width = self.w - self.r_margin - _TITLE_WIDTH - 4 - x
         self.set_xy(x, top)
         self.set_font(_FAMILY, size=13)
         self.set_text_color(*_INK)
