@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tessera.plugin import Manifest, hookimpl
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tessera.plugin import UI, Manifest, ModuleContext, Permission, Service, hookimpl
+from tessera_accounting import permissions, translations
+from tessera_accounting.ledger import LEDGER
+from tessera_accounting.models import MODELS
+from tessera_accounting.seeding import seed_books
 
 
 @hookimpl
@@ -14,3 +22,33 @@ def tessera_manifest() -> Manifest:
         api=">=1.0,<2",
         description="Chart of accounts, journals, invoices and bills, payments, taxes, currencies, financial reports",
     )
+
+
+@hookimpl
+def tessera_models() -> Sequence[type[Any]]:
+    return [*MODELS]
+
+
+@hookimpl
+def tessera_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def tessera_permissions() -> Sequence[Permission]:
+    return [*permissions.PERMISSIONS]
+
+
+@hookimpl
+def tessera_services() -> Sequence[Service]:
+    return [Service("accounting.ledger", LEDGER)]
+
+
+@hookimpl
+def tessera_ui() -> UI:
+    return UI(translations={"zh": {**translations.ZH}})
+
+
+@hookimpl
+async def tessera_on_enable(module: ModuleContext) -> None:
+    await seed_books(module.db, module.tenant_id)
