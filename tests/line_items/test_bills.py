@@ -6,12 +6,14 @@ lines as a whole on PATCH. The database keeps the rules too."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
+from pypdf import PdfReader
 
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up
 
@@ -76,7 +78,14 @@ async def test_the_app_is_told_each_lines_fields_and_what_makes_its_amount(
     ]
     assert lines["line_amount"] == ["quantity", "unit_price", "discount"]
     assert bill["form"] == [["supplier", "currency"], ["billed_on"], ["lines"]]
-    assert bill["documents"] == []
+    assert bill["documents"] == [
+        {
+            "name": "pdf",
+            "label": "PDF",
+            "endpoint": "/api/v1/expenses/bills/{id}/pdf",
+            "languages": ["en", "zh"],
+        }
+    ]
     total = next(f for f in bill["fields"] if f["name"] == "total")
     assert (total["line_fields"], total["line_amount"]) == ([], []), "only lines have lines"
 
@@ -190,3 +199,27 @@ async def test_the_database_refuses_a_bad_line_and_a_change_in_place(
                 "SELECT set_config('tessera.tenant_id', $1, true)", owner.tenant_id
             )
             await app_db.execute("UPDATE expenses_bill_line SET amount = 0")
+
+
+async def test_the_bills_document_prints_it_in_the_language_asked(
+    live_server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    owner = await _owner(client)
+    bill = (await _bill(owner, THREE_LINES)).json()
+    resource = await _resource(owner, "expenses.bill")
+    assert resource is not None
+    url = resource["documents"][0]["endpoint"].replace("{id}", bill["id"])
+    for lang, words in (
+        ("zh", ("供应商账单", "合计", "CNY 69.17")),
+        ("en", ("Supplier bill", "Total")),
+    ):
+        printed = await owner.get(url, params={"lang": lang})
+        assert printed.status_code == 200, printed.text
+        assert printed.headers["content-type"] == "application/pdf"
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(printed.content)).pages)
+        assert "Acme Supplies" in text and "Train" in text
+        assert all(word in text for word in words), text
+    assert (await owner.get(url, params={"lang": "fr"})).status_code == 400
+    async with make_client(live_server) as other_client:
+        other = await _owner(other_client)
+        assert (await other.get(url)).status_code == 404, "another tenant's bill"

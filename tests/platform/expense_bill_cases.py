@@ -44,6 +44,10 @@ async def _get(s: Scene) -> Request:
     return f"{BILLS}/{await _bill(s)}", None
 
 
+async def _pdf(s: Scene) -> Request:
+    return f"{BILLS}/{await _bill(s)}/pdf", None
+
+
 async def _patch(s: Scene) -> Request:
     return f"{BILLS}/{await _bill(s)}", {"supplier": "Renamed"}
 
@@ -53,4 +57,5 @@ BILL_CASES: list[tuple[str, str, Build]] = [
     ("POST", "/api/v1/expenses/bills", _create),
     ("GET", "/api/v1/expenses/bills/{bill_id:uuid}", _get),
     ("PATCH", "/api/v1/expenses/bills/{bill_id:uuid}", _patch),
+    ("GET", "/api/v1/expenses/bills/{bill_id:uuid}/pdf", _pdf),
 ]

@@ -1,9 +1,10 @@
 """What the browser app shows of supplier bills: a menu entry and the bill's screens, its
-lines edited as a table with each line's amount and the total shown while editing."""
+lines edited as a table with each line's amount and the total shown while editing, and its PDF
+in English or Chinese."""
 
 from __future__ import annotations
 
-from tessera.plugin import Field, MenuItem, Resource
+from tessera.plugin import Document, Field, MenuItem, Resource
 from tessera_test_expenses.bills import BILLS, CATEGORIES
 
 LINES = Field(
@@ -42,6 +43,7 @@ BILL = Resource(
     title_field="supplier",
     read_permission=BILLS,
     write_permission=BILLS,
+    documents=(Document("pdf", "PDF", "{id}/pdf", BILLS, languages=("en", "zh")),),
 )
 
 MENU = MenuItem(

@@ -10,14 +10,16 @@ from decimal import Decimal
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar import Controller, Response, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 from sqlalchemy import delete, select
 
 from tessera.plugin import (
     DEFAULT_LIMIT,
     Actor,
+    Block,
+    Column,
     CursorQuery,
     Input,
     Invalid,
@@ -25,10 +27,12 @@ from tessera.plugin import (
     Member,
     NotFound,
     Page,
+    PdfDocument,
     Uow,
     check_limit,
     checked_currency,
     checked_money,
+    company_profile,
     decode_cursor,
     page_of,
     requires,
@@ -42,6 +46,24 @@ CATEGORIES = ("travel", "meals", "supplies")
 MAX_LINES = 100
 Supplier = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Description = Annotated[str, msgspec.Meta(max_length=200)]
+Lang = Annotated[str, QueryParameter(pattern=r"^(en|zh)$", description="Print in en or zh")]
+#: The words the printed bill uses, by language (the UI catalogue's Chinese for the same texts).
+PRINTED = {
+    "en": {
+        "title": "Supplier bill",
+        "supplier": "Supplier",
+        "billed_on": "Billed on",
+        "columns": ("Description", "Quantity", "Unit price", "Discount %", "Amount"),
+        "total": "Total",
+    },
+    "zh": {
+        "title": "供应商账单",
+        "supplier": "供应商",
+        "billed_on": "账单日期",
+        "columns": ("说明", "数量", "单价", "折扣 %", "金额"),
+        "total": "合计",
+    },
+}
 
 
 class LineIn(Input):
@@ -243,3 +265,35 @@ class BillsController(Controller):
         bill.currency = currency
         await uow.db.flush()
         return (await _render(uow, [bill]))[0]
+
+    @get("/{bill_id:uuid}/pdf", opt=requires(BILLS))
+    async def pdf(
+        self, bill_id: FromPath[uuid.UUID], actor: Member, uow: Uow, lang: Lang = "en"
+    ) -> Response[bytes]:
+        """The bill printed under the company's letterhead, in English or Chinese."""
+        [bill] = await _render(uow, [await _get(uow, actor, bill_id)])
+        words = PRINTED[lang]
+        doc = PdfDocument(
+            str(words["title"]), language=lang, company=await company_profile(uow, actor.tenant)
+        )
+        billed = str(bill.billed_on) if bill.billed_on else "—"
+        doc.blocks(
+            Block(str(words["supplier"]), [("", bill.supplier)]),
+            Block("", [(str(words["billed_on"]), billed)]),
+        )
+        headings = words["columns"]
+        doc.table(
+            [Column(headings[0], 4), *(Column(heading, 1.4, "right") for heading in headings[1:])],
+            [
+                [x.description, f"{x.quantity:f}", f"{x.unit_price:,.2f}", f"{x.discount:f}",
+                 f"{x.amount:,.2f}"]
+                for x in bill.lines
+            ],
+        )  # fmt: skip
+        doc.totals([(str(words["total"]), f"{bill.currency} {bill.total:,.2f}")])
+        disposition = f'inline; filename="bill-{bill.id}.pdf"'
+        return Response(
+            await doc.render(),
+            media_type="application/pdf",
+            headers={"Content-Disposition": disposition},
+        )
