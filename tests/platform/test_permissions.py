@@ -699,6 +699,10 @@ async def _timeline(s: Scene) -> Request:
     return f"/api/v1/crm/accounts/{await _crm(s, 'accounts', {'name': 'Acme'})}/timeline", None
 
 
+async def _account_facts(s: Scene) -> Request:
+    return f"/api/v1/crm/accounts/{await _crm(s, 'accounts', {'name': 'Acme'})}/facts", None
+
+
 async def _switch(s: Scene) -> Request:
     return "/api/v1/me/tenant", {"tenant": s.owner.slug}
 
@@ -961,6 +965,7 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/settings", fixed("/api/v1/crm/settings")),
     ("PUT", "/api/v1/crm/settings", fixed("/api/v1/crm/settings", CRM_RULES)),
     ("GET", "/api/v1/crm/accounts/{account_id:uuid}/timeline", _timeline),
+    ("GET", "/api/v1/crm/accounts/{account_id:uuid}/facts", _account_facts),
     ("GET", "/api/v1/crm/activities", fixed("/api/v1/crm/activities")),
     ("POST", "/api/v1/crm/activities", _new_activity),
     ("GET", "/api/v1/crm/activities/{activity_id:uuid}", _activity_get),

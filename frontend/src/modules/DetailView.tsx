@@ -13,6 +13,7 @@ import { RecordActions } from "./detail/Actions";
 import { Approvals } from "./detail/Approvals";
 import { RecordDocuments } from "./detail/Documents";
 import { AuditHistory } from "./detail/AuditHistory";
+import { RecordFacts } from "./detail/Facts";
 import { RelatedList, relationsOf } from "./detail/RelatedLists";
 import { RecordTimeline } from "./detail/Timeline";
 import { defsOf } from "./designed";
@@ -96,6 +97,7 @@ export function RecordDetail(props: { resource: ResourceMeta; base: string; reco
           </>
         }
       />
+      {resource.facts_endpoint ? <RecordFacts endpoint={resource.facts_endpoint} id={record.id} /> : null}
       <Descriptions
         bordered
         size="small"

@@ -205,6 +205,7 @@ async def resources(actor: Member, state: State, texts: Language) -> list[Resour
             and actor.can(r.write_permission)
             else None,
             timeline_endpoint=r.timeline_endpoint,
+            facts_endpoint=r.facts_endpoint,
             audit_type=r.audit_type,
             approvable=r.name in approvable,
             actions=[

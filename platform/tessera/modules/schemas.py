@@ -162,6 +162,8 @@ class ResourceOut(msgspec.Struct):
     import_endpoint: str | None
     #: A record's timeline, with ``{id}`` for the record.
     timeline_endpoint: str | None
+    #: What other modules know of a record (``RecordFactOut`` items), with ``{id}``.
+    facts_endpoint: str | None
     #: The record type of its history in the audit trail (``/api/v1/audit/records/...``).
     audit_type: str | None
     #: Records can be submitted for approval (``/api/v1/workflow/...``, record type ``name``).

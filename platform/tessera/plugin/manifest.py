@@ -259,6 +259,8 @@ class Resource:
     ``deletable`` says ``DELETE endpoint/{id}`` exists; ``editable=False`` says records are
     made but never changed through ``PATCH endpoint/{id}`` (a request that only moves by its
     own actions), so the app offers no edit form.
+    ``facts_endpoint`` (with ``{id}``) answers the figures other modules know of a record
+    (``record_facts``), shown on its page.
     ``timeline_endpoint`` (with ``{id}``) pages a record's timeline entries
     (``TimelineEntry``), ``audit_type`` is the table whose row changes the audit trail keeps
     for the record's history. ``actions`` are the buttons of a record's page that post to the
@@ -288,6 +290,7 @@ class Resource:
     deletable: bool = False
     editable: bool = True
     timeline_endpoint: str | None = None
+    facts_endpoint: str | None = None
     audit_type: str | None = None
     actions: tuple[Action, ...] = ()
     documents: tuple[Document, ...] = ()
@@ -354,6 +357,13 @@ class Resource:
         ):
             raise ManifestError(
                 f"resource {self.name!r}: timeline_endpoint must be under /api/v1/{module}/ "
+                "and name the record as {id}"
+            )
+        if self.facts_endpoint is not None and not (
+            self.facts_endpoint.startswith(f"/api/v1/{module}/") and "{id}" in self.facts_endpoint
+        ):
+            raise ManifestError(
+                f"resource {self.name!r}: facts_endpoint must be under /api/v1/{module}/ "
                 "and name the record as {id}"
             )
         if self.audit_type is not None and not re.fullmatch(
