@@ -42,7 +42,14 @@ async def _ok(response: Any, status: int = 200) -> dict[str, Any]:
     return found
 
 
-async def _product(s: Scene, stock: str | None = None) -> str:
+#: Tenant id -> a product with plenty in stock: made once per scene, so the matrix stays quick.
+_STOCKED: dict[str, str] = {}
+
+
+async def _product(s: Scene) -> str:
+    """A product of the scene's tenant, 1,000 in stock (each case takes a few)."""
+    if s.owner.tenant_id in _STOCKED:
+        return _STOCKED[s.owner.tenant_id]
     units = {u["name"]: u["id"] for u in (await s.owner.get(f"{INVENTORY}/uoms")).json()}
     made = await _ok(
         await s.owner.post(
@@ -57,17 +64,16 @@ async def _product(s: Scene, stock: str | None = None) -> str:
         ),
         201,
     )
-    if stock is not None:
-        line = {"product_id": made["id"], "quantity": stock, "unit_cost": "4.00"}
-        await _ok(await s.owner.post(f"{INVENTORY}/receipts", json={"lines": [line]}), 201)
+    line = {"product_id": made["id"], "quantity": "1000", "unit_cost": "4.00"}
+    await _ok(await s.owner.post(f"{INVENTORY}/receipts", json={"lines": [line]}), 201)
+    _STOCKED[s.owner.tenant_id] = str(made["id"])
     return str(made["id"])
 
 
 async def _order_body(s: Scene) -> dict[str, Any]:
-    # In stock: confirming reserves it.
     return {
         "partner": {"name": "Matrix customer"},
-        "lines": [{"product_id": await _product(s, stock="1"), "quantity": "1"}],
+        "lines": [{"product_id": await _product(s), "quantity": "1"}],
     }
 
 
@@ -76,7 +82,7 @@ async def _quotation(s: Scene) -> dict[str, Any]:
 
 
 async def _confirmed(s: Scene, *, delivered: bool = False) -> dict[str, Any]:
-    product = await _product(s, stock="5")
+    product = await _product(s)
     body = {
         "partner": {"name": "Matrix customer"},
         "lines": [{"product_id": product, "quantity": "2"}],
