@@ -81,6 +81,7 @@ def tessera_ui() -> UI:
     return UI(
         menus=ui.MENU,
         resources=ui.RESOURCES,
+        dashboards=(ui.DASHBOARD,),
         messages=report_routes.MESSAGES,
         translations={"zh": {**translations.ZH}},
     )
