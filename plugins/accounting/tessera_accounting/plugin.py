@@ -83,7 +83,7 @@ def tessera_ui() -> UI:
     return UI(
         menus=(*ui.MENU, *documents.DOCUMENT_MENUS),
         resources=(*ui.RESOURCES, *documents.DOCUMENT_RESOURCES),
-        dashboards=documents.DOCUMENT_DASHBOARDS,
+        dashboards=(ui.DASHBOARD, *documents.DOCUMENT_DASHBOARDS),
         messages=(*report_routes.MESSAGES, *documents.DOCUMENT_MESSAGES),
         translations={"zh": {**documents.DOCUMENTS_ZH, **translations.ZH}},
     )
