@@ -81,3 +81,30 @@ async def runtime_session(server: LiveServer, tenant_id: str) -> AsyncIterator[A
     """One committed transaction of the runtime role in the tenant, on a database of its own."""
     async with runtime_database(server) as database, in_tenant(database, tenant_id) as db:
         yield db
+
+
+ENTRIES = f"{API}/entries"
+
+
+def api_entry(*lines: tuple[str, str, str], post: bool = True, **more: Any) -> dict[str, Any]:
+    """An entry for POST /entries: lines as (account code or role, debit, credit)."""
+    return {
+        "journal": more.pop("journal", "MISC"),
+        "date": more.pop("date", date.today().isoformat()),
+        "memo": more.pop("memo", ""),
+        "lines": [{"account": a, "debit": d, "credit": c} for a, d, c in lines],
+        "post": post,
+        **more,
+    }
+
+
+async def posted(who: SignedUp, *lines: tuple[str, str, str], **more: Any) -> dict[str, Any]:
+    made = await who.post(ENTRIES, json=api_entry(*lines, **more))
+    assert made.status_code == 201, made.text
+    body: dict[str, Any] = made.json()
+    return body
+
+
+async def account_id(who: SignedUp, code: str) -> str:
+    found = (await who.get(f"{API}/accounts", params={"q": code, "limit": 200})).json()["items"]
+    return str(next(a["id"] for a in found if a["code"] == code))

@@ -261,3 +261,24 @@ async def test_the_balances_are_read_only_to_the_application(
     with pytest.raises(asyncpg.IntegrityConstraintViolationError, match="not deleted"):
         async with as_tenant(app_db, owner.tenant_id):
             await app_db.execute("DELETE FROM accounting_balance")
+
+
+async def test_purging_the_disabled_module_removes_posted_books(
+    client: httpx.AsyncClient, app_db: asyncpg.Connection
+) -> None:
+    owner = await accounting_tenant(client)
+    await _posted(app_db, owner.tenant_id, [("6200", "3.00", "0"), ("1000", "0", "3.00")])
+    # Still enabled: posted entries stay whatever is asked.
+    with pytest.raises(asyncpg.IntegrityConstraintViolationError):
+        async with as_tenant(app_db, owner.tenant_id):
+            await app_db.execute("DELETE FROM accounting_line")
+    assert (await owner.post("/api/v1/modules/accounting/disable")).status_code == 200
+    purged = await owner.post("/api/v1/modules/accounting/purge", json={"confirm": owner.slug})
+    assert purged.status_code == 200, purged.text
+    deleted = purged.json()["deleted"]
+    assert (
+        deleted["accounting_entry"],
+        deleted["accounting_line"],
+        deleted["accounting_balance"],
+    ) == (1, 2, 2)
+    assert await _entries(app_db, owner.tenant_id) == 0

@@ -6,12 +6,26 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tessera.plugin import UI, Manifest, ModuleContext, Permission, Service, hookimpl
+from tessera.plugin import (
+    UI,
+    EventHandler,
+    Manifest,
+    ModuleContext,
+    Permission,
+    Service,
+    hookimpl,
+)
 from tessera_accounting import documents_hooks as documents
-from tessera_accounting import permissions, translations
+from tessera_accounting import expense_posting, permissions, report_routes, translations, ui
+from tessera_accounting.chart_routes import AccountsController, JournalsController
+from tessera_accounting.entry_routes import EntriesController
 from tessera_accounting.ledger import LEDGER
 from tessera_accounting.models import MODELS
+from tessera_accounting.rate_routes import RatesController
+from tessera_accounting.report_routes import ReportsController
 from tessera_accounting.seeding import seed_books
+from tessera_accounting.settings_routes import SettingsController
+from tessera_accounting.tax_routes import TaxesController
 
 
 @hookimpl
@@ -36,6 +50,21 @@ def tessera_migrations() -> Path:
 
 
 @hookimpl
+def tessera_routes() -> Sequence[Any]:
+    return [
+        AccountsController,
+        JournalsController,
+        EntriesController,
+        SettingsController,
+        RatesController,
+        TaxesController,
+        ReportsController,
+        # Partners, invoices, payments and aging (documents_hooks).
+        *documents.DOCUMENT_ROUTES,
+    ]
+
+
+@hookimpl
 def tessera_permissions() -> Sequence[Permission]:
     return [*permissions.PERMISSIONS, *documents.DOCUMENT_PERMISSIONS]
 
@@ -46,12 +75,18 @@ def tessera_services() -> Sequence[Service]:
 
 
 @hookimpl
+def tessera_event_handlers() -> Sequence[EventHandler]:
+    return [*expense_posting.HANDLERS]
+
+
+@hookimpl
 def tessera_ui() -> UI:
     return UI(
-        menus=documents.DOCUMENT_MENUS,
-        resources=documents.DOCUMENT_RESOURCES,
+        menus=(*ui.MENU, *documents.DOCUMENT_MENUS),
+        resources=(*ui.RESOURCES, *documents.DOCUMENT_RESOURCES),
         dashboards=documents.DOCUMENT_DASHBOARDS,
-        messages=documents.DOCUMENT_MESSAGES,
+        messages=(*report_routes.MESSAGES, *documents.DOCUMENT_MESSAGES),
+        # The ledger's own translations win where both translate a text.
         translations={"zh": {**documents.DOCUMENTS_ZH, **translations.ZH}},
     )
 
@@ -59,12 +94,3 @@ def tessera_ui() -> UI:
 @hookimpl
 async def tessera_on_enable(module: ModuleContext) -> None:
     await seed_books(module.db, module.tenant_id)
-
-
-# --- Partners, invoices, payments and aging (branch acc-docs) ---------------------------------
-# The ledger's own routes, when it has them, join this list (one tessera_routes per plugin).
-
-
-@hookimpl
-def tessera_routes() -> Sequence[Any]:
-    return [*documents.DOCUMENT_ROUTES]

@@ -28,7 +28,13 @@ from tessera.plugin import (
     round_money,
 )
 from tessera_accounting.books import account_by_ref, journal_by_code, rate_on, settings_of
-from tessera_accounting.models import AccountingSettings, Journal, JournalEntry, JournalLine
+from tessera_accounting.models import (
+    Account,
+    AccountingSettings,
+    Journal,
+    JournalEntry,
+    JournalLine,
+)
 
 MEMO_MAX, LABEL_MAX, SOURCE_MAX = 500, 300, 100
 
@@ -138,7 +144,7 @@ async def _given_lines(
         if not isinstance(raw, Mapping):
             raise Invalid(field, "must be an object")
         debit, credit = _sides(raw, currency, field)
-        account = await account_by_ref(db, tenant_id, raw.get("account"), f"{field}.account")
+        account = await _line_account(db, tenant_id, raw, field)
         lines.append(
             Line(
                 account_id=account.id,
@@ -150,6 +156,21 @@ async def _given_lines(
         )
     check_balanced(lines, currency)
     return lines
+
+
+async def _line_account(
+    db: AsyncSession, tenant_id: uuid.UUID, raw: Mapping[str, Any], field: str
+) -> Account:
+    """A line names its account by id (the API) or by code or role (the service)."""
+    account_id = raw.get("account_id")
+    if account_id is None:
+        return await account_by_ref(db, tenant_id, raw.get("account"), f"{field}.account")
+    account = await db.get(Account, (tenant_id, account_id))
+    if account is None:
+        raise Invalid(f"{field}.account_id", "is not an account of this company")
+    if not account.active:
+        raise Invalid(f"{field}.account_id", f"the account {account.code} is archived")
+    return account
 
 
 def converted(lines: Sequence[Line], currency: str, rate: Decimal, company: str) -> list[Line]:
