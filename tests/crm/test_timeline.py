@@ -172,3 +172,30 @@ async def test_each_entry_follows_its_own_record_rule(
             "Ticket opened: The owner's ticket",
             "The owner's call",
         }
+
+
+async def test_other_modules_tell_what_they_know_of_an_account_while_switched_on(
+    client: httpx.AsyncClient, live_server: LiveServer
+) -> None:
+    owner = await crm_tenant(client)
+    acme = await account(owner, "Acme")
+    facts = f"{ACCOUNTS}/{acme['id']}/facts"
+    assert (await owner.get(facts)).json() == [], "no module knows anything yet"
+    assert (await owner.post("/api/v1/modules/notes/enable")).status_code == 200
+    for title in ("Met Acme", "Acme again"):
+        made = await owner.post("/api/v1/notes/notes", json={"title": title, "body": acme["id"]})
+        assert made.status_code == 201, made.text
+    [fact] = (await owner.get(facts)).json()
+    assert fact == {
+        "label": "Notes about it",
+        "value": "2",
+        "tone": "normal",
+        "record_type": None,
+        "record_id": None,
+        "module": "notes",
+    }
+    assert (await owner.post("/api/v1/modules/notes/disable")).status_code == 200
+    assert (await owner.get(facts)).json() == []
+    async with make_client(live_server) as other_client:
+        stranger = await crm_tenant(other_client)
+        assert (await stranger.get(facts)).status_code == 404

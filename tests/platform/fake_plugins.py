@@ -19,6 +19,7 @@ from tessera.plugin import (
     MenuItem,
     Metric,
     Permission,
+    RecordFact,
     Resource,
     Service,
     Step,
@@ -221,6 +222,33 @@ class _WithService(_Plugin):
         return [Service(self.offered, _Ledger())]
 
 
+class _WithFacts(_Plugin):
+    """Knows the amount owed by any record, in its own words; or misbehaves, as told."""
+
+    def __init__(self, name: str, misbehave: str = "") -> None:
+        super().__init__(name)
+        self.misbehave = misbehave
+
+    @hookimpl
+    def tessera_ui(self) -> UI:
+        return UI(messages=("Owed",), translations={"zh": {"Owed": "应收"}})
+
+    @hookimpl
+    async def tessera_record_facts(self, record_type: str, record_id: str) -> Sequence[Any]:
+        if self.misbehave == "raise":
+            raise RuntimeError("the ledger is closed today")
+        if self.misbehave == "wrong type":
+            return [("Owed", "1")]
+        if record_type != "crm.account":
+            return []
+        return [
+            RecordFact(
+                "Owed", "12.00 CNY", tone="danger", record_type=f"{self.name}.bill",
+                record_id=record_id, module="crm",
+            )
+        ]  # fmt: skip
+
+
 class _NoManifest:
     @hookimpl
     def tessera_permissions(self) -> Sequence[Any]:
@@ -228,6 +256,10 @@ class _NoManifest:
 
 
 base = _Plugin("base")
+facts_owed = _WithFacts("facts_owed")
+facts_raises = _WithFacts("facts_raises", misbehave="raise")
+facts_wrong_type = _WithFacts("facts_wrong_type", misbehave="wrong type")
+facts_switched_off = _WithFacts("facts_switched_off")
 ledger = _WithService("ledger", "ledger.book")
 ledger_elsewhere = _WithService("ledger_elsewhere", "other.book")
 ledger_badly_named = _WithService("ledger_badly_named", "book")
@@ -341,6 +373,7 @@ bad_filter_param = _listed("bad_filter_param", filter_params=(("owner_id", "Owne
 export_elsewhere = _listed("export_elsewhere", export_endpoint="/api/v1/other/export")
 export_without_permission = _listed("export_without_permission", export_permission=None)
 export_undeclared = _listed("export_undeclared", export_permission="export_undeclared.x.export")
+facts_elsewhere = _listed("facts_elsewhere", facts_endpoint="/api/v1/other/things/{id}/facts")
 timeline_without_id = _listed(
     "timeline_without_id", timeline_endpoint="/api/v1/timeline_without_id/timeline"
 )

@@ -23,6 +23,7 @@ from tests.platform.erp_accounting_cases import ACCOUNTING_CASES
 from tests.platform.erp_accounting_docs_cases import DOCS_CASES
 from tests.platform.erp_inventory_cases import INVENTORY_CASES
 from tests.platform.erp_sales_purchase_cases import SALES_PURCHASE_CASES
+from tests.platform.expense_bill_cases import BILL_CASES
 from tests.platform.oa_calendar_cases import CALENDAR_CASES
 from tests.platform.oa_document_cases import DOCUMENT_CASES
 from tests.platform.oa_expense_cases import EXPENSE_CASES
@@ -699,6 +700,10 @@ async def _timeline(s: Scene) -> Request:
     return f"/api/v1/crm/accounts/{await _crm(s, 'accounts', {'name': 'Acme'})}/timeline", None
 
 
+async def _account_facts(s: Scene) -> Request:
+    return f"/api/v1/crm/accounts/{await _crm(s, 'accounts', {'name': 'Acme'})}/facts", None
+
+
 async def _switch(s: Scene) -> Request:
     return "/api/v1/me/tenant", {"tenant": s.owner.slug}
 
@@ -961,6 +966,7 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/settings", fixed("/api/v1/crm/settings")),
     ("PUT", "/api/v1/crm/settings", fixed("/api/v1/crm/settings", CRM_RULES)),
     ("GET", "/api/v1/crm/accounts/{account_id:uuid}/timeline", _timeline),
+    ("GET", "/api/v1/crm/accounts/{account_id:uuid}/facts", _account_facts),
     ("GET", "/api/v1/crm/activities", fixed("/api/v1/crm/activities")),
     ("POST", "/api/v1/crm/activities", _new_activity),
     ("GET", "/api/v1/crm/activities/{activity_id:uuid}", _activity_get),
@@ -1126,6 +1132,7 @@ CASES: list[tuple[str, str, Build]] = [
 # Before the logout, which ends the session.
 CASES[-1:-1] = [
     *EXPENSE_CASES,
+    *BILL_CASES,
     *CALENDAR_CASES,
     *DOCUMENT_CASES,
     *TASK_CASES,

@@ -15,7 +15,7 @@ from tessera.errors import Invalid
 from tessera.identity.service import Actor
 from tessera.modules.registry import ENTRY_POINT_GROUP, PluginRegistry
 from tessera.modules.texts import Texts, check_catalogue, choose
-from tessera.plugin import ServiceMissing, TimelineCursor
+from tessera.plugin import RecordFact, ServiceMissing, TimelineCursor
 from tessera.plugin.services import checked_service
 
 
@@ -110,6 +110,7 @@ def test_a_plugin_that_raises_while_starting_is_skipped_with_its_dependants() ->
         ("export_without_permission", "start", "an export_endpoint needs an export_permission"),
         ("export_undeclared", "start", "'export_undeclared.x.export', which the plugin does not"),
         ("timeline_without_id", "start", "name the record as {id}"),
+        ("facts_elsewhere", "start", "facts_endpoint must be under /api/v1/facts_elsewhere/"),
         ("foreign_audit_type", "start", "audit_type must be one of the plugin's tables"),
         ("import_elsewhere", "start", "import_endpoint must be under /api/v1/import_elsewhere/"),
         ("import_without_permission", "start", "an import_endpoint needs an import_permission"),
@@ -357,3 +358,34 @@ def test_a_service_is_named_after_its_plugin() -> None:
             "ManifestError: service 'book' must be named '<plugin>.<service>'",
         ),
     }
+
+
+async def test_record_facts_come_from_enabled_modules_in_the_members_language() -> None:
+    names = ("facts_owed", "facts_raises", "facts_wrong_type", "facts_switched_off")
+    registry = _load(*names)
+    actor = Actor(uuid.uuid4(), "a@example.com", "A", "session", modules=frozenset(names[:3]))
+    session: Any = _Session()
+    texts = Texts("zh", {name: c.get("zh", {}) for name, c in registry.catalogues().items()}, {})
+    found = await registry.record_facts(session, actor, "crm.account", "acme", texts)
+    # The switched-off module is not asked, the broken ones are left out, labels are
+    # translated, and each fact names the module it really comes from.
+    assert [(f.module, f.label, f.value, f.tone, f.record_id) for f in found] == [
+        ("facts_owed", "应收", "12.00 CNY", "danger", "acme")
+    ]
+    assert session.savepoints == 3
+    assert await registry.record_facts(session, actor, "crm.deal", "x", texts) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"label": ""}, "label must be 1 to 100"),
+        ({"tone": "loud"}, "tone must be one of"),
+        ({"record_type": "bill"}, "both record_type and record_id"),
+        ({"record_type": "Bill", "record_id": "1"}, "must look like 'module.record'"),
+        ({"value": "x" * 201}, "value must be at most 200"),
+    ],
+)
+def test_a_record_fact_is_checked_when_made(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        RecordFact(**{"label": "Owed", "value": "1", **changes})

@@ -17,6 +17,10 @@ describe("the detail view", () => {
     const calls = mockApi({
       "GET /api/v1/crm/accounts/a1": { id: "a1", name: "Globex", owner_id: "u1" },
       "GET /api/v1/crm/tickets": { items: [{ id: "t1", subject: "Printer jammed", account_id: "a1", status: "open" }], next_cursor: null },
+      "GET /api/v1/crm/accounts/a1/facts": [
+        { label: "Overdue", value: "1,200.00 CNY", tone: "danger", record_type: "crm.deal", record_id: "d9", module: "accounting" },
+        { label: "Receivable", value: "3,000.00 CNY", tone: "normal", record_type: null, record_id: null, module: "accounting" },
+      ],
       "GET /api/v1/crm/accounts/a1/timeline": {
         items: [{ at: "2027-03-01T10:00:00Z", kind: "crm.deal.won", title: "Forklift fleet won", detail: null, record_type: "crm.deal", record_id: "d1", module: "crm" }],
         next_cursor: null,
@@ -31,6 +35,10 @@ describe("the detail view", () => {
     expect(await screen.findAllByText("Olivia Owner")).not.toHaveLength(0);
     // Tickets point at accounts with a filter: a related list, asked for this account's.
     expect(await screen.findByRole("link", { name: "Printer jammed" })).toHaveAttribute("href", "/crm/tickets/t1");
+    // What other modules know of the account: cards above the fields, linking where they can.
+    expect(await screen.findByText("Receivable")).toBeInTheDocument();
+    expect(screen.getByText("3,000.00 CNY")).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "1,200.00 CNY" })).toHaveAttribute("href", "/crm/deals/d9");
     const asked = calls.find((c) => c.path === "/api/v1/crm/tickets");
     expect(asked?.query.get("account_id")).toBe("a1");
 

@@ -26,10 +26,11 @@ from sqlalchemy import Table
 from tessera.errors import Invalid, PluginFailed
 from tessera.events.types import EventHandler
 from tessera.jobs.types import BackgroundJob, Schedule
-from tessera.modules.action_routes import check_action_routes
-from tessera.modules.texts import Catalogue, check_catalogue
+from tessera.modules.action_routes import check_action_routes, check_document_routes
+from tessera.modules.texts import Catalogue, Texts, check_catalogue
 from tessera.plugin import hookspecs
 from tessera.plugin.context import ModuleContext
+from tessera.plugin.facts import RecordFact
 from tessera.plugin.manifest import (
     API_VERSION,
     UI,
@@ -243,6 +244,7 @@ class PluginRegistry:
             _check_routes(router, {p.name for p in plugin.permissions})
             plugin.routes = [router]
         check_action_routes(plugin.ui, plugin.routes, REQUIRES)
+        check_document_routes(plugin.ui, plugin.routes, REQUIRES)
         plugin.workflows = _checked_workflows(
             plugin, list(self._declared(plugin, "tessera_workflows", []))
         )
@@ -399,6 +401,37 @@ class PluginRegistry:
             entries = [e for e in entries if before is None or before.admits(e)]
             found += [replace(e, module=name) for e in newest_first(entries)[:limit]]
         return newest_first(found)
+
+    async def record_facts(
+        self, db: AsyncSession, actor: Actor, record_type: str, record_id: str, texts: Texts
+    ) -> list[RecordFact]:
+        """Facts the actor's enabled modules contribute about a record, each module's in turn.
+
+        As with timelines, each contributor runs in a savepoint: one that raises (or returns
+        something else than facts) is logged and left out.
+        """
+        arguments: dict[str, Any] = {
+            "db": db,
+            "actor": actor,
+            "record_type": record_type,
+            "record_id": record_id,
+        }
+        found: list[RecordFact] = []
+        for impl in self._pm.hook.tessera_record_facts.get_hookimpls():
+            name = self._pm.get_name(impl.plugin)
+            if name not in self.plugins or name not in actor.modules:
+                continue
+            try:
+                async with db.begin_nested():
+                    result: Any = impl.function(**{a: arguments[a] for a in impl.argnames})
+                    facts = list(await result if inspect.isawaitable(result) else result)
+                if not all(isinstance(fact, RecordFact) for fact in facts):
+                    raise TypeError("tessera_record_facts must return RecordFact objects")
+            except Exception:
+                logger.exception("record facts contributor failed", extra={"plugin": name})
+                continue
+            found += [replace(f, label=texts.of(name, f.label), module=name) for f in facts]
+        return found
 
     async def _call_tenant_hook(self, hook: str, module: ModuleContext) -> None:
         """Run the plugin's hook; its failure is named, and the switch is rolled back."""

@@ -29,7 +29,9 @@ from tessera.events.types import Event, EventHandler, HandlerContext
 from tessera.jobs.types import BackgroundJob, JobContext, Schedule
 from tessera.plugin.actions import Action
 from tessera.plugin.context import ModuleContext
+from tessera.plugin.documents import Document
 from tessera.plugin.dynamic_fields import VALUE_TYPES
+from tessera.plugin.facts import RecordFact, record_facts
 from tessera.plugin.hookspecs import hookimpl
 from tessera.plugin.manifest import (
     API_VERSION,
@@ -222,6 +224,7 @@ __all__ = [
     "Conflict",
     "CursorQuery",
     "Dashboard",
+    "Document",
     "DomainError",
     "Event",
     "EventHandler",
@@ -246,6 +249,7 @@ __all__ = [
     "PdfDocument",
     "PdfFontMissing",
     "Permission",
+    "RecordFact",
     "Resource",
     "Schedule",
     "Service",
@@ -303,6 +307,7 @@ __all__ = [
     "notify",
     "open_download",
     "page_of",
+    "record_facts",
     "requires",
     "round_money",
     "service",

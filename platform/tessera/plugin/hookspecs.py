@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from tessera.identity.service import Actor
     from tessera.plugin.context import ModuleContext
+    from tessera.plugin.facts import RecordFact
     from tessera.plugin.services import Service
     from tessera.plugin.timeline import TimelineCursor, TimelineEntry
     from tessera.workflow.types import Approvable, WorkflowTemplate
@@ -177,4 +178,17 @@ async def tessera_timeline(  # type: ignore[empty-body]
     entries after ``before`` (``before.older(...)`` in the query), newest first; nothing for
     record types you know nothing of. A hook that raises is logged and left out.
     ``return [TimelineEntry(n.created_at, "notes.note.mentioned", n.title, "notes.note", str(n.id))]``
+    """
+
+
+@hookspec
+async def tessera_record_facts(  # type: ignore[empty-body]
+    db: AsyncSession, actor: Actor, record_type: str, record_id: str
+) -> Sequence[RecordFact]:
+    """A few figures about a record, usually another module's (``"crm.account"``), for its page.
+
+    Called only for tenants that enabled the plugin, in the request's transaction (read only),
+    for ``actor``: apply your record rules. Nothing for record types you know nothing of. Labels
+    are texts of your ``UI.messages``. A hook that raises is logged and left out.
+    ``return [RecordFact("Overdue", "1,200.00 CNY", tone="danger")]``
     """

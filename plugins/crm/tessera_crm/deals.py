@@ -41,8 +41,17 @@ from tessera_crm.approval import (
     void_approval,
 )
 from tessera_crm.contacts import checked_account
+from tessera_crm.deal_lines import (
+    MAX_LINES,
+    DealLineIn,
+    DealLineOut,
+    checked_lines,
+    lines_of,
+    lines_total,
+    replace_lines,
+)
 from tessera_crm.exports import DEALS_EXPORT, EXPORT, ExportFormat, export_response
-from tessera_crm.models import Deal, Pipeline, Stage
+from tessera_crm.models import Account, Deal, Pipeline, Stage
 from tessera_crm.records import Listed, Listing, checked_owner, get_visible, listing
 from tessera_crm.settings import crm_settings
 
@@ -76,8 +85,9 @@ CloseTo = Annotated[
 
 class DealIn(Input):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    amount: Decimal
     currency: Currency
+    #: Required without lines; with lines it is their total (given, it must equal it).
+    amount: Decimal | None = None
     account_id: uuid.UUID | None = None
     #: Default: the tenant's default pipeline.
     pipeline_id: uuid.UUID | None = None
@@ -87,6 +97,7 @@ class DealIn(Input):
     owner_id: uuid.UUID | None = None
     #: Percent off, with up to two decimals; above the tenant's threshold it needs approval.
     discount: Decimal = Decimal(0)
+    lines: Annotated[list[DealLineIn], msgspec.Meta(max_length=MAX_LINES)] | None = None
 
 
 class DealPatch(Input):
@@ -97,6 +108,8 @@ class DealPatch(Input):
     expected_close: date | None = None
     owner_id: uuid.UUID | None = None
     discount: Decimal | None = None
+    #: Replaces every line; ``[]`` removes them (the amount then stays as it was).
+    lines: Annotated[list[DealLineIn], msgspec.Meta(max_length=MAX_LINES)] | None = None
 
 
 class LostIn(Input):
@@ -121,6 +134,11 @@ class DealOut(msgspec.Struct):
     approval: str
     created_at: datetime
     updated_at: datetime
+    #: The sales order the ERP made of the won deal, if it did.
+    sales_order_id: uuid.UUID | None = None
+    sales_order_number: str | None = None
+    #: The deal's lines: given for one deal, left out (null) of lists.
+    lines: list[DealLineOut] | None = None
 
 
 def deal_listing(
@@ -156,6 +174,20 @@ def deal_listing(
 
 def deal_out(deal: Deal) -> DealOut:
     return msgspec.convert(deal, DealOut, from_attributes=True)
+
+
+async def deal_with_lines(uow: Uow, deal: Deal) -> DealOut:
+    return msgspec.structs.replace(deal_out(deal), lines=await lines_of(uow.db, deal.id))
+
+
+def amount_of(amount: Decimal | None, lines: list[DealLineIn] | None) -> Decimal | None:
+    """The deal's amount: the lines' total where there are lines, else the amount given."""
+    if not lines:
+        return None if amount is None else checked_amount(amount)
+    total = lines_total(checked_lines(lines))
+    if amount is not None and amount != total:
+        raise Invalid("amount", f"must equal the lines' total of {total}, or be left out")
+    return checked_amount(total)
 
 
 def checked_amount(amount: Decimal) -> Decimal:
@@ -209,13 +241,16 @@ def _still_open(deal: Deal) -> None:
 async def create_deal(uow: Uow, actor: Actor, data: DealIn) -> Deal:
     """A new open deal, in the pipeline and stage named (default: the default pipeline's first)."""
     pipeline = await _pipeline(uow, data.pipeline_id)
+    amount = amount_of(data.amount, data.lines)
+    if amount is None:
+        raise Invalid("amount", "is required for a deal without lines")
     deal = Deal(
         tenant_id=actor.tenant,
         name=data.name.strip(),
         account_id=await checked_account(uow, actor, data.account_id),
         pipeline_id=pipeline.id,
         stage_id=(await _stage(uow, pipeline, data.stage_id)).id,
-        amount=checked_amount(data.amount),
+        amount=amount,
         currency=data.currency,
         expected_close=data.expected_close,
         discount=checked_discount(data.discount),
@@ -224,6 +259,8 @@ async def create_deal(uow: Uow, actor: Actor, data: DealIn) -> Deal:
     )
     uow.db.add(deal)
     await uow.db.flush()
+    if data.lines:
+        await replace_lines(uow.db, actor.tenant, deal.id, data.lines)
     await uow.db.refresh(deal)
     return deal
 
@@ -259,11 +296,11 @@ class DealsController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create a deal", opt=requires(WRITE))
     async def create(self, data: JSONBody[DealIn], actor: Member, uow: Uow) -> DealOut:
-        return deal_out(await create_deal(uow, actor, data))
+        return await deal_with_lines(uow, await create_deal(uow, actor, data))
 
     @get("/{deal_id:uuid}", summary="One deal", opt=requires(READ))
     async def get_one(self, deal_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> DealOut:
-        return deal_out(await get_deal(uow, actor, deal_id, READ))
+        return await deal_with_lines(uow, await get_deal(uow, actor, deal_id, READ))
 
     @patch(
         "/{deal_id:uuid}", summary="Change a deal or move it to another stage", opt=requires(WRITE)
@@ -276,8 +313,10 @@ class DealsController(Controller):
         before = priced(deal)
         if data.name is not None:
             deal.name = data.name.strip()
-        if data.amount is not None:
-            deal.amount = checked_amount(data.amount)
+        if (amount := amount_of(data.amount, data.lines)) is not None:
+            deal.amount = amount
+        if data.lines is not None:
+            await replace_lines(uow.db, actor.tenant, deal.id, checked_lines(data.lines))
         if data.currency is not None:
             deal.currency = data.currency
         if data.discount is not None:
@@ -293,7 +332,7 @@ class DealsController(Controller):
             deal.owner_id = await checked_owner(uow, actor, data.owner_id)
         await uow.db.flush()
         await uow.db.refresh(deal)
-        return deal_out(deal)
+        return await deal_with_lines(uow, deal)
 
     @post(
         "/{deal_id:uuid}/won",
@@ -308,8 +347,9 @@ class DealsController(Controller):
         deal.status, deal.closed_at = "won", datetime.now(UTC)
         await uow.db.flush()
         await uow.db.refresh(deal)
-        await emit(uow.db, actor.tenant, "crm.deal.won", _facts(deal))
-        return deal_out(deal)
+        won = await deal_with_lines(uow, deal)
+        await emit(uow.db, actor.tenant, "crm.deal.won", await _won_facts(uow, deal, won))
+        return won
 
     @post(
         "/{deal_id:uuid}/lost",
@@ -353,6 +393,29 @@ class DealsController(Controller):
         await uow.db.flush()
         await uow.db.refresh(deal)
         return deal_out(deal)
+
+
+async def _won_facts(uow: Uow, deal: Deal, won: DealOut) -> dict[str, object]:
+    """A won deal as the ERP makes a sales order of it: the account by name, and the lines."""
+    account = (
+        None
+        if deal.account_id is None
+        else await uow.db.get(Account, (deal.tenant_id, deal.account_id))
+    )
+    return {
+        **_facts(deal),
+        "account_name": account.name if account is not None else None,
+        "lines": [
+            {
+                "sku": line.sku,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "discount": line.discount,
+            }
+            for line in won.lines or ()
+        ],
+    }
 
 
 def _facts(deal: Deal) -> dict[str, object]:

@@ -156,7 +156,37 @@ class Deal(TenantModel, Timestamps):
     approval: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     #: The approval (workflow instance) ``approval`` speaks of: outcomes of others are stale.
     approval_id: Mapped[uuid.UUID | None]
+    #: The sales order the ERP made of the won deal, as the ERP announced it (no foreign key:
+    #: the CRM works without the ERP, and the order may be deleted there).
+    sales_order_id: Mapped[uuid.UUID | None]
+    sales_order_number: Mapped[str | None] = mapped_column(String(40))
     search_vector = search_vector("name")
+
+
+class DealLine(TenantModel):
+    """What a deal sells, line by line; with lines, the deal's amount is their total.
+
+    ``sku`` names a product as the ERP knows it, as text: the CRM works without the ERP, and a
+    won deal's lines become a sales order's where the ERP finds the SKU.
+    """
+
+    __tablename__ = "crm_deal_line"
+    __recycle__ = False
+    __table_args__ = (
+        tenant_fk("deal_id", "crm_deal", ondelete="CASCADE"),
+        tenant_unique("deal_id", "position"),
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint("unit_price >= 0", name="unit_price"),
+        CheckConstraint("discount BETWEEN 0 AND 100", name="discount"),
+    )
+
+    deal_id: Mapped[uuid.UUID]
+    position: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(String(500))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    discount: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0))
 
 
 LeadSource = Literal["web", "referral", "event", "cold_call", "advertising", "partner", "other"]

@@ -19,7 +19,7 @@ from tessera.plugin import (
     WorkflowTemplate,
     hookimpl,
 )
-from tessera_crm import approval, translations, ui
+from tessera_crm import approval, sales_orders, translations, ui
 from tessera_crm.accounts import AccountsController
 from tessera_crm.activities import ActivitiesController
 from tessera_crm.contacts import ContactsController
@@ -34,6 +34,7 @@ from tessera_crm.models import (
     Contact,
     CrmSettings,
     Deal,
+    DealLine,
     Lead,
     Pipeline,
     Stage,
@@ -63,7 +64,7 @@ def tessera_manifest() -> Manifest:
 
 @hookimpl
 def tessera_models() -> Sequence[type[Any]]:
-    return [Account, Contact, Pipeline, Stage, Deal, CrmSettings, Lead, Activity, Ticket]
+    return [Account, Contact, Pipeline, Stage, Deal, DealLine, CrmSettings, Lead, Activity, Ticket]
 
 
 @hookimpl
@@ -159,7 +160,7 @@ def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:
 
 @hookimpl
 def tessera_event_handlers() -> Sequence[EventHandler]:
-    return [*approval.HANDLERS]
+    return [*approval.HANDLERS, *sales_orders.HANDLERS]
 
 
 @hookimpl

@@ -14,15 +14,18 @@ from litestar.params import FromPath
 from tessera.plugin import (
     DEFAULT_LIMIT,
     Actor,
+    Language,
     LimitQuery,
     Member,
     Page,
+    RecordFact,
     SortedCursorQuery,
     TimelineCursor,
     TimelineEntry,
     Uow,
     check_limit,
     newest_first,
+    record_facts,
     requires,
     timeline_entries,
 )
@@ -112,3 +115,14 @@ class TimelineController(Controller):
             items=[entry_out(entry) for entry in page],
             next_cursor=TimelineCursor.after(page[-1]).encode() if more else None,
         )
+
+    @get(
+        "/{account_id:uuid}/facts",
+        summary="What the tenant's other modules know of the account (receivables, say)",
+        opt=requires(ACCOUNT_READ),
+    )
+    async def facts(
+        self, account_id: FromPath[uuid.UUID], actor: Member, uow: Uow, texts: Language
+    ) -> list[RecordFact]:
+        account = await get_account(uow, actor, account_id, ACCOUNT_READ)
+        return await record_facts(uow.db, actor, ACCOUNT, str(account.id), texts)

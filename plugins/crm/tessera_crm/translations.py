@@ -63,6 +63,7 @@ ZH = {
     "Title": "标题",
     "Website": "网站",
     "Why lost": "输单原因",
+    "Sales order": "销售订单",
     # Options, as they read in English.
     "Advertising": "广告",
     "Approved": "已批准",

@@ -76,6 +76,7 @@ ACCOUNT = Resource(
     import_permission=IMPORT,
     deletable=True,
     timeline_endpoint="/api/v1/crm/accounts/{id}/timeline",
+    facts_endpoint="/api/v1/crm/accounts/{id}/facts",
     audit_type="crm_account",
 )
 
@@ -177,6 +178,7 @@ DEAL = Resource(
         ),
         Field("lost_reason", "Why lost", read_only=True),
         Field("closed_at", "Closed", type="datetime", read_only=True),
+        Field("sales_order_number", "Sales order", read_only=True),
         OWNER,
         CREATED,
         UPDATED,

@@ -29,9 +29,11 @@ export function resource(more: Partial<ResourceMeta> & Pick<ResourceMeta, "name"
     export_endpoint: null,
     import_endpoint: null,
     timeline_endpoint: null,
+    facts_endpoint: null,
     audit_type: null,
     approvable: false,
     actions: [],
+    documents: [],
     ...more,
   };
 }
@@ -49,6 +51,7 @@ export const ACCOUNT = resource({
   filter_params: { owner_id: "owner" },
   can_delete: true,
   timeline_endpoint: "/api/v1/crm/accounts/{id}/timeline",
+  facts_endpoint: "/api/v1/crm/accounts/{id}/facts",
   audit_type: "crm_account",
 });
 

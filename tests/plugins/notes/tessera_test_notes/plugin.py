@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.plugin import (
@@ -21,6 +21,7 @@ from tessera.plugin import (
     MenuItem,
     ModuleContext,
     Permission,
+    RecordFact,
     Resource,
     Schedule,
     TimelineCursor,
@@ -98,6 +99,7 @@ def tessera_ui() -> UI:
     return UI(
         menus=(MenuItem("Notes", "/notes", icon="file-text", permission="notes.note.read"),),
         resources=(NOTE,),
+        messages=(NOTES_ABOUT_IT,),
     )
 
 
@@ -151,3 +153,19 @@ async def tessera_timeline(
         )
         for note in (await db.execute(query)).scalars()
     ]
+
+
+NOTES_ABOUT_IT = "Notes about it"
+
+
+@hookimpl
+async def tessera_record_facts(
+    db: AsyncSession, actor: Actor, record_id: str
+) -> Sequence[RecordFact]:
+    """How many notes the member may read mention the record (notes know no other module)."""
+    count = await db.scalar(
+        select(func.count()).where(
+            Note.body.contains(record_id, autoescape=True), visible_to(actor, READ, Note.author_id)
+        )
+    )
+    return [RecordFact(NOTES_ABOUT_IT, str(count))] if count else []
