@@ -1,5 +1,5 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from "@ant-design/icons";
-import { Button, Form, Table, Typography } from "antd";
+import { Button, Flex, Form, Table, Typography } from "antd";
 import type { FormListFieldData } from "antd";
 import { useTranslation } from "react-i18next";
 
@@ -18,8 +18,8 @@ const VISUALLY_HIDDEN: React.CSSProperties = {
   whiteSpace: "nowrap",
 };
 
-/** How wide a cell's input starts, by its type, so that a line reads without wrapping. */
-const CELL_WIDTH: Record<string, number> = { number: 110, money: 130, date: 150, datetime: 190, bool: 70, enum: 150, reference: 200 };
+/** How wide a column is, by its type: a line of an order fits a form's width. */
+const CELL_WIDTH: Record<string, number> = { number: 100, money: 120, date: 150, datetime: 190, bool: 70, enum: 140, reference: 220 };
 
 /**
  * A ``lines`` field's editor: a table with a row per line (added, removed, moved), a column per
@@ -51,6 +51,7 @@ export function LinesInput({ field, disabled, currency }: { field: FieldMeta; di
             ...cells.map((cell) => ({
               key: cell.name,
               title: cell.label,
+              width: CELL_WIDTH[cell.type] ?? 200,
               render: (_: unknown, item: FormListFieldData, index: number) => (
                 <LineCell cell={cell} item={item} number={index + 1} disabled={disabled} />
               ),
@@ -72,7 +73,7 @@ export function LinesInput({ field, disabled, currency }: { field: FieldMeta; di
             {
               key: "actions",
               title: <span style={VISUALLY_HIDDEN}>{t("lines.actions")}</span>,
-              width: 120,
+              width: 110,
               render: (_: unknown, item: FormListFieldData, index: number) => {
                 const number = index + 1;
                 return (
@@ -118,27 +119,21 @@ export function LinesInput({ field, disabled, currency }: { field: FieldMeta; di
                 scroll={{ x: "max-content" }}
                 locale={{ emptyText: t("lines.none") }}
                 style={{ marginBottom: 8 }}
-                summary={
-                  withAmounts
-                    ? () => (
-                        <Table.Summary.Row>
-                          <Table.Summary.Cell index={0} colSpan={cells.length + 1} align="right">
-                            <Typography.Text strong>{t("lines.total")}</Typography.Text>
-                          </Table.Summary.Cell>
-                          <Table.Summary.Cell index={1} align="right">
-                            <Typography.Text strong role="status" aria-label={t("lines.total")} style={{ fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }}>
-                              {money(linesTotal(field, rows))}
-                            </Typography.Text>
-                          </Table.Summary.Cell>
-                          <Table.Summary.Cell index={2} />
-                        </Table.Summary.Row>
-                      )
-                    : undefined
-                }
               />
-              <Button type="dashed" icon={<PlusOutlined aria-hidden />} disabled={disabled} onClick={() => add({})}>
-                {t("lines.add")}
-              </Button>
+              {/* Beside the button, not in the table: a wide table scrolls, the total stays in view. */}
+              <Flex justify="space-between" align="center" gap={12} wrap>
+                <Button type="dashed" icon={<PlusOutlined aria-hidden />} disabled={disabled} onClick={() => add({})}>
+                  {t("lines.add")}
+                </Button>
+                {withAmounts ? (
+                  <Typography.Text>
+                    {t("lines.total")}{" "}
+                    <Typography.Text strong role="status" aria-label={t("lines.total")} style={{ fontVariantNumeric: "tabular-nums" }}>
+                      {money(linesTotal(field, rows))}
+                    </Typography.Text>
+                  </Typography.Text>
+                ) : null}
+              </Flex>
               <Form.ErrorList errors={errors} />
             </>
           );
@@ -160,7 +155,7 @@ function LineCell(props: { cell: FieldMeta; item: FormListFieldData; number: num
       name={[item.name, cell.name]}
       rules={rules}
       valuePropName={valuePropName}
-      style={{ marginBottom: 0, minWidth: CELL_WIDTH[cell.type] ?? 180 }}
+      style={{ marginBottom: 0 }}
     >
       {input}
     </Form.Item>

@@ -1,13 +1,14 @@
 """What the browser app shows of partners, invoices and payments: menu entries, their screens,
 and the receivables dashboard.
 
-An invoice's lines are written through the API (``lines`` of ``POST /invoices``); the generic
-form edits the invoice's own fields, and posting and cancelling are its page's buttons.
+An invoice's lines are edited as a table (the ``lines`` field type) with each line's amount
+shown while editing (the server computes the real one, taxes and rounding included); posting
+and cancelling are its page's buttons, and its PDF a link in English or Chinese.
 """
 
 from __future__ import annotations
 
-from tessera.plugin import Action, Dashboard, Field, MenuItem, Metric, Resource
+from tessera.plugin import Action, Dashboard, Document, Field, MenuItem, Metric, Resource
 from tessera_accounting.invoice_models import INVOICE_POST, INVOICE_READ, INVOICE_WRITE, STATUSES
 from tessera_accounting.invoice_pdf import STATUS_TEXT, TITLES
 from tessera_accounting.models import REPORT
@@ -109,6 +110,25 @@ INVOICE_ACTIONS = (
     ),
 )
 
+INVOICE_LINES = Field(
+    "lines",
+    "Lines",
+    type="lines",
+    required=True,
+    line_fields=(
+        Field("description", "Description", required=True),
+        Field("quantity", "Quantity", type="number", required=True),
+        Field("unit_price", "Unit price", type="money", required=True),
+        Field("discount", "Discount %", type="number"),
+        # A tax's code (VAT-S …) and an account's code or role; empty: none, and sales/purchase.
+        Field("tax", "Tax code"),
+        Field("account", "Account"),
+        Field("product_id", "Product"),
+        Field("subtotal", "Amount", type="money", read_only=True),
+    ),
+    line_amount=("quantity", "unit_price", "discount"),
+)
+
 INVOICE = Resource(
     name="accounting.invoice",
     label="Invoice",
@@ -128,6 +148,7 @@ INVOICE = Resource(
         Field("tax", "Tax", type="money", read_only=True),
         Field("total", "Total", type="money", read_only=True),
         Field("residual", "Amount due", type="money", read_only=True),
+        INVOICE_LINES,
         Field("notes", "Notes", type="longtext"),
         Field("posted_at", "Posted on", type="datetime", read_only=True),
         CREATED,
@@ -149,6 +170,7 @@ INVOICE = Resource(
         ("kind", "partner_id"),
         ("date", "due_date"),
         ("currency", "reference"),
+        ("lines",),
         ("notes",),
     ),
     title_field="number",
@@ -158,6 +180,7 @@ INVOICE = Resource(
     sort_fields=("date", "due_date", "number", "created_at"),
     audit_type="accounting_invoice",
     actions=INVOICE_ACTIONS,
+    documents=(Document("pdf", "PDF", "{id}/pdf", INVOICE_READ, languages=("en", "zh")),),
 )
 
 PAYMENT = Resource(

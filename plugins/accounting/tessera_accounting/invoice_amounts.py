@@ -49,9 +49,14 @@ def exact(
     minimum: Decimal = Decimal(0),
     above_minimum: bool = False,
     maximum: Decimal = MAX_AMOUNT,
+    number_allowed: bool = False,
 ) -> Decimal:
     """An exact decimal (a Decimal, an int, or decimal text) with at most ``places`` decimals,
-    within bounds; floats are refused (422 naming ``field``)."""
+    within bounds; 422 naming ``field`` otherwise. A JSON number with a fraction (a float) is
+    refused unless ``number_allowed``: money is given as text, but a quantity or a percentage
+    may come as a number, read as the shortest decimal that prints it (``1.5``)."""
+    if isinstance(value, float) and number_allowed:
+        value = repr(value)
     if isinstance(value, (bool, float)):
         raise Invalid(field, 'must be an exact decimal (text such as "12.50"), not a float')
     if not isinstance(value, (Decimal, int, str)):

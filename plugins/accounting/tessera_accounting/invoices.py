@@ -101,6 +101,9 @@ class InvoiceLineOut(msgspec.Struct):
     tax_id: uuid.UUID | None
     product_id: str | None
     account_id: uuid.UUID
+    #: The tax's and the account's codes, as a line is given back (PATCH lines).
+    tax: str | None
+    account: str
     subtotal: Decimal
     tax_amount: Decimal
 
@@ -136,7 +139,10 @@ class InvoiceOut(msgspec.Struct):
 
 
 def invoice_out(
-    invoice: Invoice, partner_name: str, lines: Sequence[InvoiceLine] | None = None
+    invoice: Invoice,
+    partner_name: str,
+    lines: Sequence[InvoiceLine] | None = None,
+    codes: Mapping[uuid.UUID, str] | None = None,
 ) -> InvoiceOut:
     return InvoiceOut(
         id=invoice.id,
@@ -162,11 +168,13 @@ def invoice_out(
         posted_at=invoice.posted_at,
         created_at=invoice.created_at,
         updated_at=invoice.updated_at,
-        lines=None if lines is None else [_line_out(line, invoice.currency) for line in lines],
+        lines=None
+        if lines is None
+        else [_line_out(line, invoice.currency, codes or {}) for line in lines],
     )
 
 
-def _line_out(line: InvoiceLine, currency: str) -> InvoiceLineOut:
+def _line_out(line: InvoiceLine, currency: str, codes: Mapping[uuid.UUID, str]) -> InvoiceLineOut:
     return InvoiceLineOut(
         id=line.id,
         description=line.description,
@@ -176,6 +184,8 @@ def _line_out(line: InvoiceLine, currency: str) -> InvoiceLineOut:
         tax_id=line.tax_id,
         product_id=line.product_id,
         account_id=line.account_id,
+        tax=None if line.tax_id is None else codes.get(line.tax_id),
+        account=codes.get(line.account_id, ""),
         subtotal=round_money(line.subtotal, currency),
         tax_amount=round_money(line.tax_amount, currency),
     )
@@ -238,10 +248,20 @@ async def checked_line(
     field: str,
 ) -> CheckedLine:
     quantity = exact(
-        raw.get("quantity", "1"), f"{field}.quantity", places=PRICE_PLACES, above_minimum=True
+        raw.get("quantity", "1"),
+        f"{field}.quantity",
+        places=PRICE_PLACES,
+        above_minimum=True,
+        number_allowed=True,
     )
     unit_price = exact(raw.get("unit_price"), f"{field}.unit_price", places=PRICE_PLACES)
-    discount = exact(raw.get("discount", "0"), f"{field}.discount", places=2, maximum=Decimal(100))
+    discount = exact(
+        raw.get("discount", "0"),
+        f"{field}.discount",
+        places=2,
+        maximum=Decimal(100),
+        number_allowed=True,
+    )
     tax = await _tax(db, tenant_id, raw.get("tax"), kind, f"{field}.tax")
     account = await account_by_ref(
         db, tenant_id, raw.get("account") or DEFAULT_ACCOUNT[kind], f"{field}.account"
@@ -481,4 +501,21 @@ async def partner_names(db: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID
 
 async def one_invoice_out(db: AsyncSession, invoice: Invoice) -> InvoiceOut:
     names = await partner_names(db, {invoice.partner_id})
-    return invoice_out(invoice, names.get(invoice.partner_id, ""), await lines_of(db, invoice.id))
+    lines = await lines_of(db, invoice.id)
+    return invoice_out(invoice, names.get(invoice.partner_id, ""), lines, await codes_of(db, lines))
+
+
+async def codes_of(db: AsyncSession, lines: Sequence[InvoiceLine]) -> dict[uuid.UUID, str]:
+    """Tax and account id -> code, for the lines' taxes and accounts."""
+    tax_ids = {line.tax_id for line in lines if line.tax_id is not None}
+    account_ids = {line.account_id for line in lines}
+    codes: dict[uuid.UUID, str] = {}
+    if tax_ids:
+        found = await db.execute(select(Tax.id, Tax.code).where(Tax.id.in_(tax_ids)))
+        codes.update({row.id: row.code for row in found})
+    if account_ids:
+        found = await db.execute(
+            select(Account.id, Account.code).where(Account.id.in_(account_ids))
+        )
+        codes.update({row.id: row.code for row in found})
+    return codes

@@ -59,6 +59,7 @@ def tessera_routes() -> Sequence[Any]:
         RatesController,
         TaxesController,
         ReportsController,
+        # Partners, invoices, payments and aging (documents_hooks).
         *documents.DOCUMENT_ROUTES,
     ]
 
@@ -85,6 +86,7 @@ def tessera_ui() -> UI:
         resources=(*ui.RESOURCES, *documents.DOCUMENT_RESOURCES),
         dashboards=(ui.DASHBOARD, *documents.DOCUMENT_DASHBOARDS),
         messages=(*report_routes.MESSAGES, *documents.DOCUMENT_MESSAGES),
+        # The ledger's own translations win where both translate a text.
         translations={"zh": {**documents.DOCUMENTS_ZH, **translations.ZH}},
     )
 
