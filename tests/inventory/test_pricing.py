@@ -18,6 +18,7 @@ async def test_the_best_rule_for_quantity_and_date_gives_the_price(
         await owner.post(PRICE_LISTS, json={"name": "Retail", "currency": "cny"}), 201
     )
     assert retail["currency"] == "CNY"
+    assert (await ok(await owner.get(f"{PRICE_LISTS}/{retail['id']}")))["name"] == "Retail"
     rules = f"{PRICE_LISTS}/{retail['id']}/rules"
     price = f"{PRICE_LISTS}/{retail['id']}/price"
     today = date.today()

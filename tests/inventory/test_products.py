@@ -139,6 +139,10 @@ async def test_units_convert_within_their_category(client: httpx.AsyncClient) ->
         201,
     )
     assert dec(box["factor"]) == 6
+    assert (await ok(await owner.get(f"{UOMS}/{box['id']}")))["name"] == "Box of 6"
+    found = await ok(await owner.get(f"{API}/uom-categories/{unit_category}"))
+    assert found["name"] == "Unit"
+    assert (await owner.get(f"{UOMS}/01900000-0000-7000-8000-000000000000")).status_code == 404
     taken = await owner.post(
         UOMS, json={"category_id": unit_category, "name": "Box of 6", "factor": "6"}
     )
@@ -171,5 +175,6 @@ async def test_categories_form_a_tree_named_by_path(client: httpx.AsyncClient) -
         f"{CATEGORIES}/{food['id']}", json={"parent_id": green["id"]}, headers=owner.headers
     )
     assert cycle.status_code == 422 and "parent_id" in cycle.text
+    assert (await ok(await owner.get(f"{CATEGORIES}/{green['id']}")))["parent_id"] == tea["id"]
     filed = await product(owner, category_id=green["id"])
     assert filed["category_id"] == green["id"]

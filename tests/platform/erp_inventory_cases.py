@@ -107,6 +107,24 @@ async def _new_uom(s: Scene) -> Request:
     return f"{API}/uoms", {"category_id": unit, "name": _fresh("Box "), "factor": "6"}
 
 
+async def _uom_category(s: Scene) -> Request:
+    categories = await _read(s.owner, f"{API}/uom-categories")
+    return f"{API}/uom-categories/{categories[0]['id']}", None
+
+
+async def _uom(s: Scene) -> Request:
+    return f"{API}/uoms/{await _unit(s)}", None
+
+
+async def _product_category(s: Scene) -> Request:
+    made = await _made(s.owner, f"{API}/product-categories", {"name": _fresh("Cat ")})
+    return f"{API}/product-categories/{made['id']}", None
+
+
+async def _price_list_get(s: Scene) -> Request:
+    return f"{API}/price-lists/{await _price_list(s)}", None
+
+
 async def _new_product_category(s: Scene) -> Request:
     return f"{API}/product-categories", {"name": _fresh("Cat ")}
 
@@ -223,10 +241,13 @@ async def _count_get(s: Scene) -> Request:
 INVENTORY_CASES: list[tuple[str, str, Build]] = [
     ("GET", f"{API}/uom-categories", fixed(f"{API}/uom-categories")),
     ("POST", f"{API}/uom-categories", _new_uom_category),
+    ("GET", f"{API}/uom-categories/{{category_id:uuid}}", _uom_category),
     ("GET", f"{API}/uoms", fixed(f"{API}/uoms")),
     ("POST", f"{API}/uoms", _new_uom),
+    ("GET", f"{API}/uoms/{{uom_id:uuid}}", _uom),
     ("GET", f"{API}/product-categories", fixed(f"{API}/product-categories")),
     ("POST", f"{API}/product-categories", _new_product_category),
+    ("GET", f"{API}/product-categories/{{category_id:uuid}}", _product_category),
     ("PATCH", f"{API}/product-categories/{{category_id:uuid}}", _product_category_patch),
     ("GET", f"{API}/products", fixed(f"{API}/products")),
     ("POST", f"{API}/products", _new_product),
@@ -234,6 +255,7 @@ INVENTORY_CASES: list[tuple[str, str, Build]] = [
     ("PATCH", f"{API}/products/{{product_id:uuid}}", _product_patch),
     ("GET", f"{API}/price-lists", fixed(f"{API}/price-lists")),
     ("POST", f"{API}/price-lists", _new_price_list),
+    ("GET", f"{API}/price-lists/{{list_id:uuid}}", _price_list_get),
     ("GET", f"{API}/price-lists/{{list_id:uuid}}/rules", _rules),
     ("POST", f"{API}/price-lists/{{list_id:uuid}}/rules", _new_rule),
     ("DELETE", f"{API}/price-lists/{{list_id:uuid}}/rules/{{rule_id:uuid}}", _rule_delete),

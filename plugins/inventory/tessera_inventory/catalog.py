@@ -151,6 +151,19 @@ class UnitsController(Controller):
         await uow.db.flush()
         return UomCategoryOut(id=category.id, name=category.name)
 
+    @get(
+        "/uom-categories/{category_id:uuid}",
+        summary="One unit category",
+        opt=requires(PRODUCT_READ),
+    )
+    async def get_uom_category(
+        self, category_id: FromPath[uuid.UUID], actor: Member, uow: Uow
+    ) -> UomCategoryOut:
+        category = await uow.db.get(UomCategory, (actor.tenant, category_id))
+        if category is None:
+            raise NotFound("No such unit category.")
+        return UomCategoryOut(id=category.id, name=category.name)
+
     @get("/uoms", summary="Units of measure", opt=requires(PRODUCT_READ))
     async def list_uoms(self, actor: Member, uow: Uow) -> list[UomOut]:
         rows = await uow.db.scalars(select(Uom).order_by(Uom.category_id, Uom.factor))
@@ -171,6 +184,13 @@ class UnitsController(Controller):
         )
         uow.db.add(unit)
         await uow.db.flush()
+        return msgspec.convert(unit, UomOut, from_attributes=True)
+
+    @get("/uoms/{uom_id:uuid}", summary="One unit of measure", opt=requires(PRODUCT_READ))
+    async def get_uom(self, uom_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> UomOut:
+        unit = await uow.db.get(Uom, (actor.tenant, uom_id))
+        if unit is None:
+            raise NotFound("No such unit of measure.")
         return msgspec.convert(unit, UomOut, from_attributes=True)
 
 
@@ -200,6 +220,15 @@ class ProductCategoriesController(Controller):
         )
         uow.db.add(category)
         await uow.db.flush()
+        return msgspec.convert(category, ProductCategoryOut, from_attributes=True)
+
+    @get("/{category_id:uuid}", summary="One product category", opt=requires(PRODUCT_READ))
+    async def get_one(
+        self, category_id: FromPath[uuid.UUID], actor: Member, uow: Uow
+    ) -> ProductCategoryOut:
+        category = await uow.db.get(ProductCategory, (actor.tenant, category_id))
+        if category is None:
+            raise NotFound("No such product category.")
         return msgspec.convert(category, ProductCategoryOut, from_attributes=True)
 
     @patch(

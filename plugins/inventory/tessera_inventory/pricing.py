@@ -214,6 +214,11 @@ class PriceListsController(Controller):
         await uow.db.flush()
         return msgspec.convert(price_list, PriceListOut, from_attributes=True)
 
+    @get("/{list_id:uuid}", summary="One price list", opt=requires(PRODUCT_READ))
+    async def get_one(self, list_id: FromPath[uuid.UUID], actor: Member, uow: Uow) -> PriceListOut:
+        price_list = await get_list(uow.db, actor.tenant, list_id)
+        return msgspec.convert(price_list, PriceListOut, from_attributes=True)
+
     @get("/{list_id:uuid}/rules", summary="A price list's rules", opt=requires(PRODUCT_READ))
     async def list_rules(
         self, list_id: FromPath[uuid.UUID], actor: Member, uow: Uow
