@@ -1130,18 +1130,28 @@ CASES: list[tuple[str, str, Build]] = [
     ("POST", "/api/v1/auth/logout", fixed("/api/v1/auth/logout")),
 ]
 # Before the logout, which ends the session.
-CASES[-1:-1] = [
+OFFICE_CASES: list[tuple[str, str, Build]] = [
     *EXPENSE_CASES,
     *BILL_CASES,
     *CALENDAR_CASES,
     *DOCUMENT_CASES,
     *TASK_CASES,
     *REQUEST_CASES,
+]
+ERP_CASES: list[tuple[str, str, Build]] = [
     *ACCOUNTING_CASES,
     *DOCS_CASES,
     *INVENTORY_CASES,
     *SALES_PURCHASE_CASES,
 ]
+#: The matrix runs in three parts, each in a scene of its own, so that workers share it out.
+#: The platform's part ends with the logout, which ends the session the other cases use.
+CASE_GROUPS: dict[str, list[tuple[str, str, Build]]] = {
+    "platform": CASES,
+    "office": OFFICE_CASES,
+    "erp": ERP_CASES,
+}
+CASES = [*CASES[:-1], *OFFICE_CASES, *ERP_CASES, CASES[-1]]
 
 
 #: In dependency order: each is enabled after what it needs.
@@ -1202,9 +1212,10 @@ async def _scene(
     return Scene(server, owner, actor, grants)
 
 
+@pytest.mark.parametrize("group", CASE_GROUPS)
 @pytest.mark.parametrize("role", ROLES)
 async def test_each_route_answers_as_its_permission_declares(
-    live_server: LiveServer, role: str
+    live_server: LiveServer, role: str, group: str
 ) -> None:
     declared = signed_in_routes(live_server)
     async with make_client(live_server) as owner_client, make_client(live_server) as client:
@@ -1213,7 +1224,7 @@ async def test_each_route_answers_as_its_permission_declares(
             assert scene.grants["audit.entry.read"] == "all"
             assert scene.grants["notes.note.read"] == "all"
         failures, refused = [], 0
-        for method, path, build in CASES:
+        for method, path, build in CASE_GROUPS[group]:
             url, body = await build(scene)
             response = await scene.actor.client.request(
                 method, url, headers=scene.actor.headers, **sent(body)
@@ -1228,8 +1239,10 @@ async def test_each_route_answers_as_its_permission_declares(
                     f"{role} got {response.status_code} {response.text[:200]}"
                 )
         assert failures == []
-    # The matrix is not vacuous: the narrower roles are refused somewhere, the owner nowhere.
-    assert (refused == 0) == (role == "owner")
+    # The matrix is not vacuous: the owner is refused nowhere, the narrower roles somewhere
+    # among the platform's routes (an admin may well do everything a module offers).
+    if role == "owner" or group == "platform":
+        assert (refused == 0) == (role == "owner")
 
 
 #: Routes that take an id. Module names, notification types and import kinds are not ids
