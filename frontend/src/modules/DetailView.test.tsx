@@ -10,7 +10,8 @@ import { relationsOf } from "./detail/RelatedLists";
 import { availableActions } from "./detail/Actions";
 import { ACCOUNT, DEAL, RESOURCES, TICKET, field, resource } from "./test/fixtures";
 
-vi.setConfig({ testTimeout: 20_000 });
+// antd in jsdom on a busy two-core machine: the first test of a file also pays for the imports.
+vi.setConfig({ testTimeout: 60_000 });
 
 describe("the detail view", () => {
   it("shows the fields, related records by their reference filter, the timeline and the history", async () => {

@@ -9,7 +9,8 @@ import FormView from "./FormView";
 import { pickerScope, toApiBody, toFormValues } from "./formValues";
 import { ACTIVITY, DEAL, RESOURCES } from "./test/fixtures";
 
-vi.setConfig({ testTimeout: 20_000 });
+// antd in jsdom on a busy two-core machine: the first test of a file also pays for the imports.
+vi.setConfig({ testTimeout: 60_000 });
 
 const STAGES = { items: [{ id: "s1", name: "Qualification", pipeline_id: "p1" }], next_cursor: null };
 const DEAL_RECORD = {
