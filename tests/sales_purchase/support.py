@@ -11,7 +11,6 @@ from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 
 from tessera.db.engine import Database
 from tessera.jobs.actors import event_as_message, event_from_message
@@ -38,18 +37,6 @@ TABLES = (
     "sales_purchase_document_line",
     "sales_purchase_instalment",
     "event_outbox",
-)
-
-
-def provided(name: str) -> bool:
-    """Whether this build has a plugin offering the service ``name``."""
-    return installed_plugins().service(name) is not None
-
-
-#: The flows that go through accounting's partners and invoices run once the accounting plugin
-#: offers them (branch acc-docs); until then these tests are skipped, not faked.
-needs_invoicing = pytest.mark.skipif(
-    not provided("accounting.invoicing"), reason="accounting.invoicing is not in this build yet"
 )
 
 

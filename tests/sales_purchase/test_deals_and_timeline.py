@@ -14,15 +14,12 @@ from tests.sales_purchase.support import (
     SALES,
     erp_tenant,
     events,
-    needs_invoicing,
     ok,
     product,
     settle,
     stock_up,
 )
 from tests.support import LiveServer, SignedUp
-
-pytestmark = needs_invoicing
 
 DEALS = "/api/v1/crm/deals"
 LINES = [

@@ -12,15 +12,12 @@ from tests.sales_purchase.support import (
     SALES,
     erp_tenant,
     line,
-    needs_invoicing,
     ok,
     product,
     quotation,
     rfq,
     stock_up,
 )
-
-pytestmark = needs_invoicing
 
 
 def _text(content: bytes) -> str:

@@ -10,14 +10,11 @@ from tests.sales_purchase.support import (
     erp_tenant,
     fields_of,
     line,
-    needs_invoicing,
     ok,
     product,
     quotation,
     stock_up,
 )
-
-pytestmark = needs_invoicing
 
 
 async def test_a_plan_must_make_the_total_and_percentages_round_to_it(

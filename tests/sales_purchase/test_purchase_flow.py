@@ -16,7 +16,6 @@ from tests.sales_purchase.support import (
     erp_tenant,
     fields_of,
     line,
-    needs_invoicing,
     ok,
     product,
     rfq,
@@ -24,8 +23,6 @@ from tests.sales_purchase.support import (
     stock_of,
 )
 from tests.support import LiveServer, join, make_client
-
-pytestmark = needs_invoicing
 
 
 async def _settings(owner: Any, **values: str | None) -> None:

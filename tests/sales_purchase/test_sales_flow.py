@@ -12,7 +12,6 @@ from tests.sales_purchase.support import (
     erp_tenant,
     events,
     line,
-    needs_invoicing,
     ok,
     product,
     quotation,
@@ -20,8 +19,6 @@ from tests.sales_purchase.support import (
     stock_up,
 )
 from tests.support import LiveServer, make_client
-
-pytestmark = needs_invoicing
 
 
 async def test_a_quotation_is_priced_numbered_and_confirmed_with_its_goods_reserved(

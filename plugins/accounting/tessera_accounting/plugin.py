@@ -22,6 +22,7 @@ from tessera_accounting.entry_routes import EntriesController
 from tessera_accounting.ledger import LEDGER
 from tessera_accounting.models import MODELS
 from tessera_accounting.rate_routes import RatesController
+from tessera_accounting.reference_services import COMPANY_CURRENCY, TAX_RATES
 from tessera_accounting.report_routes import ReportsController
 from tessera_accounting.seeding import seed_books
 from tessera_accounting.settings_routes import SettingsController
@@ -71,7 +72,12 @@ def tessera_permissions() -> Sequence[Permission]:
 
 @hookimpl
 def tessera_services() -> Sequence[Service]:
-    return [Service("accounting.ledger", LEDGER), *documents.DOCUMENT_SERVICES]
+    return [
+        Service("accounting.ledger", LEDGER),
+        Service("accounting.taxes", TAX_RATES),
+        Service("accounting.currencies", COMPANY_CURRENCY),
+        *documents.DOCUMENT_SERVICES,
+    ]
 
 
 @hookimpl

@@ -122,8 +122,7 @@ async def _rates(
     """Rates of the codes (code -> the field that named it first); 422 for an unknown one."""
     if not codes:
         return {}
-    first_field = next(iter(codes.values()))
-    found = await providers.taxes(first_field).rates(db, tenant_id, list(codes), kind)
+    found = await providers.taxes().rates(db, tenant_id, list(codes), kind)
     for code, field in codes.items():
         if code not in found:
             raise Invalid(field, f"no {kind} tax with the code {code!r}")
@@ -147,9 +146,6 @@ async def checked_lines(
     products = await providers.stock().products(
         db, tenant_id, list(dict.fromkeys(line.product_id for line in lines))
     )
-    # A product's default tax applies where accounting offers rates; a code the request
-    # names needs them (422 otherwise).
-    defaults_apply = providers.offers_taxes()
     wanted: dict[str, str] = {}
     codes: list[str | None] = []
     for index, line in enumerate(lines):
@@ -158,10 +154,8 @@ async def checked_lines(
             raise Invalid(f"lines[{index}].product_id", "no such product")
         if product.get("active") is False:
             raise Invalid(f"lines[{index}].product_id", "the product is archived")
-        if isinstance(line.tax, msgspec.UnsetType):
-            code = product.get(f"tax_{side}") if defaults_apply else None
-        else:
-            code = line.tax
+        # Left out, the product's default tax for the side applies; null means no tax.
+        code = product.get(f"tax_{side}") if isinstance(line.tax, msgspec.UnsetType) else line.tax
         codes.append(code or None)
         if code:
             wanted.setdefault(code, f"lines[{index}].tax")

@@ -18,7 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.plugin import Invalid, ServiceMissing, service
+from tessera.plugin import service
 
 
 @runtime_checkable
@@ -92,7 +92,7 @@ class Stock(Protocol):
 
 @runtime_checkable
 class Taxes(Protocol):
-    """Proposed ``accounting.taxes``: code -> {"rate": Decimal percent, "inclusive": bool} for
+    """``accounting.taxes``: code -> {"rate": Decimal percent, "inclusive": bool} for
     the codes the tenant has (of the given kind, "sale" or "purchase"); unknown codes absent."""
 
     async def rates(
@@ -102,7 +102,7 @@ class Taxes(Protocol):
 
 @runtime_checkable
 class Currencies(Protocol):
-    """Proposed ``accounting.currencies``: ``amount`` of ``currency`` in the company's currency
+    """``accounting.currencies``: ``amount`` of ``currency`` in the company's currency
     at the tenant's rate on ``on``; raises Invalid naming "currency" when it has no rate."""
 
     async def to_company(
@@ -122,28 +122,9 @@ def stock() -> Stock:
     return service("inventory.stock", Stock)
 
 
-def taxes(field: str) -> Taxes:
-    try:
-        return service("accounting.taxes", Taxes)
-    except ServiceMissing:
-        raise Invalid(
-            field, "tax codes need accounting's tax rates, which it does not offer yet"
-        ) from None
+def taxes() -> Taxes:
+    return service("accounting.taxes", Taxes)
 
 
-def offers_taxes() -> bool:
-    try:
-        service("accounting.taxes", Taxes)
-    except ServiceMissing:
-        return False
-    return True
-
-
-def currencies(field: str) -> Currencies:
-    try:
-        return service("accounting.currencies", Currencies)
-    except ServiceMissing:
-        raise Invalid(
-            field,
-            "amounts in a foreign currency need accounting's exchange rates, which it does not offer yet",
-        ) from None
+def currencies() -> Currencies:
+    return service("accounting.currencies", Currencies)

@@ -311,9 +311,7 @@ async def in_company_currency(
     company = await providers.ledger().company_currency(db, tenant_id)
     if currency == company:
         return amount
-    converted = await providers.currencies("currency").to_company(
-        db, tenant_id, amount, currency, on
-    )
+    converted = await providers.currencies().to_company(db, tenant_id, amount, currency, on)
     return Decimal(str(converted))
 
 
