@@ -132,6 +132,9 @@ async def test_bad_entries_are_refused_and_nothing_is_written(
     floating = api_entry(("expense", "10.5", "0"), ("cash", "0", "10.5"))
     floating["lines"][0]["debit"] = 10.5
     await _refused(owner, floating, 422, "lines[0].debit")
+    huge = api_entry(("expense", "1e30", "0"), ("cash", "0", "1e30"))
+    await _refused(owner, huge, 422, "lines[0].debit")
+    await _refused(owner, api_entry(*ok, currency="USD", rate="1e999999"), 422, "rate")
     await _refused(owner, api_entry(*ok, currency="ABC"), 422, "currency")
     await _refused(owner, api_entry(*ok, currency="EUR"), 422, "currency")
     await _refused(owner, api_entry(*ok, journal="NOPE"), 422, "journal")

@@ -201,3 +201,19 @@ async def test_report_periods_are_checked(client: httpx.AsyncClient) -> None:
         },
     )
     assert (half.status_code, half.json()["errors"][0]["field"]) == (422, "compare_to")
+
+
+async def test_the_dashboard_summary_and_its_metrics(client: httpx.AsyncClient) -> None:
+    owner = await accounting_tenant(client)
+    await _books(owner)
+    summary = await owner.get(
+        f"{REPORTS}/summary", params={"from": day(YEAR, 1, 1), "to": day(YEAR, 12, 31)}
+    )
+    assert summary.status_code == 200, summary.text
+    body = summary.json()
+    assert (body["income"], body["expenses"], body["net_profit"]) == ("500.00", "200.00", "300.00")
+    # Cash -80 and bank 1080 at the year's end.
+    assert body["cash_and_bank"] == "1000.00"
+    dashboards = (await owner.get("/api/v1/ui/dashboards")).json()
+    overview = next(d for d in dashboards if d["name"] == "accounting.overview")
+    assert {m["endpoint"] for m in overview["metrics"]} == {f"{REPORTS}/summary"}

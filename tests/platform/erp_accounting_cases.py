@@ -192,6 +192,11 @@ ACCOUNTING_CASES: list[tuple[str, str, Build]] = [
         f"{ACC}/taxes/compute",
         fixed(f"{ACC}/taxes/compute", {"amount": "110", "currency": "CNY", "taxes": ["VAT-S"]}),
     ),
+    (
+        "GET",
+        f"{REPORTS}/summary",
+        fixed(f"{REPORTS}/summary?from={date.today().year}-01-01&to={TODAY}"),
+    ),
     ("GET", f"{REPORTS}/trial-balance", fixed(f"{REPORTS}/trial-balance?{PERIOD}")),
     (
         "GET",
@@ -202,7 +207,7 @@ ACCOUNTING_CASES: list[tuple[str, str, Build]] = [
     (
         "GET",
         f"{REPORTS}/profit-and-loss/export",
-        fixed(f"{REPORTS}/profit-and-loss/export?{PERIOD}&format=pdf"),
+        fixed(f"{REPORTS}/profit-and-loss/export?{PERIOD}&format=xlsx"),
     ),
     ("GET", f"{REPORTS}/balance-sheet", fixed(f"{REPORTS}/balance-sheet?date_to={TODAY}")),
     (

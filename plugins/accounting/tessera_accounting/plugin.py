@@ -88,7 +88,7 @@ def tessera_ui() -> UI:
     return UI(
         menus=(*ui.MENU, *documents.DOCUMENT_MENUS),
         resources=(*ui.RESOURCES, *documents.DOCUMENT_RESOURCES),
-        dashboards=documents.DOCUMENT_DASHBOARDS,
+        dashboards=(ui.DASHBOARD, *documents.DOCUMENT_DASHBOARDS),
         messages=(*report_routes.MESSAGES, *documents.DOCUMENT_MESSAGES),
         # The ledger's own translations win where both translate a text.
         translations={"zh": {**documents.DOCUMENTS_ZH, **translations.ZH}},

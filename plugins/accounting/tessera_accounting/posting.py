@@ -35,8 +35,12 @@ from tessera_accounting.models import (
     JournalEntry,
     JournalLine,
 )
+from tessera_accounting.rates import checked_rate
 
 MEMO_MAX, LABEL_MAX, SOURCE_MAX = 500, 300, 100
+#: Well inside NUMERIC(18, 2), with room for an entry's converted lines to be summed.
+MAX_AMOUNT = Decimal("999999999999.99")
+MAX_LINES = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +126,20 @@ def check_balanced(lines: Sequence[Line], currency_of_amounts: str, field: str =
         )
 
 
+def line_amount(value: object, currency: str, field: str) -> Decimal:
+    """An amount a line can hold: checked money, below NUMERIC(18, 2)'s limit."""
+    try:
+        amount = checked_money(value, currency, field)
+    except ArithmeticError:  # more digits than the decimal context holds
+        raise Invalid(field, f"must be below {MAX_AMOUNT}") from None
+    if amount > MAX_AMOUNT:
+        raise Invalid(field, f"must be below {MAX_AMOUNT}")
+    return amount
+
+
 def _sides(raw: Mapping[str, Any], currency: str, field: str) -> tuple[Decimal, Decimal]:
-    debit = checked_money(raw.get("debit", 0), currency, f"{field}.debit")
-    credit = checked_money(raw.get("credit", 0), currency, f"{field}.credit")
+    debit = line_amount(raw.get("debit", 0), currency, f"{field}.debit")
+    credit = line_amount(raw.get("credit", 0), currency, f"{field}.credit")
     if debit and credit:
         raise Invalid(field, "a line is a debit or a credit, not both")
     if not debit and not credit:
@@ -138,6 +153,8 @@ async def _given_lines(
     """The lines as given, amounts in the entry's currency."""
     if not isinstance(given, Sequence) or isinstance(given, (str, bytes)):
         raise Invalid("lines", "must be a list of lines")
+    if len(given) > MAX_LINES:
+        raise Invalid("lines", f"an entry has at most {MAX_LINES} lines")
     lines = []
     for index, raw in enumerate(given):
         field = f"lines[{index}]"
@@ -225,15 +242,7 @@ async def _rate(
     db: AsyncSession, tenant_id: uuid.UUID, given: object, currency: str, day: date
 ) -> Decimal:
     if given is not None:
-        if isinstance(given, (bool, float)) or not isinstance(given, (Decimal, str, int)):
-            raise Invalid("rate", 'must be an exact decimal (text such as "7.1234")')
-        try:
-            rate = Decimal(str(given))
-        except ArithmeticError:
-            raise Invalid("rate", f"{given!r} is not a number") from None
-        if not rate.is_finite() or rate <= 0:
-            raise Invalid("rate", "must be a positive number")
-        return rate
+        return checked_rate(given)
     found = await rate_on(db, tenant_id, currency, day)
     if found is None:
         raise Invalid("currency", f"no exchange rate for {currency} on or before {day.isoformat()}")

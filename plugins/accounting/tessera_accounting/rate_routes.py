@@ -11,7 +11,7 @@ import msgspec
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy import select
+from sqlalchemy import literal, select, tuple_
 
 from tessera.plugin import (
     DEFAULT_LIMIT,
@@ -87,11 +87,25 @@ class RatesController(Controller):
         if currency:
             query = query.where(CurrencyRate.currency == currency.upper())
         after = decode_cursor(cursor)
-        rows = list((await uow.db.scalars(query)).all())
         if after is not None:
-            index = next((i for i, r in enumerate(rows) if r.id == after), len(rows))
-            rows = rows[index + 1 :]
-        return page_of(rows[: limit + 1], limit, lambda r: r.id, rate_out)
+            last = (
+                await uow.db.execute(
+                    select(CurrencyRate.date, CurrencyRate.currency).where(CurrencyRate.id == after)
+                )
+            ).first()
+            if last is not None:
+                query = query.where(
+                    (CurrencyRate.date < last[0])
+                    | (
+                        (CurrencyRate.date == last[0])
+                        & (
+                            tuple_(CurrencyRate.currency, CurrencyRate.id)
+                            > tuple_(literal(last[1]), literal(after))
+                        )
+                    )
+                )
+        rows = list((await uow.db.scalars(query.limit(limit + 1))).all())
+        return page_of(rows, limit, lambda r: r.id, rate_out)
 
     @post(
         "/",

@@ -387,9 +387,49 @@ async def _ledger_out(
     )  # fmt: skip
 
 
+class SummaryOut(msgspec.Struct):
+    """The dashboard's figures: the period's result and what cash and bank hold at its end."""
+
+    date_from: date
+    date_to: date
+    currency: str
+    income: Decimal
+    expenses: Decimal
+    net_profit: Decimal
+    cash_and_bank: Decimal
+
+
+async def _summary_out(uow: Uow, actor: Member, period: Period) -> SummaryOut:
+    result = await reports.profit_and_loss(uow.db, actor.tenant, period, None)
+    position = await reports.balance_sheet(uow.db, actor.tenant, period.end, None)
+    liquid = sum(
+        (r.amount for r in position.assets if r.account and r.account.subtype in ("cash", "bank")),
+        Decimal("0.00"),
+    )
+    return SummaryOut(
+        date_from=period.start,
+        date_to=period.end,
+        currency=await company_currency(uow.db, actor.tenant),
+        income=result.total_income[0],
+        expenses=result.total_expenses[0],
+        net_profit=result.net_profit[0],
+        cash_and_bank=liquid,
+    )
+
+
+PeriodFrom = Annotated[date | None, QueryParameter(query="from", description="First day")]
+PeriodTo = Annotated[date | None, QueryParameter(query="to", description="Last day")]
+
+
 class ReportsController(Controller):
     path = "/reports"
     tags = ["accounting"]
+
+    @get("/summary", summary="The dashboard's figures for a period", opt=requires(REPORT))
+    async def summary(
+        self, actor: Member, uow: Uow, date_from: PeriodFrom = None, date_to: PeriodTo = None
+    ) -> SummaryOut:
+        return await _summary_out(uow, actor, reports.period_of(date_from, date_to))
 
     @get("/trial-balance", summary="Trial balance of a period", opt=requires(REPORT))
     async def trial_balance(

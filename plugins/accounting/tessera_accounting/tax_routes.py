@@ -34,6 +34,7 @@ from tessera.plugin import (
 )
 from tessera_accounting.chart_routes import in_language
 from tessera_accounting.models import MANAGE, READ, TAX_KINDS, Account, Tax
+from tessera_accounting.posting import MAX_AMOUNT
 from tessera_accounting.taxes import TaxRate, tax_lines
 
 TaxCode = Annotated[
@@ -245,7 +246,12 @@ class TaxesController(Controller):
     )
     async def compute(self, data: JSONBody[ComputeIn], actor: Member, uow: Uow) -> ComputeOut:
         currency = checked_currency(data.currency, "currency")
-        amount = checked_money(data.amount, currency, "amount", allow_negative=True)
+        try:
+            amount = checked_money(data.amount, currency, "amount", allow_negative=True)
+        except ArithmeticError:  # more digits than the decimal context holds
+            raise Invalid("amount", f"must be within ±{MAX_AMOUNT}") from None
+        if abs(amount) > MAX_AMOUNT:
+            raise Invalid("amount", f"must be within ±{MAX_AMOUNT}")
         taxes = await taxes_by_code(uow.db, data.taxes)
         inclusive = data.inclusive
         if inclusive is None:

@@ -96,4 +96,10 @@ ZH = {
     "Current year earnings": "本年利润",
     "Label": "说明",
     "Balance": "余额",
+    # The dashboard.
+    "Accounting overview": "会计概览",
+    "Income this year": "本年收入",
+    "Expenses this year": "本年费用",
+    "Net profit this year": "本年净利润",
+    "Cash and bank": "现金及银行存款",
 }

@@ -4,7 +4,7 @@ entry's action buttons; the reports are answered by the report routes."""
 
 from __future__ import annotations
 
-from tessera.plugin import Action, Field, MenuItem, Resource
+from tessera.plugin import Action, Dashboard, Field, MenuItem, Metric, Resource
 from tessera_accounting.models import (
     ACCOUNT_TYPES,
     ENTRY_STATUSES,
@@ -12,6 +12,7 @@ from tessera_accounting.models import (
     MANAGE,
     POST,
     READ,
+    REPORT,
     SUBTYPES,
     TAX_KINDS,
 )
@@ -24,7 +25,27 @@ MENU = (
     MenuItem("Journals", "/accounting/journals", icon="book-open", permission=READ, order=72, resource="accounting.journal"),
     MenuItem("Taxes", "/accounting/taxes", icon="percent", permission=READ, order=73, resource="accounting.tax"),
     MenuItem("Exchange rates", "/accounting/rates", icon="repeat", permission=READ, order=74, resource="accounting.rate"),
+    MenuItem("Accounting overview", "/accounting/overview", icon="bar-chart", permission=REPORT, order=69, dashboard="accounting.overview"),
 )  # fmt: skip
+
+SUMMARY = f"{API}/reports/summary"
+
+
+def _figure(name: str, label: str, value: str) -> Metric:
+    return Metric(f"accounting.{name}", label, SUMMARY, REPORT, value=value, period="this_year")
+
+
+DASHBOARD = Dashboard(
+    name="accounting.overview",
+    label="Accounting overview",
+    order=70,
+    metrics=(
+        _figure("income", "Income this year", "income"),
+        _figure("expenses", "Expenses this year", "expenses"),
+        _figure("net_profit", "Net profit this year", "net_profit"),
+        _figure("cash_and_bank", "Cash and bank", "cash_and_bank"),
+    ),
+)
 
 ACCOUNT = Resource(
     name="accounting.account",
