@@ -114,3 +114,20 @@ async def test_bad_report_parameters(client: httpx.AsyncClient) -> None:
     owner = await books(client)
     assert (await owner.get(AGING, params={"kind": "sideways"})).status_code == 400
     assert (await owner.get(AGING, params={"as_of": "yesterday"})).status_code == 400
+
+
+async def test_a_crm_accounts_page_shows_its_receivables(client: httpx.AsyncClient) -> None:
+    owner = await books(client)
+    assert (await owner.post("/api/v1/modules/crm/enable")).status_code == 200
+    account = (await owner.post("/api/v1/crm/accounts", json={"name": "Acme"})).json()
+    customer = await partner(owner, name="Acme", crm_account_id=account["id"])
+    await posted(owner, customer["id"], line("1000.00"), date=_ago(40), due_date=_ago(10))
+    await posted(owner, customer["id"], line("234.50"))
+    facts_url = f"/api/v1/crm/accounts/{account['id']}/facts"
+    facts = {f["label"]: f for f in (await owner.get(facts_url)).json()}
+    assert facts["Receivable"]["value"] == "1,234.50 CNY"
+    assert facts["Overdue"]["value"] == "1,000.00 CNY"
+    assert facts["Overdue"]["tone"] == "danger"
+    assert facts["Overdue"]["record_id"] == customer["id"]
+    chinese = (await owner.get(facts_url, headers={"Accept-Language": "zh-CN"})).json()
+    assert {f["label"] for f in chinese} >= {"应收", "已逾期"}

@@ -7,6 +7,7 @@ from typing import Any
 
 from tessera.plugin import Service
 from tessera_accounting.aging_routes import AgingController
+from tessera_accounting.documents_facts import FACT_TEXTS, receivable_facts
 from tessera_accounting.documents_permissions import DOCUMENT_PERMISSIONS
 from tessera_accounting.documents_translations import DOCUMENTS_ZH
 from tessera_accounting.documents_ui import DASHBOARD, MENUS, PRINTED, RESOURCES
@@ -35,7 +36,7 @@ DOCUMENT_SERVICES = (Service("accounting.invoicing", INVOICING),)
 DOCUMENT_MENUS = MENUS
 DOCUMENT_RESOURCES = RESOURCES
 DOCUMENT_DASHBOARDS = (DASHBOARD,)
-DOCUMENT_MESSAGES = PRINTED
+DOCUMENT_MESSAGES = (*PRINTED, *FACT_TEXTS)
 __all__ = [
     "DOCUMENTS_ZH",
     "DOCUMENT_DASHBOARDS",
@@ -46,4 +47,5 @@ __all__ = [
     "DOCUMENT_RESOURCES",
     "DOCUMENT_ROUTES",
     "DOCUMENT_SERVICES",
+    "receivable_facts",
 ]

@@ -45,6 +45,8 @@ DOCUMENTS_ZH: Mapping[str, str] = {
     "Account": "科目",
     "Product": "产品",
     "PDF": "PDF",
+    "Receivable": "应收",
+    "Overdue": "已逾期",
     "Post": "过账",
     "Cancel": "取消",
     "Post it? A posted invoice is numbered and booked; it can no longer change.": "确认过账？过账后的发票将编号并记账，不能再修改。",

@@ -6,12 +6,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from tessera.plugin import (
     UI,
+    Actor,
     EventHandler,
     Manifest,
     ModuleContext,
     Permission,
+    RecordFact,
     Service,
     hookimpl,
 )
@@ -95,6 +99,14 @@ def tessera_ui() -> UI:
         # The ledger's own translations win where both translate a text.
         translations={"zh": {**documents.DOCUMENTS_ZH, **translations.ZH}},
     )
+
+
+@hookimpl
+async def tessera_record_facts(
+    db: AsyncSession, actor: Actor, record_type: str, record_id: str
+) -> Sequence[RecordFact]:
+    """A CRM account's receivables (documents_facts)."""
+    return await documents.receivable_facts(db, actor, record_type, record_id)
 
 
 @hookimpl
