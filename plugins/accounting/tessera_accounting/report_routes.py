@@ -417,8 +417,8 @@ async def _summary_out(uow: Uow, actor: Member, period: Period) -> SummaryOut:
     )
 
 
-PeriodFrom = Annotated[date | None, QueryParameter(query="from", description="First day")]
-PeriodTo = Annotated[date | None, QueryParameter(query="to", description="Last day")]
+PeriodFrom = Annotated[date | None, QueryParameter(name="from", description="First day")]
+PeriodTo = Annotated[date | None, QueryParameter(name="to", description="Last day")]
 
 
 class ReportsController(Controller):

@@ -182,7 +182,9 @@ class LocationsController(Controller):
         actor: Member,
         uow: Uow,
         kind: Annotated[str | None, QueryParameter(description="One kind of location")] = None,
-        parent_id: uuid.UUID | None = None,
+        parent_id: Annotated[
+            uuid.UUID | None, QueryParameter(description="Children of this location")
+        ] = None,
     ) -> list[LocationOut]:
         query = select(Location).order_by(Location.full_name)
         if kind is not None:

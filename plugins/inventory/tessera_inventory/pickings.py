@@ -302,7 +302,9 @@ class MovesController(Controller):
         uow: Uow,
         source_type: Annotated[str | None, QueryParameter(max_length=60)] = None,
         source_id: Annotated[str | None, QueryParameter(max_length=100)] = None,
-        product_id: uuid.UUID | None = None,
+        product_id: Annotated[
+            uuid.UUID | None, QueryParameter(description="Of this product")
+        ] = None,
     ) -> list[ReservationOut]:
         query = select(Reservation).order_by(Reservation.id).limit(1000)
         if source_type is not None:

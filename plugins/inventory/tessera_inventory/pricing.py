@@ -274,7 +274,7 @@ class PriceListsController(Controller):
         list_id: FromPath[uuid.UUID],
         actor: Member,
         uow: Uow,
-        product_id: uuid.UUID,
+        product_id: Annotated[uuid.UUID, QueryParameter(description="The product to price")],
         quantity: Annotated[
             str, QueryParameter(max_length=40, description="In the stock unit")
         ] = "1",

@@ -252,8 +252,10 @@ class ProductsController(Controller):
         type: Annotated[
             str | None, QueryParameter(description="stockable, consumable or service")
         ] = None,
-        category_id: uuid.UUID | None = None,
-        active: bool | None = None,
+        category_id: Annotated[
+            uuid.UUID | None, QueryParameter(description="In this category")
+        ] = None,
+        active: Annotated[bool | None, QueryParameter(description="Active or archived")] = None,
         limit: LimitQuery = DEFAULT_LIMIT,
         sort: SortQuery = None,
         cursor: SortedCursorQuery = None,

@@ -57,7 +57,7 @@ SORTING = Sorting(
     default="-created_at",
 )
 StateFilter = Annotated[
-    str | None, QueryParameter(query="state", pattern=f"^({'|'.join(PURCHASE_STATES)})$")
+    str | None, QueryParameter(name="state", pattern=f"^({'|'.join(PURCHASE_STATES)})$")
 ]
 PartnerFilter = Annotated[uuid.UUID | None, QueryParameter(description="One vendor's")]
 Search = Annotated[

@@ -62,7 +62,7 @@ SORTING = Sorting(
     default="-created_at",
 )
 StateFilter = Annotated[
-    str | None, QueryParameter(query="state", pattern=f"^({'|'.join(SALE_STATES)})$")
+    str | None, QueryParameter(name="state", pattern=f"^({'|'.join(SALE_STATES)})$")
 ]
 PartnerFilter = Annotated[uuid.UUID | None, QueryParameter(description="One customer's")]
 Search = Annotated[
