@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera_accounting.invoice_models import Invoice
 from tessera_accounting.invoice_posting import post_invoice
 from tessera_accounting.invoices import create_draft
-from tessera_accounting.partners import ensure_partner
+from tessera_accounting.partners import Partner, ensure_partner
 
 
 def summary(invoice: Invoice) -> dict[str, Any]:
@@ -42,6 +42,22 @@ class Invoicing:
     ) -> uuid.UUID:
         """By ``id``, then by ``crm_account_id``; else a new partner of ``name`` and ``kind``."""
         return await ensure_partner(db, tenant_id, partner)
+
+    async def partner(
+        self, db: AsyncSession, tenant_id: uuid.UUID, partner_id: uuid.UUID
+    ) -> Mapping[str, Any] | None:
+        """The partner as documents name it: id, name, kind, crm_account_id; None if unknown."""
+        found = await db.scalar(
+            select(Partner).where(Partner.tenant_id == tenant_id, Partner.id == partner_id)
+        )
+        if found is None:
+            return None
+        return {
+            "id": found.id,
+            "name": found.name,
+            "kind": found.kind,
+            "crm_account_id": found.crm_account_id,
+        }
 
     async def create_invoice(
         self, db: AsyncSession, tenant_id: uuid.UUID, invoice: Mapping[str, Any]

@@ -97,23 +97,41 @@ def price_line(
     return base, round_money(base * percent / 100, currency)
 
 
-async def partner_id_of(
-    db: AsyncSession, tenant_id: uuid.UUID, partner: PartnerIn, kind: str
-) -> uuid.UUID:
-    """Accounting's partner for ``partner``; 422 when an id names none of the tenant's."""
-    found = await providers.invoicing().ensure_partner(
-        db,
-        tenant_id,
-        {
-            "id": partner.id,
-            "name": " ".join(partner.name.split()),
-            "kind": kind,
-            "crm_account_id": partner.crm_account_id,
-        },
-    )
-    if partner.id is not None and found != partner.id:
-        raise Invalid("partner.id", "no such partner")
-    return found
+@dataclass(frozen=True, slots=True)
+class ResolvedPartner:
+    id: uuid.UUID
+    name: str
+    crm_account_id: str | None
+
+
+async def resolve_partner(
+    db: AsyncSession,
+    tenant_id: uuid.UUID,
+    partner: PartnerIn | None,
+    partner_id: uuid.UUID | None,
+    kind: str,
+) -> ResolvedPartner:
+    """Accounting's partner, named by ``partner_id`` (as the app's forms send it) or described
+    by ``partner`` (found by id or CRM account, else made); its name as accounting keeps it.
+    422 when both or neither are given, or an id names none of the tenant's partners."""
+    if (partner is None) == (partner_id is None):
+        raise Invalid("partner_id", "give the partner as partner_id or as partner, not both")
+    if partner is not None:
+        partner_id = await providers.invoicing().ensure_partner(
+            db,
+            tenant_id,
+            {
+                "id": partner.id,
+                "name": " ".join(partner.name.split()),
+                "kind": kind,
+                "crm_account_id": partner.crm_account_id,
+            },
+        )
+    assert partner_id is not None
+    found = await providers.invoicing().partner(db, tenant_id, partner_id)
+    if found is None:
+        raise Invalid("partner.id" if partner is not None else "partner_id", "no such partner")
+    return ResolvedPartner(found["id"], found["name"], found["crm_account_id"])
 
 
 async def _rates(

@@ -32,6 +32,10 @@ class Invoicing(Protocol):
         self, db: AsyncSession, tenant_id: uuid.UUID, partner: Mapping[str, Any]
     ) -> uuid.UUID: ...
 
+    async def partner(
+        self, db: AsyncSession, tenant_id: uuid.UUID, partner_id: uuid.UUID
+    ) -> Mapping[str, Any] | None: ...
+
     async def create_invoice(
         self, db: AsyncSession, tenant_id: uuid.UUID, invoice: Mapping[str, Any]
     ) -> Mapping[str, Any]: ...

@@ -46,7 +46,7 @@ from tessera_sales_purchase.lines import (
     PartnerIn,
     Priced,
     checked_lines,
-    partner_id_of,
+    resolve_partner,
     totals_of,
 )
 from tessera_sales_purchase.models import PurchaseLine, PurchaseOrder
@@ -71,14 +71,17 @@ UNIT_COST_PLACES = Decimal("0.000001")
 
 
 class RfqIn(Input):
-    partner: PartnerIn
     lines: Annotated[list[LineIn], msgspec.Meta(max_length=MAX_LINES)]
+    #: The vendor: an accounting partner's id (as the app's form sends it), or ``partner``.
+    partner_id: uuid.UUID | None = None
+    partner: PartnerIn | None = None
     currency: Currency | None = None
     order_date: date | None = None
     note: Note = ""
 
 
 class RfqPatch(Input):
+    partner_id: uuid.UUID | None = None
     partner: PartnerIn | None = None
     lines: Annotated[list[LineIn], msgspec.Meta(max_length=MAX_LINES)] | None = None
     currency: Currency | None = None
@@ -233,14 +236,14 @@ async def create_rfq(
         currency = checked_currency(data.currency, "currency")
     order_date = data.order_date or today()
     priced = await checked_lines(db, tenant_id, data.lines, currency, side="purchase")
-    partner_id = await partner_id_of(db, tenant_id, data.partner, "vendor")
+    partner = await resolve_partner(db, tenant_id, data.partner, data.partner_id, "vendor")
     totals = totals_of(priced, currency)
     order = PurchaseOrder(
         tenant_id=tenant_id,
         rfq_number=await next_document_number(db, tenant_id, "RFQ", order_date.year),
         state="rfq",
-        partner_id=partner_id,
-        partner_name=" ".join(data.partner.name.split()),
+        partner_id=partner.id,
+        partner_name=partner.name,
         currency=currency,
         order_date=order_date,
         note=data.note.strip(),
@@ -261,9 +264,9 @@ async def change_rfq(
 ) -> PurchaseOrder:
     order = await get_purchase(db, order_id, lock=True)
     require_state(order, ("rfq",), "be changed")
-    if data.partner is not None:
-        order.partner_id = await partner_id_of(db, tenant_id, data.partner, "vendor")
-        order.partner_name = " ".join(data.partner.name.split())
+    if data.partner is not None or data.partner_id is not None:
+        partner = await resolve_partner(db, tenant_id, data.partner, data.partner_id, "vendor")
+        order.partner_id, order.partner_name = partner.id, partner.name
     if data.order_date is not None:
         order.order_date = data.order_date
     if data.note is not None:

@@ -41,7 +41,7 @@ from tessera_sales_purchase.lines import (
     PartnerIn,
     Priced,
     checked_lines,
-    partner_id_of,
+    resolve_partner,
     totals_of,
 )
 from tessera_sales_purchase.models import SaleLine, SaleOrder
@@ -63,8 +63,10 @@ SOURCE_TYPE = "sales_purchase.sale_order"
 
 
 class QuotationIn(Input):
-    partner: PartnerIn
     lines: Annotated[list[LineIn], msgspec.Meta(max_length=MAX_LINES)]
+    #: The customer: an accounting partner's id (as the app's form sends it), or ``partner``.
+    partner_id: uuid.UUID | None = None
+    partner: PartnerIn | None = None
     #: The company's currency when left out.
     currency: Currency | None = None
     #: Today when left out.
@@ -74,6 +76,7 @@ class QuotationIn(Input):
 
 
 class QuotationPatch(Input):
+    partner_id: uuid.UUID | None = None
     partner: PartnerIn | None = None
     #: All the lines, replacing the old ones.
     lines: Annotated[list[LineIn], msgspec.Meta(max_length=MAX_LINES)] | None = None
@@ -240,15 +243,15 @@ async def create_quotation(
     order_date = data.order_date or today()
     check_validity(order_date, data.validity_date)
     priced = await checked_lines(db, tenant_id, data.lines, currency, side="sale")
-    partner_id = await partner_id_of(db, tenant_id, data.partner, "customer")
+    partner = await resolve_partner(db, tenant_id, data.partner, data.partner_id, "customer")
     totals = totals_of(priced, currency)
     order = SaleOrder(
         tenant_id=tenant_id,
         quotation_number=await next_document_number(db, tenant_id, "Q", order_date.year),
         state="quotation",
-        partner_id=partner_id,
-        partner_name=" ".join(data.partner.name.split()),
-        crm_account_id=data.partner.crm_account_id,
+        partner_id=partner.id,
+        partner_name=partner.name,
+        crm_account_id=partner.crm_account_id,
         deal_id=deal_id,
         currency=currency,
         order_date=order_date,
@@ -271,10 +274,10 @@ async def change_quotation(
 ) -> SaleOrder:
     order = await get_order(db, order_id, lock=True)
     require_state(order, ("quotation",), "be changed")
-    if data.partner is not None:
-        order.partner_id = await partner_id_of(db, tenant_id, data.partner, "customer")
-        order.partner_name = " ".join(data.partner.name.split())
-        order.crm_account_id = data.partner.crm_account_id
+    if data.partner is not None or data.partner_id is not None:
+        partner = await resolve_partner(db, tenant_id, data.partner, data.partner_id, "customer")
+        order.partner_id, order.partner_name = partner.id, partner.name
+        order.crm_account_id = partner.crm_account_id
     if data.order_date is not None:
         order.order_date = data.order_date
     if not isinstance(data.validity_date, msgspec.UnsetType):
