@@ -11,7 +11,7 @@ UV := $(if $(UV_SYSTEM),$(UV_SYSTEM),$(CURDIR)/.tools/bin/uv)
 FIRST_PARTY_PLUGINS := crm oa accounting inventory sales_purchase
 
 .PHONY: dev test sync sync-test uv lint typecheck imports pytest clean frontend frontend-deps \
-	frontend-build frontend-test e2e chromium
+	frontend-build frontend-test e2e chromium pdf-font
 
 uv:
 ifeq ($(UV_SYSTEM),)
@@ -28,7 +28,7 @@ sync-test: uv
 
 # The venv's own entry point: `uv run` would forward Ctrl-C a second time, cutting the
 # server's (and the embedded PostgreSQL's) clean shutdown short.
-dev: sync frontend-build
+dev: sync pdf-font frontend-build
 	.venv/bin/tessera dev
 
 # The browser app: dependencies from the lock file, the typed API client generated from the
@@ -52,6 +52,12 @@ frontend-test: sync-test frontend-build
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# Printable documents (tessera.plugin.PdfDocument) print Latin and Chinese text in Debian's
+# WenQuanYi Micro Hei (decision 46).
+pdf-font:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
+		|| (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei)
+
 # On failure the browsers' console errors are printed last: CI shows only the log's tail.
 e2e: sync-test frontend-build chromium
 	cd frontend && (npm run e2e || (tail -n 40 test-results/console-errors.log 2>/dev/null; exit 1))
@@ -66,7 +72,7 @@ typecheck: sync-test
 imports: sync-test
 	$(UV) run lint-imports
 
-pytest: sync-test
+pytest: sync-test pdf-font
 	$(UV) run pytest -n auto --dist loadgroup
 
 test: lint typecheck imports pytest frontend-test e2e

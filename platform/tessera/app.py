@@ -14,6 +14,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from tessera import __version__
 from tessera.access.routes import ROUTE_HANDLERS as ACCESS_ROUTES
 from tessera.audit.routes import AuditController
+from tessera.company.routes import ROUTE_HANDLERS as COMPANY_ROUTES
 from tessera.db.engine import Database
 from tessera.events.routes import ROUTE_HANDLERS as EVENT_ROUTES
 from tessera.identity.routes import ROUTE_HANDLERS as IDENTITY_ROUTES
@@ -80,6 +81,7 @@ def create_app(
         WorkflowReportsController,
         *APPROVAL_CENTRE_ROUTES,
         *STORAGE_ROUTES,
+        *COMPANY_ROUTES,
         *services.registry.route_handlers(),
     ]
     api = Router(path="/api/v1", route_handlers=api_handlers)

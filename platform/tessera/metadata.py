@@ -11,6 +11,7 @@ def load_metadata() -> MetaData:
     # Imported for their side effect: mapping the tables onto Base.metadata.
     import tessera.access.models
     import tessera.audit.models
+    import tessera.company.models
     import tessera.events.models
     import tessera.identity.models
     import tessera.jobs.models

@@ -5,6 +5,7 @@ another tenant is reachable from any route."""
 from __future__ import annotations
 
 import inspect
+import io
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ import asyncpg
 import httpx
 import pytest
 from litestar.routes import HTTPRoute
+from PIL import Image
 
 from tessera.db.engine import plain_url
 from tests.platform.erp_accounting_cases import ACCOUNTING_CASES
@@ -58,8 +60,14 @@ class Scene:
         return str(next(m["id"] for m in members["items"] if m["user_id"] == who.user_id))
 
 
-Request = tuple[str, dict[str, Any] | None]
+#: A request's URL and body: JSON, or bytes sent as they are (an upload).
+Request = tuple[str, dict[str, Any] | bytes | None]
 Build = Callable[[Scene], Awaitable[Request]]
+
+
+def sent(body: dict[str, Any] | bytes | None) -> dict[str, Any]:
+    """httpx's keyword for ``body``."""
+    return {"content": body} if isinstance(body, bytes) else {"json": body}
 
 
 def fixed(path: str, body: dict[str, Any] | None = None) -> Build:
@@ -67,6 +75,27 @@ def fixed(path: str, body: dict[str, Any] | None = None) -> Build:
         return path, body
 
     return build
+
+
+COMPANY = "/api/v1/company"
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 0, 0)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+async def _logo_upload(s: Scene) -> Request:
+    return f"{COMPANY}/logo?filename=logo.png", _png()
+
+
+async def _logo(s: Scene) -> Request:
+    uploaded = await s.owner.client.put(
+        f"{COMPANY}/logo", params={"filename": "logo.png"}, content=_png(), headers=s.owner.headers
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    return f"{COMPANY}/logo", None
 
 
 async def _member_patch(s: Scene) -> Request:
@@ -999,6 +1028,11 @@ CASES: list[tuple[str, str, Build]] = [
         "/api/v1/storage/settings",
         fixed("/api/v1/storage/settings", {"max_file_bytes": 1 << 20}),
     ),
+    ("GET", "/api/v1/company", fixed(COMPANY)),
+    ("PATCH", "/api/v1/company", fixed(COMPANY, {"tax_id": "91310000MA1K4XYZ"})),
+    ("PUT", "/api/v1/company/logo", _logo_upload),
+    ("GET", "/api/v1/company/logo", _logo),
+    ("DELETE", "/api/v1/company/logo", fixed(f"{COMPANY}/logo")),
     ("GET", "/api/v1/workflow/record-types", fixed(f"{WORKFLOW}/record-types")),
     ("GET", "/api/v1/workflow/reports/turnaround", fixed(f"{WORKFLOW}/reports/turnaround")),
     ("GET", "/api/v1/workflow/definitions", fixed(f"{WORKFLOW}/definitions")),
@@ -1178,7 +1212,7 @@ async def test_each_route_answers_as_its_permission_declares(
         for method, path, build in CASES:
             url, body = await build(scene)
             response = await scene.actor.client.request(
-                method, url, json=body, headers=scene.actor.headers
+                method, url, headers=scene.actor.headers, **sent(body)
             )
             permission = declared[(method, path)] or RECORD_TYPE_PERMISSIONS.get((method, path))
             allowed = permission is None or permission in scene.grants
@@ -1223,5 +1257,5 @@ async def test_another_tenants_ids_are_not_found(
         scene_b = await _scene(live_server, "owner", client_b, client_b2)
         build = next(b for m, p, b in CASES if (m, p) == (method, path))
         url, body = await build(scene_b)
-        response = await client_a.request(method, url, json=body, headers=owner_a.headers)
+        response = await client_a.request(method, url, headers=owner_a.headers, **sent(body))
         assert response.status_code == 404, response.text

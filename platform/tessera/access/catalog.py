@@ -51,6 +51,10 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     ),
     Permission("workflow.instance.read", "Read the approval history of every record"),
     Permission("storage.settings.manage", "Change the tenant's file size limit"),
+    Permission(
+        "company.profile.manage",
+        "Change the company profile and logo printed on the tenant's documents",
+    ),
 )
 CORE_MODULES = frozenset(p.module for p in CORE_PERMISSIONS)
 
@@ -76,6 +80,7 @@ CORE_TRANSLATIONS: Mapping[str, Mapping[str, str]] = {
         "Define, version and switch approval workflows; run overdue escalations": "定义、版本化和切换审批流程；执行超时升级",
         "Read the approval history of every record": "查看所有记录的审批历史",
         "Change the tenant's file size limit": "更改公司的文件大小上限",
+        "Change the company profile and logo printed on the tenant's documents": "更改打印在公司单据上的公司资料和标志",
     },
 }  # fmt: skip
 

@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from tessera.notifications.service import notify
     from tessera.numbering.service import next_document_number
     from tessera.plugin.audiences import custom_roles_of, known_custom_roles, members_holding
+    from tessera.plugin.company import company_profile
     from tessera.plugin.files import (
         FileInfo,
         Upload,
@@ -88,6 +89,13 @@ if TYPE_CHECKING:
         open_download,
         store_file,
         store_upload,
+    )
+    from tessera.plugin.pdf import (
+        Block,
+        Column,
+        CompanyProfile,
+        PdfDocument,
+        PdfFontMissing,
     )
     from tessera.unit_of_work import UnitOfWork
     from tessera.web.context import (
@@ -179,6 +187,13 @@ _LAZY = {
     "decode_cursor": "tessera.web.pagination",
     "page_of": "tessera.web.pagination",
     "Input": "tessera.web.schemas",
+    # Printable documents: fpdf2 is loaded only by the modules that print.
+    "PdfDocument": "tessera.plugin.pdf",
+    "PdfFontMissing": "tessera.plugin.pdf",
+    "Column": "tessera.plugin.pdf",
+    "Block": "tessera.plugin.pdf",
+    "CompanyProfile": "tessera.plugin.pdf",
+    "company_profile": "tessera.plugin.company",
     "Page": "tessera.web.schemas",
 }
 
@@ -202,6 +217,9 @@ __all__ = [
     "Approvable",
     "Approval",
     "BackgroundJob",
+    "Block",
+    "Column",
+    "CompanyProfile",
     "Conflict",
     "CursorQuery",
     "Dashboard",
@@ -226,6 +244,8 @@ __all__ = [
     "ModuleContext",
     "NotFound",
     "Page",
+    "PdfDocument",
+    "PdfFontMissing",
     "Permission",
     "RecordFact",
     "Resource",
@@ -257,6 +277,7 @@ __all__ = [
     "checked_currency",
     "checked_money",
     "clean_filename",
+    "company_profile",
     "currency_step",
     "custom_roles_of",
     "decode_cursor",

@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
-from tessera.plugin import Manifest, hookimpl
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tessera.plugin import (
+    UI,
+    EventHandler,
+    Manifest,
+    ModuleContext,
+    Permission,
+    Service,
+    hookimpl,
+)
+from tessera_accounting import expense_posting, permissions, report_routes, translations, ui
+from tessera_accounting.chart_routes import AccountsController, JournalsController
+from tessera_accounting.entry_routes import EntriesController
+from tessera_accounting.ledger import LEDGER
+from tessera_accounting.models import MODELS
+from tessera_accounting.rate_routes import RatesController
+from tessera_accounting.report_routes import ReportsController
+from tessera_accounting.seeding import seed_books
+from tessera_accounting.settings_routes import SettingsController
+from tessera_accounting.tax_routes import TaxesController
 
 
 @hookimpl
@@ -14,3 +36,56 @@ def tessera_manifest() -> Manifest:
         api=">=1.0,<2",
         description="Chart of accounts, journals, invoices and bills, payments, taxes, currencies, financial reports",
     )
+
+
+@hookimpl
+def tessera_models() -> Sequence[type[Any]]:
+    return [*MODELS]
+
+
+@hookimpl
+def tessera_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def tessera_routes() -> Sequence[Any]:
+    return [
+        AccountsController,
+        JournalsController,
+        EntriesController,
+        SettingsController,
+        RatesController,
+        TaxesController,
+        ReportsController,
+    ]
+
+
+@hookimpl
+def tessera_permissions() -> Sequence[Permission]:
+    return [*permissions.PERMISSIONS]
+
+
+@hookimpl
+def tessera_services() -> Sequence[Service]:
+    return [Service("accounting.ledger", LEDGER)]
+
+
+@hookimpl
+def tessera_event_handlers() -> Sequence[EventHandler]:
+    return [*expense_posting.HANDLERS]
+
+
+@hookimpl
+def tessera_ui() -> UI:
+    return UI(
+        menus=ui.MENU,
+        resources=ui.RESOURCES,
+        messages=report_routes.MESSAGES,
+        translations={"zh": {**translations.ZH}},
+    )
+
+
+@hookimpl
+async def tessera_on_enable(module: ModuleContext) -> None:
+    await seed_books(module.db, module.tenant_id)
