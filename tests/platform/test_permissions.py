@@ -20,6 +20,7 @@ from PIL import Image
 
 from tessera.db.engine import plain_url
 from tests.platform.erp_accounting_cases import ACCOUNTING_CASES
+from tests.platform.erp_accounting_docs_cases import DOCS_CASES
 from tests.platform.erp_inventory_cases import INVENTORY_CASES
 from tests.platform.erp_sales_purchase_cases import SALES_PURCHASE_CASES
 from tests.platform.oa_calendar_cases import CALENDAR_CASES
@@ -1135,6 +1136,7 @@ CASES[-1:-1] = [
     *TASK_CASES,
     *REQUEST_CASES,
     *ACCOUNTING_CASES,
+    *DOCS_CASES,
     *INVENTORY_CASES,
     *SALES_PURCHASE_CASES,
 ]

@@ -15,6 +15,7 @@ from tessera.plugin import (
     Service,
     hookimpl,
 )
+from tessera_accounting import documents_hooks as documents
 from tessera_accounting import expense_posting, permissions, report_routes, translations, ui
 from tessera_accounting.chart_routes import AccountsController, JournalsController
 from tessera_accounting.entry_routes import EntriesController
@@ -40,7 +41,7 @@ def tessera_manifest() -> Manifest:
 
 @hookimpl
 def tessera_models() -> Sequence[type[Any]]:
-    return [*MODELS]
+    return [*MODELS, *documents.DOCUMENT_MODELS]
 
 
 @hookimpl
@@ -58,17 +59,18 @@ def tessera_routes() -> Sequence[Any]:
         RatesController,
         TaxesController,
         ReportsController,
+        *documents.DOCUMENT_ROUTES,
     ]
 
 
 @hookimpl
 def tessera_permissions() -> Sequence[Permission]:
-    return [*permissions.PERMISSIONS]
+    return [*permissions.PERMISSIONS, *documents.DOCUMENT_PERMISSIONS]
 
 
 @hookimpl
 def tessera_services() -> Sequence[Service]:
-    return [Service("accounting.ledger", LEDGER)]
+    return [Service("accounting.ledger", LEDGER), *documents.DOCUMENT_SERVICES]
 
 
 @hookimpl
@@ -79,10 +81,11 @@ def tessera_event_handlers() -> Sequence[EventHandler]:
 @hookimpl
 def tessera_ui() -> UI:
     return UI(
-        menus=ui.MENU,
-        resources=ui.RESOURCES,
-        messages=report_routes.MESSAGES,
-        translations={"zh": {**translations.ZH}},
+        menus=(*ui.MENU, *documents.DOCUMENT_MENUS),
+        resources=(*ui.RESOURCES, *documents.DOCUMENT_RESOURCES),
+        dashboards=documents.DOCUMENT_DASHBOARDS,
+        messages=(*report_routes.MESSAGES, *documents.DOCUMENT_MESSAGES),
+        translations={"zh": {**documents.DOCUMENTS_ZH, **translations.ZH}},
     )
 
 
