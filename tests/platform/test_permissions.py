@@ -23,6 +23,7 @@ from tests.platform.erp_accounting_cases import ACCOUNTING_CASES
 from tests.platform.erp_accounting_docs_cases import DOCS_CASES
 from tests.platform.erp_inventory_cases import INVENTORY_CASES
 from tests.platform.erp_sales_purchase_cases import SALES_PURCHASE_CASES
+from tests.platform.expense_bill_cases import BILL_CASES
 from tests.platform.oa_calendar_cases import CALENDAR_CASES
 from tests.platform.oa_document_cases import DOCUMENT_CASES
 from tests.platform.oa_expense_cases import EXPENSE_CASES
@@ -1131,6 +1132,7 @@ CASES: list[tuple[str, str, Build]] = [
 # Before the logout, which ends the session.
 CASES[-1:-1] = [
     *EXPENSE_CASES,
+    *BILL_CASES,
     *CALENDAR_CASES,
     *DOCUMENT_CASES,
     *TASK_CASES,

@@ -11,6 +11,7 @@ import { PageLoading } from "../components/PageLoading";
 import { PageHeader, Screen } from "./common";
 import { RecordActions } from "./detail/Actions";
 import { Approvals } from "./detail/Approvals";
+import { RecordDocuments } from "./detail/Documents";
 import { AuditHistory } from "./detail/AuditHistory";
 import { RecordFacts } from "./detail/Facts";
 import { RelatedList, relationsOf } from "./detail/RelatedLists";
@@ -18,6 +19,7 @@ import { RecordTimeline } from "./detail/Timeline";
 import { defsOf } from "./designed";
 import { FieldListTable } from "./FieldListInput";
 import { FieldValue } from "./format";
+import { LinesTable } from "./LinesInput";
 import { useResources } from "./metadata";
 import { invalidateLists, recordUrl, titleOf, useRecord } from "./records";
 import type { FieldMeta, RecordData, ResourceMeta } from "./types";
@@ -25,7 +27,7 @@ import { ValuesDetail } from "./ValuesInput";
 
 /** Fields holding lists or designed values: each gets a section of its own below the others. */
 function isDesigned(field: FieldMeta): boolean {
-  return field.type === "field_list" || field.type === "values";
+  return field.type === "field_list" || field.type === "values" || field.type === "lines";
 }
 
 interface Props {
@@ -84,6 +86,7 @@ export function RecordDetail(props: { resource: ResourceMeta; base: string; reco
         title={titleOf(resource, record)}
         extra={
           <>
+            <RecordDocuments resource={resource} record={record} />
             <RecordActions resource={resource} record={record} />
             {resource.can_edit ? (
               <Link to={`${base}/${encodeURIComponent(record.id)}/edit`}>
@@ -109,6 +112,8 @@ export function RecordDetail(props: { resource: ResourceMeta; base: string; reco
       {resource.fields.filter(isDesigned).map((field) =>
         field.type === "values" ? (
           <ValuesDetail key={field.name} resource={resource} field={field} record={record} />
+        ) : field.type === "lines" ? (
+          <LinesTable key={field.name} field={field} record={record} />
         ) : (
           <FieldListTable key={field.name} field={field} rows={defsOf(record, field.name)} />
         ),

@@ -11,6 +11,8 @@ import { PageLoading } from "../components/PageLoading";
 import { PageHeader, Screen } from "./common";
 import { errorPath } from "./designed";
 import { FieldListInput } from "./FieldListInput";
+import { lineErrorPlace } from "./lines";
+import { LinesInput } from "./LinesInput";
 import { optionChoices } from "./format";
 import { formRows, isEditable, pickerScope, toApiBody, toFormValues, type FormValues } from "./formValues";
 import { referenceOf, useResources } from "./metadata";
@@ -78,7 +80,8 @@ export function RecordForm(props: { resource: ResourceMeta; base: string; record
       void message.success(editing ? t("form.saved") : t("form.created", { title: titleOf(resource, saved) }));
       navigate(`${base}/${encodeURIComponent(saved.id)}`);
     },
-    onError: (error) => setProblem(showProblem(form, resource, error, t("form.failed"))),
+    onError: (error) =>
+      setProblem(showProblem(form, resource, error, t("form.failed"), (number, text) => t("lines.onLine", { number, message: text }))),
   });
 
   const title = editing
@@ -123,17 +126,29 @@ export function showProblem(
   resource: ResourceMeta,
   error: unknown,
   fallback: string,
+  /** An error of one line the editor has no cell for, as the lines' own error ("Line 3: …"). */
+  onLine: (line: number, message: string) => string = (line, message) => `${line}: ${message}`,
 ): string | null {
   if (!(error instanceof ApiError)) return fallback;
-  const shown = new Map(formRows(resource).flat().map((field) => [field.name, field.type]));
-  const byField = Object.entries(error.fieldErrors()).map(([name, text]) => ({
-    name,
-    text,
-    // ``fields[2].key`` at that row's key, ``values.cost`` at the cost input.
-    path: errorPath(name, (field) => shown.get(field)),
-  }));
+  const fields = new Map(formRows(resource).flat().map((field) => [field.name, field]));
+  const shown = new Map([...fields].map(([name, field]) => [name, field.type]));
+  const byField = Object.entries(error.fieldErrors()).map(([name, text]) => {
+    // ``fields[2].key`` at that row's key, ``lines[2].quantity`` at that line's quantity,
+    // ``values.cost`` at the cost input.
+    const path = errorPath(name, (field) => shown.get(field));
+    const field = fields.get(String(path[0]));
+    if (field?.type !== "lines") return { name, text, path };
+    const place = lineErrorPlace(field, path);
+    return { name, text: place.line ? onLine(place.line, text) : text, path: place.path };
+  });
   const placed = byField.filter(({ path }) => shown.has(String(path[0])));
-  form.setFields(placed.map(({ path, text }) => ({ name: path.length === 1 ? path[0] : path, errors: [text] })));
+  // Several errors may land on one place (two lines' problems on the lines as a whole).
+  const at = new Map<string, { path: (string | number)[]; errors: string[] }>();
+  for (const { path, text } of placed) {
+    const key = JSON.stringify(path);
+    at.set(key, { path, errors: [...(at.get(key)?.errors ?? []), text] });
+  }
+  form.setFields([...at.values()].map(({ path, errors }) => ({ name: path.length === 1 ? path[0] : path, errors })));
   const elsewhere = byField.filter(({ path }) => !shown.has(String(path[0])));
   if (placed.length > 0 && elsewhere.length === 0) return null;
   if (elsewhere.length > 0) return elsewhere.map(({ name, text }) => `${name}: ${text}`).join("; ");
@@ -171,6 +186,8 @@ function FormFields(props: { resource: ResourceMeta; form: FormInstance<FormValu
             <Col key={field.name} xs={24} md={Math.floor(24 / row.length)}>
               {field.type === "field_list" ? (
                 <FieldListInput field={field} disabled={!isEditable(field, editing)} />
+              ) : field.type === "lines" ? (
+                <LinesInput field={field} disabled={!isEditable(field, editing)} currency={values.currency} />
               ) : field.type === "values" ? (
                 <ValuesFields resource={resource} field={field} values={values} disabled={!isEditable(field, editing)} />
               ) : (
@@ -206,53 +223,7 @@ export function FieldInput(props: {
   const { t } = useTranslation("modules");
   const { field, disabled } = props;
   const rules = field.required && !disabled ? [{ required: true, message: t("form.required", { field: field.label }) }] : [];
-  const common = { disabled, "aria-label": field.label };
-  let input: React.ReactNode;
-  let valuePropName = "value";
-  switch (field.type) {
-    case "longtext":
-      input = <Input.TextArea {...common} autoSize={{ minRows: 3, maxRows: 12 }} />;
-      break;
-    case "number":
-      input = <InputNumber {...common} style={{ width: "100%" }} />;
-      break;
-    case "money":
-      input = <InputNumber {...common} stringMode precision={2} min="0" style={{ width: "100%" }} />;
-      break;
-    case "date":
-      input = <DatePicker {...common} style={{ width: "100%" }} />;
-      break;
-    case "datetime":
-      input = <DatePicker {...common} showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" style={{ width: "100%" }} />;
-      break;
-    case "bool":
-      valuePropName = "checked";
-      input = <Switch {...common} />;
-      break;
-    case "enum":
-      input = (
-        <Select
-          {...common}
-          mode={props.multiple ? "multiple" : undefined}
-          allowClear={!field.required}
-          options={optionChoices(field)}
-        />
-      );
-      break;
-    case "reference":
-      input = props.reference ? (
-        <RecordPicker key={props.reference} reference={props.reference} disabled={disabled} aria-label={field.label} scope={props.scope} style={{ width: "100%" }} />
-      ) : (
-        // A reference whose record type is not chosen yet.
-        <Select {...common} disabled options={[]} />
-      );
-      break;
-    case "file":
-      input = field.upload_endpoint ? <FileInput endpoint={field.upload_endpoint} {...common} /> : <Input {...common} disabled />;
-      break;
-    default:
-      input = <Input {...common} />;
-  }
+  const { input, valuePropName } = fieldControl(field, { ...props, label: field.label });
   return (
     <Form.Item
       name={props.name ?? field.name}
@@ -266,4 +237,69 @@ export function FieldInput(props: {
       {input}
     </Form.Item>
   );
+}
+
+/**
+ * The bare input of a field, by its type, and the prop its value goes in (``checked`` for a
+ * switch): what a labelled form item and a cell of a line's table both draw.
+ */
+export function fieldControl(
+  field: FieldMeta,
+  props: {
+    disabled: boolean;
+    /** What assistive technology names the input (the field's label, or "Quantity (line 2)"). */
+    label: string;
+    reference?: string;
+    scope?: Record<string, string | number | boolean | undefined>;
+    multiple?: boolean;
+  },
+): { input: React.ReactNode; valuePropName: string } {
+  const { disabled } = props;
+  const common = { disabled, "aria-label": props.label };
+  switch (field.type) {
+    case "longtext":
+      return { input: <Input.TextArea {...common} autoSize={{ minRows: 3, maxRows: 12 }} />, valuePropName: "value" };
+    case "number":
+      return { input: <InputNumber {...common} style={{ width: "100%" }} />, valuePropName: "value" };
+    case "money":
+      return { input: <InputNumber {...common} stringMode precision={2} min="0" style={{ width: "100%" }} />, valuePropName: "value" };
+    case "date":
+      return { input: <DatePicker {...common} style={{ width: "100%" }} />, valuePropName: "value" };
+    case "datetime":
+      return {
+        input: <DatePicker {...common} showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" style={{ width: "100%" }} />,
+        valuePropName: "value",
+      };
+    case "bool":
+      return { input: <Switch {...common} />, valuePropName: "checked" };
+    case "enum":
+      return {
+        input: (
+          <Select
+            {...common}
+            mode={props.multiple ? "multiple" : undefined}
+            allowClear={!field.required}
+            options={optionChoices(field)}
+          />
+        ),
+        valuePropName: "value",
+      };
+    case "reference":
+      return {
+        input: props.reference ? (
+          <RecordPicker key={props.reference} reference={props.reference} disabled={disabled} aria-label={props.label} scope={props.scope} style={{ width: "100%" }} />
+        ) : (
+          // A reference whose record type is not chosen yet.
+          <Select {...common} disabled options={[]} />
+        ),
+        valuePropName: "value",
+      };
+    case "file":
+      return {
+        input: field.upload_endpoint ? <FileInput endpoint={field.upload_endpoint} {...common} /> : <Input {...common} disabled />,
+        valuePropName: "value",
+      };
+    default:
+      return { input: <Input {...common} />, valuePropName: "value" };
+  }
 }

@@ -119,7 +119,8 @@ export function toApiValues(values: unknown): Record<string, unknown> {
 
 /**
  * Where the API's error name points in the form: ``fields[2].options[1]`` at the third row's
- * options, ``values.cost`` at the cost input, ``name`` at the name.
+ * options, ``lines[2].quantity`` at the third line's quantity, ``values.cost`` at the cost
+ * input, ``name`` at the name.
  */
 export function errorPath(name: string, typeOf: (field: string) => string | undefined): (string | number)[] {
   const parts = name
@@ -127,7 +128,7 @@ export function errorPath(name: string, typeOf: (field: string) => string | unde
     .filter(Boolean)
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   const kind = typeOf(String(parts[0]));
-  if (kind === "field_list") return parts.slice(0, 3);
+  if (kind === "field_list" || kind === "lines") return parts.slice(0, 3);
   if (kind === "values") return parts.slice(0, 2);
   return [name];
 }

@@ -1,6 +1,7 @@
 import dayjs, { type Dayjs } from "dayjs";
 
 import { toApiFieldList, toApiValues } from "./designed";
+import { toApiLines, toFormLines } from "./lines";
 import { fieldOf, filterParam, referenceOf, resourceNamed } from "./metadata";
 import type { Query } from "./records";
 import { USER_REFERENCE, type FieldMeta, type RecordData, type ResourceMeta } from "./types";
@@ -28,6 +29,8 @@ export function toFormValues(resource: ResourceMeta, record: Partial<RecordData>
     if (value === undefined) continue;
     if ((field.type === "date" || field.type === "datetime") && typeof value === "string") {
       values[field.name] = dayjs(value);
+    } else if (field.type === "lines") {
+      values[field.name] = toFormLines(field, value);
     } else {
       values[field.name] = value;
     }
@@ -40,10 +43,11 @@ function isEmpty(value: unknown): boolean {
 }
 
 /** One input's value as the API takes it: a date as "YYYY-MM-DD", a moment in ISO 8601, an
- * amount as a decimal string (exact), a number as a number. */
+ * amount as a decimal string (exact), a number as a number, lines as a list of such values. */
 export function toApiValue(field: FieldMeta, value: unknown): unknown {
   if (field.type === "field_list") return toApiFieldList(value);
   if (field.type === "values") return toApiValues(value);
+  if (field.type === "lines") return toApiLines(field, value);
   if (isEmpty(value)) return null;
   switch (field.type) {
     case "date":
@@ -91,7 +95,9 @@ function sameValue(field: FieldMeta, a: unknown, b: unknown): boolean {
   if ((field.type === "money" || field.type === "number") && a !== null && b !== null) {
     return Number(a) === Number(b);
   }
-  if (field.type === "field_list" || field.type === "values") return JSON.stringify(a) === JSON.stringify(b);
+  if (field.type === "field_list" || field.type === "values" || field.type === "lines") {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
   return a === b;
 }
 

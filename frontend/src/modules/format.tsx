@@ -130,6 +130,8 @@ export function FieldValue({ field, record }: { field: FieldMeta; record: Record
     // In a list cell: how many (the record's page shows them in full).
     case "field_list":
       return <>{t("fieldList.count", { count: Array.isArray(value) ? value.length : 0 })}</>;
+    case "lines":
+      return <>{t("lines.count", { count: Array.isArray(value) ? value.length : 0 })}</>;
     case "values":
       return <>{t("values.count", { count: typeof value === "object" ? Object.keys(value as object).length : 0 })}</>;
     case "file":

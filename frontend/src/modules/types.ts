@@ -7,6 +7,7 @@ export type MenuMeta = components["schemas"]["MenuOut"];
 export type DashboardMeta = components["schemas"]["DashboardOut"];
 export type MetricMeta = components["schemas"]["MetricOut"];
 export type ActionMeta = components["schemas"]["RecordActionOut"];
+export type DocumentMeta = components["schemas"]["RecordDocumentOut"];
 
 /** A record of any resource: the API's JSON object, with its id. */
 export type RecordData = { id: string } & Record<string, unknown>;

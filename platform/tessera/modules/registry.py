@@ -26,7 +26,7 @@ from sqlalchemy import Table
 from tessera.errors import Invalid, PluginFailed
 from tessera.events.types import EventHandler
 from tessera.jobs.types import BackgroundJob, Schedule
-from tessera.modules.action_routes import check_action_routes
+from tessera.modules.action_routes import check_action_routes, check_document_routes
 from tessera.modules.texts import Catalogue, Texts, check_catalogue
 from tessera.plugin import hookspecs
 from tessera.plugin.context import ModuleContext
@@ -244,6 +244,7 @@ class PluginRegistry:
             _check_routes(router, {p.name for p in plugin.permissions})
             plugin.routes = [router]
         check_action_routes(plugin.ui, plugin.routes, REQUIRES)
+        check_document_routes(plugin.ui, plugin.routes, REQUIRES)
         plugin.workflows = _checked_workflows(
             plugin, list(self._declared(plugin, "tessera_workflows", []))
         )

@@ -26,10 +26,12 @@ from tessera.modules.schemas import (
     PurgedOut,
     PurgeIn,
     RecordActionOut,
+    RecordDocumentOut,
     ResourceOut,
 )
 from tessera.modules.texts import Texts, humanize
 from tessera.plugin.actions import Action
+from tessera.plugin.documents import Document
 from tessera.plugin.manifest import Field, Resource
 from tessera.tenants import service as tenants
 from tessera.web.context import Language, Member, Uow, requires, services_of
@@ -211,6 +213,11 @@ async def resources(actor: Member, state: State, texts: Language) -> list[Resour
                 for action in r.actions
                 if actor.can(action.permission)
             ],
+            documents=[
+                document_out(module, r, document, texts)
+                for document in r.documents
+                if actor.can(document.permission)
+            ],
         )
         for module, r in registry.resources(sorted(actor.modules))
         if actor.can(r.read_permission)
@@ -236,6 +243,19 @@ def field_out(module: str, resource: Resource, f: Field, texts: Texts) -> FieldO
         f.schema_from,
         f.schema_field,
         texts.of(module, f.help) if f.help else None,
+        [field_out(module, resource, cell, texts) for cell in f.line_fields],
+        list(f.line_amount),
+    )
+
+
+def document_out(
+    module: str, resource: Resource, document: Document, texts: Texts
+) -> RecordDocumentOut:
+    return RecordDocumentOut(
+        name=document.name,
+        label=texts.of(module, document.label),
+        endpoint=f"{resource.endpoint}/{document.path}",
+        languages=list(document.languages),
     )
 
 

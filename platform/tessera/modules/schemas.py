@@ -96,6 +96,11 @@ class FieldOut(msgspec.Struct):
     schema_field: str | None = None
     #: A line the form shows under the input, in the request's language.
     help: str | None = None
+    #: A lines field's: the values of each line (plain fields: no lines, files or designed
+    #: fields), and the line fields whose product is a line's amount — quantity, unit price
+    #: and, if named, a discount percent — shown with the lines' total while editing.
+    line_fields: list[FieldOut] = []
+    line_amount: list[str] = []
 
 
 class ActionConditionOut(msgspec.Struct):
@@ -116,6 +121,15 @@ class RecordActionOut(msgspec.Struct):
     danger: bool
     #: A small form whose values are the request's body; none posts no body.
     body_fields: list[FieldOut]
+
+
+class RecordDocumentOut(msgspec.Struct):
+    name: str
+    label: str
+    #: ``GET`` here, ``{id}`` being the record's id, opened in a new tab.
+    endpoint: str
+    #: Locales it prints in, sent as ``?lang=``; none sends no language.
+    languages: list[str]
 
 
 class ResourceOut(msgspec.Struct):
@@ -156,6 +170,8 @@ class ResourceOut(msgspec.Struct):
     approvable: bool
     #: Buttons of a record's page the caller may use (the record's own actions).
     actions: list[RecordActionOut]
+    #: Links of a record's page to files made of it (a PDF) the caller may open.
+    documents: list[RecordDocumentOut]
 
 
 class MetricOut(msgspec.Struct):

@@ -29,6 +29,7 @@ from tessera.events.types import Event, EventHandler, HandlerContext
 from tessera.jobs.types import BackgroundJob, JobContext, Schedule
 from tessera.plugin.actions import Action
 from tessera.plugin.context import ModuleContext
+from tessera.plugin.documents import Document
 from tessera.plugin.dynamic_fields import VALUE_TYPES
 from tessera.plugin.facts import RecordFact, record_facts
 from tessera.plugin.hookspecs import hookimpl
@@ -223,6 +224,7 @@ __all__ = [
     "Conflict",
     "CursorQuery",
     "Dashboard",
+    "Document",
     "DomainError",
     "Event",
     "EventHandler",

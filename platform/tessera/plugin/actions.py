@@ -77,6 +77,8 @@ class Action:
         for f in self.body_fields:
             if f.type not in FIELD_TYPES:
                 raise ManifestError(f"{where}: body field {f.name!r} has unknown type {f.type!r}")
+            if f.type == "lines":
+                raise ManifestError(f"{where}: body field {f.name!r} must be one value, not lines")
             if f.read_only or f.reference_from is not None:
                 raise ManifestError(
                     f"{where}: body field {f.name!r} must be one a person fills in (not "

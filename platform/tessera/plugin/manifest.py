@@ -12,9 +12,11 @@ from packaging.version import Version
 
 from tessera.modules.texts import humanize
 from tessera.plugin.dynamic_fields import DYNAMIC, field_problem, source_problem
+from tessera.plugin.line_fields import line_texts, lines_problem
 
 if TYPE_CHECKING:
     from tessera.plugin.actions import Action
+    from tessera.plugin.documents import Document
 
 #: The version of the public plugin API (this package). Plugins declare the range they support.
 API_VERSION = Version("1.0")
@@ -151,6 +153,7 @@ FIELD_TYPES = (
     "file",
     "field_list",
     "values",
+    "lines",
 )
 
 
@@ -172,6 +175,16 @@ class Field:
     ``upload_endpoint`` (``POST``, multipart part ``file``, answering JSON with the file's
     ``id`` and ``filename``) and puts the id in the field; ``download_endpoint`` (with ``{id}``,
     the record's id) streams the file held by a record.
+
+    A ``lines`` field holds a record's line items (an order's products, quantities, prices):
+    a JSON list of objects, one per line, keyed by the names of ``line_fields`` — plain values
+    each (text, number, money as decimal text, date, bool, enum, a reference). The form edits
+    them as a table (add, remove, reorder) and sends the whole list, each line with its
+    editable values and its ``id`` when a line field is named so; the API names a bad value as
+    ``lines[2].quantity``. ``line_amount`` names the line fields of a quantity, a unit price
+    and optionally a discount percent: the form then shows each line's amount, quantity * unit
+    price * (1 - discount / 100), and their total, for display only (the API computes its
+    own).
     """
 
     name: str
@@ -188,6 +201,8 @@ class Field:
     schema_from: str | None = None
     schema_field: str | None = None
     help: str = ""
+    line_fields: tuple[Field, ...] = ()
+    line_amount: tuple[str, ...] = ()
 
     def check_file(self, module: str, resource: str) -> None:
         """A file field names where its files go and come from, under the plugin's prefix;
@@ -249,7 +264,8 @@ class Resource:
     ``timeline_endpoint`` (with ``{id}``) pages a record's timeline entries
     (``TimelineEntry``), ``audit_type`` is the table whose row changes the audit trail keeps
     for the record's history. ``actions`` are the buttons of a record's page that post to the
-    plugin's own routes (``Action``: submit, withdraw, pay …).
+    plugin's own routes (``Action``: submit, withdraw, pay …); ``documents`` are the links
+    of a record's page to files its plugin makes of it (``Document``: a PDF of an invoice).
     """
 
     name: str
@@ -277,6 +293,7 @@ class Resource:
     facts_endpoint: str | None = None
     audit_type: str | None = None
     actions: tuple[Action, ...] = ()
+    documents: tuple[Document, ...] = ()
 
     def check(self, module: str) -> Resource:
         if not self.name.startswith(f"{module}."):
@@ -290,7 +307,7 @@ class Resource:
             if f.type not in FIELD_TYPES:
                 raise ManifestError(f"field {f.name!r} has unknown type {f.type!r}")
             f.check_file(module, self.name)
-            if problem := field_problem(f, by_name):
+            if problem := field_problem(f, by_name) or lines_problem(f):
                 raise ManifestError(f"resource {self.name!r}: field {f.name!r}: {problem}")
             if f.reference_from is not None and (
                 f.type != "reference"
@@ -308,7 +325,8 @@ class Resource:
             raise ManifestError(f"resource {self.name!r} names unknown fields {unknown}")
         # A list cannot filter or sort by a JSON shape that varies per record.
         listed = {*self.filters, *self.sort_fields, self.title_field}
-        if dynamic := sorted(n for n in listed if n in by_name and by_name[n].type in DYNAMIC):
+        shapes = (*DYNAMIC, "lines")
+        if dynamic := sorted(n for n in listed if n in by_name and by_name[n].type in shapes):
             raise ManifestError(
                 f"resource {self.name!r}: {dynamic} hold lists or values, which no list filters, "
                 "sorts by or shows as a title"
@@ -330,6 +348,9 @@ class Resource:
         actions = [action.check(self.name, by_name).name for action in self.actions]
         if len(set(actions)) != len(actions):
             raise ManifestError(f"resource {self.name!r} names an action twice")
+        documents = [document.check(self.name).name for document in self.documents]
+        if len(set(documents)) != len(documents):
+            raise ManifestError(f"resource {self.name!r} names a document twice")
         if self.timeline_endpoint is not None and not (
             self.timeline_endpoint.startswith(f"/api/v1/{module}/")
             and "{id}" in self.timeline_endpoint
@@ -524,8 +545,10 @@ class UI:
                 # A field list's options are the platform's value types: the app names them.
                 if f.type != "field_list":
                     found.update(humanize(option) for option in f.options)
+                found.update(line_texts(f))
             for action in resource.actions:
                 found.update(action.texts())
+            found.update(document.label for document in resource.documents)
         for dashboard in self.dashboards:
             found.add(dashboard.label)
             found.update(metric.label for metric in dashboard.metrics)
@@ -562,6 +585,7 @@ class UI:
                     "reference to one of the plugin's resources"
                 )
             actions = [action.permission for action in resource.actions]
+            actions += [document.permission for document in resource.documents]
             for named in (resource.export_permission, resource.import_permission, *actions):
                 if named is not None and named not in permissions:
                     raise ManifestError(

@@ -33,6 +33,7 @@ export function resource(more: Partial<ResourceMeta> & Pick<ResourceMeta, "name"
     audit_type: null,
     approvable: false,
     actions: [],
+    documents: [],
     ...more,
   };
 }

@@ -14,6 +14,9 @@ export const ADMIN_PAGES: AdminPage[] = [
   { path: "/admin/modules", labelKey: "menu.modules", permission: "modules.module.read" },
   { path: "/admin/members", labelKey: "menu.members", permission: "identity.member.read" },
   { path: "/admin/roles", labelKey: "menu.roles", permission: "access.role.read" },
+  // Every member reads the profile (it is on what they send out); changing it takes
+  // company.profile.manage, which the page asks for before it offers a change.
+  { path: "/admin/company", labelKey: "menu.company", permission: "identity.member.read" },
   // Personal API tokens need no permission of their own, only membership; every built-in role
   // holds identity.member.read, so it stands for "any member" here.
   { path: "/admin/tokens", labelKey: "menu.tokens", permission: "identity.member.read" },

@@ -12,6 +12,7 @@ import { RequirePermission } from "./shared/AdminPage";
 const PAGES: Record<string, LazyExoticComponent<ComponentType>> = {
   "/admin/modules": lazy(() => import("./modules/ModulesPage")),
   "/admin/members": lazy(() => import("./members/MembersPage")),
+  "/admin/company": lazy(() => import("./company/CompanyPage")),
   "/admin/roles": lazy(() => import("./roles/RolesPage")),
   "/admin/tokens": lazy(() => import("./tokens/TokensPage")),
   "/admin/webhooks": lazy(() => import("./webhooks/WebhooksPage")),

@@ -1,4 +1,5 @@
-"""The expenses plugin's hooks: a claim is approvable, and tenants get a default workflow."""
+"""The expenses plugin's hooks: a claim is approvable, and tenants get a default workflow;
+supplier bills have line items and screens of their own."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tessera.plugin import (
+    UI,
     Approvable,
     Manifest,
     Permission,
@@ -14,7 +16,9 @@ from tessera.plugin import (
     WorkflowTemplate,
     hookimpl,
 )
-from tessera_test_expenses.models import Claim, Receipt
+from tessera_test_expenses.bill_ui import BILL, MENU, TRANSLATIONS
+from tessera_test_expenses.bills import BILLS, BillsController
+from tessera_test_expenses.models import Bill, BillLine, Claim, Receipt
 from tessera_test_expenses.receipts import ReceiptsController
 from tessera_test_expenses.routes import ClaimsController
 
@@ -57,7 +61,7 @@ def tessera_manifest() -> Manifest:
 
 @hookimpl
 def tessera_models() -> Sequence[type[Any]]:
-    return [Claim, Receipt]
+    return [Claim, Receipt, Bill, BillLine]
 
 
 @hookimpl
@@ -67,7 +71,7 @@ def tessera_migrations() -> Path:
 
 @hookimpl
 def tessera_routes() -> Sequence[Any]:
-    return [ClaimsController, ReceiptsController]
+    return [ClaimsController, ReceiptsController, BillsController]
 
 
 @hookimpl
@@ -75,7 +79,13 @@ def tessera_permissions() -> Sequence[Permission]:
     return [
         # Members get it through a custom role, so tests can show a member without it.
         Permission("expenses.claim.write", "Create, edit and submit expense claims", scoped=True),
+        Permission(BILLS, "Record and change supplier bills", scoped=True),
     ]
+
+
+@hookimpl
+def tessera_ui() -> UI:
+    return UI(menus=(MENU,), resources=(BILL,), translations={"zh": TRANSLATIONS})
 
 
 @hookimpl

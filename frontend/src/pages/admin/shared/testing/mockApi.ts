@@ -15,6 +15,16 @@ type Responder = (call: Call) => Answer;
 
 const ORIGIN = "http://localhost:3000";
 
+/** A request's JSON body, or its text as it came when it is none (a multipart upload). */
+function parsed(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 export function installFetchMock() {
   const routes: { method: string; path: string | RegExp; respond: Responder }[] = [];
   const calls: Call[] = [];
@@ -35,7 +45,7 @@ export function installFetchMock() {
       method: request.method,
       path: url.pathname,
       query: url.searchParams,
-      body: text ? JSON.parse(text) : undefined,
+      body: parsed(text),
     };
     calls.push(call);
     const route = routes.find(
