@@ -122,7 +122,8 @@ class Books:
 
 
 def pick(items: list[str], at: int) -> str | None:
-    return items[at % len(items)] if items else None
+    """The ``at``-th newest item (counting round): 0, where shrinking heads, is the newest."""
+    return items[-1 - at % len(items)] if items else None
 
 
 def quantity(value: Decimal) -> str:
@@ -284,9 +285,11 @@ async def invoice(books: Books, kind: str, price: str, at_once: bool) -> httpx.R
 
 
 async def pay(books: Books, at: int, share: str) -> httpx.Response | None:
-    """Pays a share of what is left on an open invoice (the first open one from ``at`` on)."""
-    start = at % len(books.invoices) if books.invoices else 0
-    for invoice_id in books.invoices[start:] + books.invoices[:start]:
+    """Pays a share of what is left on an open invoice (the first open one from the ``at``-th
+    newest on)."""
+    newest_first = books.invoices[::-1]
+    start = at % len(newest_first) if newest_first else 0
+    for invoice_id in newest_first[start:] + newest_first[:start]:
         found = await fetched(books.who, f"{ACCOUNTING}/invoices/{invoice_id}")
         if found["status"] in OPEN:
             break
