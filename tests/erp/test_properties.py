@@ -66,6 +66,9 @@ CENT = Decimal("0.01")
 SHARES = {"full": Decimal(1), "half": Decimal("0.5"), "third": Decimal(1) / 3}
 #: A partial receipt or delivery takes this share of what is left on the order line.
 PARTIAL = Decimal("0.5")
+#: How far an order goes at once: placed only (its receipts or deliveries and bills or
+#: invoices come as steps of their own), or also received or delivered whole, or billed too.
+FOLLOW = ("place", "move", "bill")
 
 index = st.integers(min_value=0, max_value=7)
 products = st.integers(min_value=0, max_value=2)
@@ -74,8 +77,11 @@ purchases = st.tuples(
     products,
     st.integers(min_value=1, max_value=20),
     st.sampled_from(["4.00", "5.55", "7.25"]),
+    st.sampled_from(FOLLOW),
 )
-sales = st.tuples(st.just("sell"), products, st.integers(min_value=1, max_value=15))
+sales = st.tuples(
+    st.just("sell"), products, st.integers(min_value=1, max_value=15), st.sampled_from(FOLLOW)
+)
 receipts = st.tuples(st.just("receive"), index, st.booleans())
 bills = st.tuples(st.just("bill"), index)
 deliveries = st.tuples(st.just("deliver"), index, st.booleans())
@@ -222,7 +228,27 @@ def _left(order: dict[str, Any], partial: bool) -> dict[str, Any]:
     return {"lines": lines}
 
 
-async def purchase(books: Books, at: int, count: int, price: str) -> httpx.Response:
+async def _follow(
+    books: Books, path: str, order_id: str, follow: str, answer: httpx.Response
+) -> httpx.Response:
+    """Moves a just-confirmed order's goods whole, then bills them, as ``follow`` says. A new
+    order's goods are free to move (a sale's are reserved), so neither step may be refused."""
+    steps = {"place": (), "move": ("move",), "bill": ("move", "bill")}[follow]
+    moves = "receipts" if path == PURCHASES else "deliveries"
+    bills = "bills" if path == PURCHASES else "invoices"
+    for step in steps:
+        body = {"reference": f"REF-{order_id[-6:]}"} if path == PURCHASES and step == "bill" else {}
+        answer = await books.who.post(
+            f"{path}/{order_id}/{moves if step == 'move' else bills}", json=body
+        )
+        assert answer.status_code == 201, f"{step} of a new order: {answer.text}"
+        _seen(books, answer)
+    return answer
+
+
+async def purchase(
+    books: Books, at: int, count: int, price: str, follow: str = "place"
+) -> httpx.Response:
     body = {
         "partner": {"name": "Vendor Ltd", "id": books.vendor},
         "lines": [{"product_id": books.products[at], "quantity": str(count), "unit_price": price}],
@@ -235,6 +261,7 @@ async def purchase(books: Books, at: int, count: int, price: str) -> httpx.Respo
         assert confirmed.json()["state"] == "purchase", confirmed.text
         books.purchases.append(order_id)
         _seen(books, confirmed)
+        return await _follow(books, PURCHASES, order_id, follow, confirmed)
     return confirmed
 
 
@@ -258,7 +285,7 @@ async def bill(books: Books, at: int) -> httpx.Response | None:
     return billed
 
 
-async def sell(books: Books, at: int, count: int) -> httpx.Response:
+async def sell(books: Books, at: int, count: int, follow: str = "place") -> httpx.Response:
     body = {
         "partner": {"name": "Customer Ltd", "id": books.customer},
         "lines": [{"product_id": books.products[at], "quantity": str(count)}],
@@ -272,7 +299,8 @@ async def sell(books: Books, at: int, count: int) -> httpx.Response:
     if confirmed.status_code == 200:
         books.sales.append(order_id)
         _seen(books, confirmed)
-    elif confirmed.status_code == 409:
+        return await _follow(books, SALES, order_id, follow, confirmed)
+    if confirmed.status_code == 409:
         await _unchanged(books, before, "confirming the sales order")
     return confirmed
 
