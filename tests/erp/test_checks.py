@@ -21,9 +21,7 @@ from tests.erp.books import (
     internal_locations,
     read_reports,
 )
-from tests.sales_purchase.support import erp_tenant, needs_invoicing, product, stock_up
-
-pytestmark = needs_invoicing
+from tests.sales_purchase.support import erp_tenant, product, stock_up
 
 
 async def test_each_check_sees_books_that_disagree(

@@ -51,13 +51,10 @@ from tests.sales_purchase.support import (
     PURCHASES,
     SALES,
     erp_tenant,
-    needs_invoicing,
     product,
     stock_up,
 )
 from tests.support import SignedUp
-
-pytestmark = needs_invoicing
 
 #: Sequences tried: a dozen keeps the suite quick; raise it (ERP_PROPERTY_EXAMPLES=200) to hunt.
 EXAMPLES = int(os.environ.get("ERP_PROPERTY_EXAMPLES", "12"))

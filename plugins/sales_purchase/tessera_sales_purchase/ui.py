@@ -139,7 +139,13 @@ SALE_ORDER = Resource(
         Field("name", "Number", read_only=True),
         Field("quotation_number", "Quotation", read_only=True),
         Field("state", "State", type="enum", read_only=True, options=SALE_STATES),
-        Field("partner_id", "Customer", type="reference", reference="accounting.partner", required=True),
+        Field(
+            "partner_id",
+            "Customer",
+            type="reference",
+            reference="accounting.partner",
+            required=True,
+        ),
         Field("currency", "Currency"),
         Field("order_date", "Order date", type="date"),
         Field("validity_date", "Valid until", type="date"),
@@ -175,7 +181,9 @@ PURCHASE_ORDER = Resource(
         Field("name", "Number", read_only=True),
         Field("rfq_number", "Request for quotation", read_only=True),
         Field("state", "State", type="enum", read_only=True, options=PURCHASE_STATES),
-        Field("partner_id", "Vendor", type="reference", reference="accounting.partner", required=True),
+        Field(
+            "partner_id", "Vendor", type="reference", reference="accounting.partner", required=True
+        ),
         Field("currency", "Currency"),
         Field("order_date", "Order date", type="date"),
         Field("note", "Note", type="longtext"),
