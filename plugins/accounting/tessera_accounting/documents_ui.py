@@ -7,7 +7,7 @@ form edits the invoice's own fields, and posting and cancelling are its page's b
 
 from __future__ import annotations
 
-from tessera.plugin import Action, Dashboard, Field, MenuItem, Metric, Resource
+from tessera.plugin import Action, Dashboard, Document, Field, MenuItem, Metric, Resource
 from tessera_accounting.invoice_models import INVOICE_POST, INVOICE_READ, INVOICE_WRITE, STATUSES
 from tessera_accounting.invoice_pdf import STATUS_TEXT, TITLES
 from tessera_accounting.models import REPORT
@@ -109,6 +109,22 @@ INVOICE_ACTIONS = (
     ),
 )
 
+#: An invoice's lines as its page shows them (they are written through the API's ``lines``).
+INVOICE_LINES = Field(
+    "lines",
+    "Lines",
+    type="lines",
+    read_only=True,
+    line_fields=(
+        Field("description", "Description", read_only=True),
+        Field("quantity", "Quantity", type="number", read_only=True),
+        Field("unit_price", "Unit price", type="money", read_only=True),
+        Field("discount", "Discount %", type="number", read_only=True),
+        Field("subtotal", "Untaxed amount", type="money", read_only=True),
+        Field("tax_amount", "Tax", type="money", read_only=True),
+    ),
+)
+
 INVOICE = Resource(
     name="accounting.invoice",
     label="Invoice",
@@ -129,6 +145,7 @@ INVOICE = Resource(
         Field("total", "Total", type="money", read_only=True),
         Field("residual", "Amount due", type="money", read_only=True),
         Field("notes", "Notes", type="longtext"),
+        INVOICE_LINES,
         Field("posted_at", "Posted on", type="datetime", read_only=True),
         CREATED,
         UPDATED,
@@ -158,6 +175,23 @@ INVOICE = Resource(
     sort_fields=("date", "due_date", "number", "created_at"),
     audit_type="accounting_invoice",
     actions=INVOICE_ACTIONS,
+    documents=(Document("pdf", "Print", "{id}/pdf", INVOICE_READ, languages=("en", "zh")),),
+)
+
+#: What a payment settles: the partner's open invoices, each with the amount paid of it (in the
+#: invoice's currency); the API takes them as ``allocations``.
+PAYMENT_ALLOCATIONS = Field(
+    "allocations",
+    "Invoices paid",
+    type="lines",
+    create_only=True,
+    line_fields=(
+        Field(
+            "invoice_id", "Invoice", type="reference", reference="accounting.invoice", required=True
+        ),
+        Field("invoice_number", "Number", read_only=True),
+        Field("amount", "Amount", type="money", required=True),
+    ),
 )
 
 PAYMENT = Resource(
@@ -179,10 +213,16 @@ PAYMENT = Resource(
         Field("currency", "Currency", create_only=True),
         Field("reference", "Reference", create_only=True),
         Field("exchange_difference", "Exchange difference", type="money", read_only=True),
+        PAYMENT_ALLOCATIONS,
     ),
     list_columns=("number", "direction", "partner_id", "date", "amount", "currency"),
     filters=("partner_id",),
-    form=(("direction", "partner_id"), ("date", "amount", "currency"), ("reference",)),
+    form=(
+        ("direction", "partner_id"),
+        ("date", "amount", "currency"),
+        ("reference",),
+        ("allocations",),
+    ),
     title_field="number",
     read_permission=INVOICE_READ,
     write_permission=PAYMENT_WRITE,
