@@ -68,12 +68,16 @@ test("a bill with three lines is made in the form, with its total, and shown on 
   await expect(rows.nth(1)).toContainText("Lunch");
   await expect(rows.nth(2)).toContainText("Pens");
   await expect(rows.nth(2)).toContainText("0.20");
-  await expect(page.locator(".ant-descriptions-item").filter({ hasText: "Total" })).toContainText("69.17");
+  const total = page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "Total", exact: true }) });
+  await expect(total).toContainText("69.17");
   await checkAccessible(page, "the bill's page");
   await screenshot(page, "lines-detail");
 
   // The list says how many lines each bill has.
   await page.goto("/expenses/bills");
   await expect(page.getByRole("cell", { name: "3 lines" })).toBeVisible();
-  expect(errors).toEqual([]);
+  // The one refusal the test asks for (the zero quantity), which Chromium logs as a failed load.
+  const asked = /status of 422 .*\/api\/v1\/expenses\/bills\)$/;
+  expect(errors.filter((error) => !asked.test(error))).toEqual([]);
+  expect(errors.filter((error) => asked.test(error))).toHaveLength(1);
 });
