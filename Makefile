@@ -59,7 +59,8 @@ pdf-font:
 		|| (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei)
 
 # On failure the browsers' console errors are printed last: CI shows only the log's tail.
-e2e: sync-test frontend-build chromium
+# The ERP journey reads a Chinese invoice PDF back: the PDF font must be there.
+e2e: sync-test pdf-font frontend-build chromium
 	cd frontend && (npm run e2e || (tail -n 40 test-results/console-errors.log 2>/dev/null; exit 1))
 
 lint: sync-test

@@ -71,7 +71,8 @@ test("a bill with three lines is made in the form, with its total, and shown on 
   await expect(rows.nth(1)).toContainText("Lunch");
   await expect(rows.nth(2)).toContainText("Pens");
   await expect(rows.nth(2)).toContainText("0.20");
-  await expect(page.locator("th", { hasText: /^Total$/ }).locator("xpath=following-sibling::td[1]")).toContainText("69.17");
+  const total = page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "Total", exact: true }) });
+  await expect(total).toContainText("69.17");
   // Its PDF opens in a new tab, in the reader's language, with the session's cookie.
   const pdf = page.getByRole("link", { name: "PDF", exact: true });
   await expect(pdf).toHaveAttribute("target", "_blank");

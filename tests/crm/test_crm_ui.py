@@ -98,7 +98,20 @@ async def test_resources_describe_accounts_contacts_and_a_board_of_deals(
         "schema_from": None,
         "schema_field": None,
         "help": None,
+        "line_fields": [],
+        "line_amount": [],
     }
+    lines = by_name["lines"]
+    assert lines["type"] == "lines" and ["lines"] in deals["form"]
+    assert [cell["name"] for cell in lines["line_fields"]] == [
+        "sku",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount",
+        "amount",
+    ]
+    assert lines["line_amount"] == ["quantity", "unit_price", "discount"]
     assert by_name["approval"]["options"] == ["none", "pending", "approved", "rejected"]
     about = {f["name"]: f for f in resources["crm.activity"]["fields"]}["record_id"]
     assert (about["type"], about["reference_from"]) == ("reference", "record_type")

@@ -117,7 +117,7 @@ export function LinesInput({ field, disabled, currency }: { field: FieldMeta; di
                 dataSource={items}
                 columns={columns}
                 scroll={{ x: "max-content" }}
-                locale={{ emptyText: t("lines.none") }}
+                locale={{ emptyText: <Typography.Text type="secondary">{t("lines.none")}</Typography.Text> }}
                 style={{ marginBottom: 8 }}
               />
               {/* Beside the button, not in the table: a wide table scrolls, the total stays in view. */}
@@ -179,7 +179,7 @@ export function LinesTable({ field, record }: { field: FieldMeta; record: Record
         rowKey="key"
         dataSource={rows}
         scroll={{ x: "max-content" }}
-        locale={{ emptyText: t("lines.none") }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t("lines.none")}</Typography.Text> }}
         columns={[
           { key: "number", title: t("lines.number"), width: 48, render: (_, __, index) => index + 1 },
           ...lineFields(field).map((cell) => ({

@@ -35,7 +35,12 @@ export async function fetchPage(
   query: Query,
 ): Promise<PageData> {
   const page = asPage(await request<unknown>("GET", resource.endpoint, { query }));
-  for (const item of page.items) client.setQueryData(recordKey(resource.name, item.id), item);
+  // A list's row may leave out what only one record's GET gives (its lines): seeded as already
+  // stale, it shows at once on the record's page, which still asks for the whole record.
+  for (const item of page.items) {
+    const key = recordKey(resource.name, item.id);
+    if (client.getQueryData(key) === undefined) client.setQueryData(key, item, { updatedAt: 0 });
+  }
   return page;
 }
 

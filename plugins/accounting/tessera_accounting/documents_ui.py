@@ -180,7 +180,23 @@ INVOICE = Resource(
     sort_fields=("date", "due_date", "number", "created_at"),
     audit_type="accounting_invoice",
     actions=INVOICE_ACTIONS,
-    documents=(Document("pdf", "PDF", "{id}/pdf", INVOICE_READ, languages=("en", "zh")),),
+    documents=(Document("pdf", "Print", "{id}/pdf", INVOICE_READ, languages=("en", "zh")),),
+)
+
+#: What a payment settles: the partner's open invoices, each with the amount paid of it (in the
+#: invoice's currency); the API takes them as ``allocations``.
+PAYMENT_ALLOCATIONS = Field(
+    "allocations",
+    "Invoices paid",
+    type="lines",
+    create_only=True,
+    line_fields=(
+        Field(
+            "invoice_id", "Invoice", type="reference", reference="accounting.invoice", required=True
+        ),
+        Field("invoice_number", "Number", read_only=True),
+        Field("amount", "Amount", type="money", required=True),
+    ),
 )
 
 PAYMENT = Resource(
@@ -202,10 +218,16 @@ PAYMENT = Resource(
         Field("currency", "Currency", create_only=True),
         Field("reference", "Reference", create_only=True),
         Field("exchange_difference", "Exchange difference", type="money", read_only=True),
+        PAYMENT_ALLOCATIONS,
     ),
     list_columns=("number", "direction", "partner_id", "date", "amount", "currency"),
     filters=("partner_id",),
-    form=(("direction", "partner_id"), ("date", "amount", "currency"), ("reference",)),
+    form=(
+        ("direction", "partner_id"),
+        ("date", "amount", "currency"),
+        ("reference",),
+        ("allocations",),
+    ),
     title_field="number",
     read_permission=INVOICE_READ,
     write_permission=PAYMENT_WRITE,

@@ -48,7 +48,9 @@ class ChartIn(Input):
     template: str
 
 
-class RoleOut(msgspec.Struct):
+# Not "RoleOut": the core has one, and OpenAPI names clashing schemas by their full module paths,
+# which breaks the browser app's typed client (generated with every first-party plugin).
+class AccountRoleOut(msgspec.Struct):
     role: str
     account_id: uuid.UUID
     account_code: str
@@ -69,7 +71,7 @@ def settings_out(settings: AccountingSettings) -> SettingsOut:
     )
 
 
-async def roles_of(uow: Uow, tenant_id: uuid.UUID) -> list[RoleOut]:
+async def roles_of(uow: Uow, tenant_id: uuid.UUID) -> list[AccountRoleOut]:
     rows = await uow.db.execute(
         select(AccountRole.role, Account.id, Account.code)
         .join(
@@ -79,7 +81,7 @@ async def roles_of(uow: Uow, tenant_id: uuid.UUID) -> list[RoleOut]:
         .where(AccountRole.tenant_id == tenant_id)
         .order_by(AccountRole.role)
     )
-    return [RoleOut(role, account_id, code) for role, account_id, code in rows]
+    return [AccountRoleOut(role, account_id, code) for role, account_id, code in rows]
 
 
 class SettingsController(Controller):
@@ -123,11 +125,13 @@ class SettingsController(Controller):
         return settings_out(await settings_of(uow.db, actor.tenant))
 
     @get("/roles", summary="Which account each role names", opt=requires(READ))
-    async def get_roles(self, actor: Member, uow: Uow) -> list[RoleOut]:
+    async def get_roles(self, actor: Member, uow: Uow) -> list[AccountRoleOut]:
         return await roles_of(uow, actor.tenant)
 
     @put("/roles", summary="Point roles at other accounts", opt=requires(MANAGE))
-    async def set_roles(self, data: JSONBody[RolesIn], actor: Member, uow: Uow) -> list[RoleOut]:
+    async def set_roles(
+        self, data: JSONBody[RolesIn], actor: Member, uow: Uow
+    ) -> list[AccountRoleOut]:
         for role, account_id in data.roles.items():
             field = f"roles.{role}"
             if role not in ROLES:

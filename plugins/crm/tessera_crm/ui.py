@@ -153,6 +153,22 @@ STAGE = Resource(
     sort_fields=("position", "name"),
 )
 
+#: What a deal sells (decision 48): the whole list is sent, and the deal's amount is its total.
+DEAL_LINES = Field(
+    "lines",
+    "Lines",
+    type="lines",
+    line_fields=(
+        Field("sku", "SKU", help="The product's SKU in inventory, if the line sells one"),
+        Field("description", "Description", required=True),
+        Field("quantity", "Quantity", type="number", required=True),
+        Field("unit_price", "Unit price", type="money", required=True),
+        Field("discount", "Discount %", type="number"),
+        Field("amount", "Line amount", type="money", read_only=True),
+    ),
+    line_amount=("quantity", "unit_price", "discount"),
+)
+
 DEAL = Resource(
     name="crm.deal",
     label="Deal",
@@ -164,7 +180,8 @@ DEAL = Resource(
             "pipeline_id", "Pipeline", type="reference", reference="crm.pipeline", create_only=True
         ),
         Field("stage_id", "Stage", type="reference", reference="crm.stage"),
-        Field("amount", "Amount", type="money", required=True),
+        # Not required here: a deal with lines takes their total (the API asks for it without).
+        Field("amount", "Amount", type="money"),
         Field("currency", "Currency", required=True),
         Field("discount", "Discount (%)", type="number"),
         Field("expected_close", "Expected close", type="date"),
@@ -179,6 +196,7 @@ DEAL = Resource(
         Field("lost_reason", "Why lost", read_only=True),
         Field("closed_at", "Closed", type="datetime", read_only=True),
         Field("sales_order_number", "Sales order", read_only=True),
+        DEAL_LINES,
         OWNER,
         CREATED,
         UPDATED,
@@ -202,6 +220,7 @@ DEAL = Resource(
         ("pipeline_id", "stage_id"),
         ("amount", "currency", "discount"),
         ("expected_close", "owner_id"),
+        ("lines",),
     ),
     title_field="name",
     read_permission="crm.deal.read",
