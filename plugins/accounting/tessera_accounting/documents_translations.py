@@ -46,7 +46,6 @@ DOCUMENTS_ZH: Mapping[str, str] = {
     "Tax code": "税码",
     "Account": "科目",
     "Product": "产品",
-    "PDF": "PDF",
     "Receivable": "应收",
     "Overdue": "已逾期",
     "Post": "过账",
