@@ -128,7 +128,15 @@ class Stack:
         return self
 
     def start_web(self) -> LiveServer:
-        settings = test_settings(self.owner_url, self.logs, **self.settings)
+        # The stack's broker and queues, as its other processes know them (the web server
+        # counts the messages waiting there).
+        settings = test_settings(
+            self.owner_url,
+            self.logs,
+            queue_prefix=self.prefix,
+            broker_url=self.broker_url,
+            **self.settings,
+        )
         self.web = LiveServer(settings)
         self.web.start()
         return self.web

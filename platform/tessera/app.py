@@ -23,6 +23,8 @@ from tessera.mail.service import Mailer
 from tessera.modules.registry import PluginRegistry, installed_plugins
 from tessera.modules.routes import ROUTE_HANDLERS as MODULE_ROUTES
 from tessera.notifications.routes import ROUTE_HANDLERS as NOTIFICATION_ROUTES
+from tessera.observability.operations import Operations
+from tessera.observability.tracing import configured_tracing
 from tessera.recycle.capture import PlatformSession
 from tessera.recycle.routes import ROUTE_HANDLERS as RECYCLE_ROUTES
 from tessera.runtime import default_mailer, runtime_database_url
@@ -40,6 +42,7 @@ from tessera.web.context import (
 )
 from tessera.web.frontend import FRONTEND_ROUTES
 from tessera.web.health import dev_mail, live, ready
+from tessera.web.metrics import OPERATIONS_STATE, metrics
 from tessera.web.middleware import RequestContextMiddleware
 from tessera.web.problems import EXCEPTION_HANDLERS
 from tessera.webhooks.routes import ROUTE_HANDLERS as WEBHOOK_ROUTES
@@ -85,7 +88,7 @@ def create_app(
         *services.registry.route_handlers(),
     ]
     api = Router(path="/api/v1", route_handlers=api_handlers)
-    handlers: list[Any] = [api, live, ready, *FRONTEND_ROUTES]
+    handlers: list[Any] = [api, live, ready, metrics, *FRONTEND_ROUTES]
     if settings.env != "production":
         handlers.append(dev_mail)
 
@@ -95,6 +98,13 @@ def create_app(
     async def close_storage() -> None:
         await storage_for(settings).aclose()
 
+    operations = Operations(settings)
+    tracing = configured_tracing()
+
+    async def close_observability() -> None:
+        if tracing is not None:
+            tracing.shutdown()
+
     async def freeze_startup_objects() -> None:
         # What start-up made (routes, schemas, metadata, plugins) lives as long as the process;
         # frozen, the collector no longer walks it on every full collection, whose pauses
@@ -103,7 +113,7 @@ def create_app(
 
     app = Litestar(
         route_handlers=handlers,
-        state=State({"services": services}),
+        state=State({"services": services, OPERATIONS_STATE: operations}),
         dependencies={
             "uow": Provide(provide_uow),
             "user_actor": Provide(provide_user),
@@ -114,7 +124,8 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         on_startup=[freeze_startup_objects],
-        on_shutdown=[close_storage, close_database],
+        on_shutdown=[close_storage, close_database, close_observability],
+        plugins=[tracing.plugin] if tracing is not None else [],
         openapi_config=OpenAPIConfig(
             title="Tessera API",
             version=__version__,
@@ -126,5 +137,7 @@ def create_app(
     )
     # Outermost, around routing itself: a 404 or 405 from the router gets a request id and
     # an access-log line too (route middleware only runs once a route has matched).
-    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, settings.trusted_proxies)
+    app.asgi_handler = RequestContextMiddleware(
+        app.asgi_handler, settings.trusted_proxies, services.database
+    )
     return app

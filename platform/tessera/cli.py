@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -243,6 +244,7 @@ def background_processes(settings: Settings) -> Iterator[None]:
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Run the production web server (granian). Migrations are a separate step: `tessera migrate`."""
     settings = load_settings(host=host, port=port, workers=workers)
+    share_metrics_between_workers()
     with owner_database(settings) as settings:
         runtime_url = runtime_database_url(settings)
         # Worker processes build their app from the environment (tessera.asgi).
@@ -264,6 +266,24 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             workers=settings.workers,
             log_access=False,
         ).serve()
+
+
+def share_metrics_between_workers() -> None:
+    """Point the server's worker processes at one empty directory for their metrics' files.
+
+    Must run before any worker imports prometheus-client, which reads the variable then. An
+    operator's directory (on a writable volume when the root filesystem is read-only) is
+    emptied: files of an earlier run would count its requests again.
+    """
+    configured = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+    if configured:
+        directory = Path(configured)
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+    else:
+        directory = Path(tempfile.mkdtemp(prefix="tessera-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
 
 
 @main.command()

@@ -59,6 +59,8 @@ class Settings:
     cookie_secure: bool = True
     #: Proxies whose X-Forwarded-For is believed (comma-separated addresses).
     trusted_proxies: frozenset[str] = frozenset()
+    #: When set, ``/metrics`` answers only requests bearing it (``Authorization: Bearer …``).
+    metrics_token: str | None = None
     login_max_failures_per_email: int = 5
     login_max_failures_per_ip: int = 50
     login_window_seconds: int = 900
@@ -167,6 +169,7 @@ class Settings:
             session_ttl_hours=reader.get("SESSION_TTL_HOURS", _int_between(1, 24 * 365), 24 * 14),
             cookie_secure=reader.get("COOKIE_SECURE", _bool, env != "dev"),
             trusted_proxies=reader.get("TRUSTED_PROXIES", _address_set, frozenset()),
+            metrics_token=reader.get("METRICS_TOKEN", _metrics_token, None),
             login_max_failures_per_email=reader.get(
                 "LOGIN_MAX_FAILURES_PER_EMAIL", _int_between(1, 10_000), 5
             ),
@@ -357,6 +360,12 @@ def _identifier(raw: str) -> str:
 def _secret_key(raw: str) -> str:
     if len(raw) < 32:
         raise ValueError("expected at least 32 characters")
+    return raw
+
+
+def _metrics_token(raw: str) -> str:
+    if len(raw) < 16:
+        raise ValueError("expected at least 16 characters")
     return raw
 
 

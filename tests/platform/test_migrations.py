@@ -88,7 +88,7 @@ async def test_a_plugin_revision_that_depends_on_the_core_head_absorbs_it() -> N
     # it names the head so that this case is covered): alembic then keeps only the plugin's
     # revision in the version table (x003, the branch's head, which follows x002), and that
     # is still "at head". A new core revision moves x002's depends_on along.
-    core_head = "0019"
+    core_head = "0020"
     assert core_head in heads, "move x002's depends_on and core_head to the new core head"
     assert _at_heads(heads - {core_head})
     assert not _at_heads(heads - {"x003"})

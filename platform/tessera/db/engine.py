@@ -83,6 +83,11 @@ class Database:
         async with pool.acquire() as connection:
             yield connection
 
+    @property
+    def driver_pool(self) -> asyncpg.Pool | None:
+        """The plain driver pool, once a hot read has opened it."""
+        return self._driver_pool
+
     async def _open_driver_pool(self) -> asyncpg.Pool:
         async with self._driver_pool_lock:
             if self._driver_pool is None:

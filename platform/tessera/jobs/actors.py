@@ -88,8 +88,14 @@ def _last_attempt(max_retries: int) -> bool:
     return retries >= max_retries
 
 
+def queue_names(settings: Settings) -> tuple[str, str, str]:
+    """The deployment's queues: event deliveries, jobs and scheduled runs, webhook calls."""
+    prefix = settings.queue_prefix
+    return f"{prefix}_events", f"{prefix}_jobs", f"{prefix}_webhooks"
+
+
 def declare_actors(broker: dramatiq.Broker, settings: Settings, runner: RunnerFactory) -> Actors:
-    queue = settings.queue_prefix
+    events_queue, jobs_queue, webhooks_queue = queue_names(settings)
     retry_options: dict[str, Any] = {
         "max_retries": settings.event_max_retries,
         "min_backoff": settings.event_min_backoff_ms,
@@ -131,10 +137,10 @@ def declare_actors(broker: dramatiq.Broker, settings: Settings, runner: RunnerFa
 
     return Actors(
         broker=broker,
-        deliver_events=declare(deliver_events, "tessera_deliver_events", f"{queue}_events"),
-        run_job=declare(run_job, "tessera_run_job", f"{queue}_jobs"),
-        run_schedule=declare(run_schedule, "tessera_run_schedule", f"{queue}_jobs"),
-        deliver_webhook=declare(deliver_webhook, "tessera_deliver_webhook", f"{queue}_webhooks"),
+        deliver_events=declare(deliver_events, "tessera_deliver_events", events_queue),
+        run_job=declare(run_job, "tessera_run_job", jobs_queue),
+        run_schedule=declare(run_schedule, "tessera_run_schedule", jobs_queue),
+        deliver_webhook=declare(deliver_webhook, "tessera_deliver_webhook", webhooks_queue),
     )
 
 

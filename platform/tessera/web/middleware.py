@@ -10,8 +10,10 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from tessera.db.engine import Database
 from tessera.db.ids import uuid7
 from tessera.logs import request_id_var
+from tessera.observability.metrics import observe_pools, observe_request
 from tessera.web.context import close_abandoned_uow
 
 logger = logging.getLogger("tessera.access")
@@ -42,11 +44,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (``X-Request-ID``, echoed back) and logs one line for it."""
+    """Gives every request an id (``X-Request-ID``, echoed back), logs one line for it and
+    counts it in the metrics."""
 
-    def __init__(self, app: ASGIApp, trusted_proxies: frozenset[str]) -> None:
+    def __init__(self, app: ASGIApp, trusted_proxies: frozenset[str], database: Database) -> None:
         self.app = app
         self.trusted_proxies = trusted_proxies
+        self.database = database
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -72,13 +76,17 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             await close_abandoned_uow(state)
+            elapsed = time.perf_counter() - started
+            # Routing has filled in the template by now; a path no route matched has none.
+            observe_request(scope["method"], scope.get("path_template"), status, elapsed)
+            observe_pools(self.database)
             logger.info(
                 "request",
                 extra={
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(elapsed * 1000, 2),
                     "ip": state["client_ip"],
                 },
             )

@@ -17,7 +17,7 @@ from tessera.plugin import enable_tenant_rls, grant_runtime
 revision: str = "x002"
 down_revision: str | None = "x001"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = "0019"
+depends_on: str | Sequence[str] | None = "0020"
 
 
 def upgrade() -> None:
