@@ -24,7 +24,7 @@ from tests.deploy.chart import (
 )
 
 #: The oldest Kubernetes the chart supports (Chart.yaml's kubeVersion) and the newest known.
-KUBERNETES_VERSIONS = ("1.29.0", f"{kubernetes_validate.latest_version()}.0")
+KUBERNETES_VERSIONS = ("1.29.0", kubernetes_validate.latest_version())
 #: Custom resources kubernetes-validate has no schema for; their shape is checked below instead.
 CUSTOM_RESOURCES = {("monitoring.coreos.com/v1", "ServiceMonitor")}
 #: Every credential Tessera reads; the chart may only take them from Secrets.
