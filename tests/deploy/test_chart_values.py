@@ -82,19 +82,23 @@ def test_s3_keys_go_in_pairs() -> None:
     assert "secrets.s3AccessKey and secrets.s3SecretKey go together" in str(raised.value)
 
 
-def schema_at(path: str) -> dict[str, Any]:
+def schema_at(path: str) -> dict[str, Any] | None:
+    """The schema of a dotted values path, or None where the schema does not describe it."""
     node = SCHEMA
     for key in path.split("."):
-        properties = node.get("properties", {})
-        assert key in properties, f"values.schema.json does not describe {path}"
-        node = properties[key]
+        node = node.get("properties", {}).get(key)
+        if node is None:
+            return None
     return node
 
 
-@pytest.mark.parametrize("path", list(leaf_paths(chart_defaults())))
-def test_the_schema_types_every_value(path: str) -> None:
-    node = schema_at(path)
-    assert "type" in node or "anyOf" in node, f"{path} has no type in values.schema.json"
+def test_the_schema_types_every_value() -> None:
+    untyped = []
+    for path in leaf_paths(chart_defaults()):
+        node = schema_at(path)
+        if node is None or not ("type" in node or "anyOf" in node):
+            untyped.append(path)
+    assert untyped == []
 
 
 def test_the_schema_refuses_unknown_keys_except_in_free_maps() -> None:
