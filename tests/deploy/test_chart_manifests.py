@@ -240,10 +240,10 @@ def test_autoscaled_deployments_leave_replicas_to_the_autoscaler(
         assert "replicas" not in by_name(production, "Deployment", name)["spec"]
 
 
-def test_files_go_to_s3_or_a_volume_every_pod_shares(
+def test_files_go_to_s3_or_a_volume_web_and_workers_share(
     example: str, manifests: list[Manifest]
 ) -> None:
-    for component in ("web", "worker", "scheduler"):
+    for component in ("web", "worker"):
         deployment = by_name(manifests, "Deployment", f"demo-tessera-{component}")
         env = env_of(only_container(deployment))
         if example == "production":
