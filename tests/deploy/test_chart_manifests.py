@@ -12,6 +12,7 @@ import kubernetes_validate
 import pytest
 
 from tessera.cli import main as tessera_command
+from tessera.settings import Settings
 from tests.deploy.chart import (
     CHART,
     EXAMPLES,
@@ -162,6 +163,51 @@ def test_the_production_example_passes_every_credential(production: list[Manifes
     # A reference without its own Secret name uses secrets.name.
     assert references["TESSERA_SECRET_KEY"] == {"name": "tessera", "key": "secret-key"}
     assert references["TESSERA_DATABASE_URL"] == {"name": "tessera-database", "key": "owner-url"}
+
+
+#: What a Secret might hold for each credential, to read the environment as Tessera would.
+SECRET_STAND_INS = {
+    "TESSERA_DATABASE_URL": "postgresql://tessera:pw@db.example.com:5432/tessera",
+    "TESSERA_APP_DATABASE_URL": "postgresql://tessera_app:pw@db.example.com:5432/tessera",
+    "TESSERA_DISPATCH_DATABASE_URL": "postgresql://tessera_app_dispatch:pw@db.example.com/tessera",
+    "TESSERA_BROKER_URL": "amqp://tessera:pw@rabbitmq:5672/%2F",
+    "TESSERA_SECRET_KEY": "k" * 48,
+    "TESSERA_APP_DB_PASSWORD": "pw",
+    "TESSERA_SMTP_URL": "smtp://tessera:pw@smtp.example.com:587",
+    "TESSERA_METRICS_TOKEN": "t" * 32,
+    "TESSERA_STORAGE_S3_ACCESS_KEY": "AKIAEXAMPLE",
+    "TESSERA_STORAGE_S3_SECRET_KEY": "secret",
+}
+#: The web server's own variables, and the one that names each pod's component.
+PER_PROCESS = {"TESSERA_HOST", "TESSERA_PORT", "TESSERA_WORKERS", "OTEL_RESOURCE_ATTRIBUTES"}
+
+
+def environment(container: dict[str, Any]) -> dict[str, str]:
+    """The container's variables, credentials as a Secret might hold them."""
+    return {
+        name: variable["value"] if "value" in variable else SECRET_STAND_INS[name]
+        for name, variable in env_of(container).items()
+    }
+
+
+def test_tessera_accepts_every_containers_settings(manifests: list[Manifest]) -> None:
+    for container in containers(manifests):
+        settings = Settings.from_env(environment(container.spec))
+        assert settings.env == "production", container.where
+
+
+def test_every_process_gets_the_same_settings(manifests: list[Manifest]) -> None:
+    shared = {
+        container.where: {
+            name: variable
+            for name, variable in env_of(container.spec).items()
+            if name not in PER_PROCESS
+        }
+        for container in containers(manifests)
+    }
+    first, *others = shared.items()
+    for where, variables in others:
+        assert variables == first[1], f"{where} differs from {first[0]}"
 
 
 def test_every_container_is_locked_down(manifests: list[Manifest]) -> None:
