@@ -48,6 +48,7 @@ CREDENTIALS = {
     "TESSERA_METRICS_TOKEN",
     "TESSERA_STORAGE_S3_ACCESS_KEY",
     "TESSERA_STORAGE_S3_SECRET_KEY",
+    "OTEL_EXPORTER_OTLP_HEADERS",
 }
 #: Variables that look like credentials by name, and also any new one that may be added later.
 #: TESSERA_BASE_URL is the public address: a plain setting.
@@ -177,6 +178,7 @@ SECRET_STAND_INS = {
     "TESSERA_METRICS_TOKEN": "t" * 32,
     "TESSERA_STORAGE_S3_ACCESS_KEY": "AKIAEXAMPLE",
     "TESSERA_STORAGE_S3_SECRET_KEY": "secret",
+    "OTEL_EXPORTER_OTLP_HEADERS": "api-key=secret",
 }
 #: The web server's own variables, and the one that names each pod's component.
 PER_PROCESS = {"TESSERA_HOST", "TESSERA_PORT", "TESSERA_WORKERS", "OTEL_RESOURCE_ATTRIBUTES"}

@@ -67,6 +67,7 @@ smtpUrl: TESSERA_SMTP_URL
 metricsToken: TESSERA_METRICS_TOKEN
 s3AccessKey: TESSERA_STORAGE_S3_ACCESS_KEY
 s3SecretKey: TESSERA_STORAGE_S3_SECRET_KEY
+otlpHeaders: OTEL_EXPORTER_OTLP_HEADERS
 {{- end -}}
 
 {{/* A secretKeyRef: call with (dict "root" $ "ref" .Values.secrets.databaseUrl). */}}
