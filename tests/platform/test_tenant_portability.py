@@ -250,6 +250,16 @@ def accounts_left_out(members: dict[str, bytes], manifest: dict[str, Any]) -> No
     members["tables/identity_user.csv"] = b""
 
 
+def stranger_account(members: dict[str, bytes], manifest: dict[str, Any]) -> None:
+    rows = members["tables/identity_user.csv"]
+    first = rows.split(b"\n", 1)[0]
+    member_id, email = first.split(b",")[:2]
+    stranger = first.replace(member_id, str(uuid.uuid4()).encode()).replace(
+        email, b"stranger-" + uuid.uuid4().hex.encode() + b"@example.com"
+    )
+    members["tables/identity_user.csv"] = rows + stranger + b"\n"
+
+
 def other_version(members: dict[str, bytes], manifest: dict[str, Any]) -> None:
     manifest["tessera_version"] = "0.0.1"
 
@@ -270,6 +280,7 @@ REFUSALS: list[tuple[str, Callable[[dict[str, bytes], dict[str, Any]], None], bo
         "missing row of identity_user",
     ),
     ("another version", other_version, False, "exported by Tessera 0.0.1"),
+    ("an account no row of the tenant points at, resealed", stranger_account, True, "no row of"),
     ("other migration heads", other_heads, False, "crm c001"),
 ]
 

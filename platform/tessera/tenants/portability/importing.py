@@ -33,6 +33,7 @@ from tessera.tenants.portability.catalogue import (
 )
 from tessera.tenants.portability.deployment import Deployment
 from tessera.tenants.portability.verification import (
+    account_ids,
     check_compatible,
     check_members,
     check_rows,
@@ -80,6 +81,7 @@ async def _restore(
             count = await _load(conn, table, unpacked.paths[f"tables/{table.name}.csv"])
             deployment.progress(f"{table.name}: {count} rows")
         await _check_references(conn, catalogue, manifest)
+        await _refuse_strangers(conn, catalogue, manifest, account_ids(unpacked))
         await _advance_sequences(conn, catalogue)
         await _write_files(conn, deployment, unpacked, written)
 
@@ -172,6 +174,29 @@ async def _check_references(
                     f"a row of {key.table} refers to a missing row of {key.parent} "
                     f"({key.name}): nothing was imported"
                 )
+
+
+async def _refuse_strangers(
+    conn: asyncpg.Connection, catalogue: Catalogue, manifest: Manifest, accounts: list[str]
+) -> None:
+    """Every account the archive brings is one a row of the tenant points at: an archive
+    cannot slip in accounts of people who are not the tenant's."""
+    keys = [k for k in catalogue.keys_into(USER_TABLE) if len(k.columns) == 1]
+    unreferenced = " AND ".join(
+        f"NOT EXISTS (SELECT 1 FROM {quote_ident(k.table)} r "
+        f"WHERE r.tenant_id = $1::uuid AND r.{quote_ident(k.columns[0])} = a.id)"
+        for k in keys
+    )
+    stranger = await conn.fetchval(
+        f"SELECT a.id FROM unnest($2::uuid[]) AS a(id) WHERE {unreferenced or 'true'} LIMIT 1",
+        manifest.tenant_id,
+        accounts,
+    )
+    if stranger is not None:
+        raise ArchiveError(
+            f"the archive brings account {stranger}, which no row of the tenant refers to: "
+            "nothing was imported"
+        )
 
 
 def _orphan_query(key: ForeignKey) -> str:

@@ -84,6 +84,14 @@ def check_rows(unpacked: Unpacked) -> None:
             raise ArchiveError("the archive must hold exactly one tenant row")
 
 
+def account_ids(unpacked: Unpacked) -> list[str]:
+    """The ids of the accounts in the archive."""
+    entry = next(t for t in unpacked.manifest.tables if t.name == USER_TABLE)
+    column = entry.columns.index("id")
+    with unpacked.paths[entry.file].open(newline="", encoding="utf-8") as handle:
+        return [row[column] for row in csv.reader(handle, strict=True)]
+
+
 def _check_owner(path: Path, table: str, column: int | None, tenant_id: str) -> int:
     count = 0
     try:
