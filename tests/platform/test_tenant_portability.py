@@ -318,7 +318,11 @@ async def test_a_tenant_that_exists_or_a_clashing_account_is_refused(
 ) -> None:
     owner = await sign_up(client)
     archive = tmp_path / "tenant.tar"
-    await export_tenant(Deployment.from_settings(live_server.settings), owner.slug, archive)
+    source = Deployment.from_settings(live_server.settings)
+    with pytest.raises(ArchiveError, match="no tenant has the slug"):
+        await export_tenant(source, f"{owner.slug}-not", archive)
+    assert not archive.exists()
+    await export_tenant(source, owner.slug, archive)
 
     conn = await asyncpg.connect(as_admin(target.admin_url, target.owner_url))
     try:

@@ -100,10 +100,11 @@ async def _files_undone_on_failure(deployment: Deployment) -> AsyncIterator[list
 
 
 async def _without_triggers(conn: asyncpg.Connection) -> None:
+    # Asked first: once the SET fails, the transaction answers nothing more.
+    role = await conn.fetchval("SELECT current_user")
     try:
         await conn.execute("SET LOCAL session_replication_role = replica")
     except asyncpg.InsufficientPrivilegeError:
-        role = await conn.fetchval("SELECT current_user")
         raise ArchiveError(_REPLICA_HINT.format(role=quote_ident(role))) from None
 
 
