@@ -22,7 +22,13 @@ from tessera.db.engine import plain_url
 from tessera.db.roles import quote_ident, quote_literal
 from tessera.db.tenant_context import TENANT_SETTING
 from tessera.storage.backends import CHUNK
-from tessera.tenants.portability.archive import ArchiveError, Manifest, Unpacked, unpack
+from tessera.tenants.portability.archive import (
+    ArchiveError,
+    Manifest,
+    Unpacked,
+    table_member,
+    unpack,
+)
 from tessera.tenants.portability.catalogue import (
     USER_TABLE,
     Catalogue,
@@ -75,10 +81,15 @@ async def _restore(
     manifest = unpacked.manifest
     async with _files_undone_on_failure(deployment) as written, conn.transaction():
         await _without_triggers(conn)
+        # Two imports of one archive at once: the second waits here, then finds the tenant,
+        # before it could write (and on failure delete) bytes under the first one's keys.
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", manifest.tenant_id
+        )
         await _refuse_existing(conn, manifest)
         await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, manifest.tenant_id)
         for table in catalogue.carried():
-            count = await _load(conn, table, unpacked.paths[f"tables/{table.name}.csv"])
+            count = await _load(conn, table, unpacked.paths[table_member(table.name)])
             deployment.progress(f"{table.name}: {count} rows")
         await _check_references(conn, catalogue, manifest)
         await _refuse_strangers(conn, catalogue, manifest, account_ids(unpacked))
