@@ -387,6 +387,45 @@ def tenants_create(
     click.echo(f"Created tenant {created_slug!r} owned by {owner_email}.")
 
 
+@tenants.command("export")
+@click.argument("slug")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def tenants_export(slug: str, file: Path) -> None:
+    """Write one tenant (rows, accounts, files) to an archive (FILE.tar, or .tar.gz)."""
+    from tessera.tenants.portability import export_tenant
+
+    manifest = run_portability(lambda deployment: export_tenant(deployment, slug, file))
+    rows = sum(t.rows for t in manifest.tables)
+    click.echo(
+        f"Exported tenant {slug!r}: {rows} rows in {len(manifest.tables)} tables, "
+        f"{len(manifest.files)} files, to {file}."
+    )
+
+
+@tenants.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def tenants_import(file: Path) -> None:
+    """Recreate a tenant from an archive made by `tessera tenants export` (same version)."""
+    from tessera.tenants.portability import import_tenant
+
+    manifest = run_portability(lambda deployment: import_tenant(deployment, file))
+    click.echo(f"Imported tenant {manifest.tenant['slug']!r} ({manifest.tenant_id}).")
+
+
+def run_portability(work: Any) -> Any:
+    """Run an export or import as the database owner, its progress on stderr."""
+    from tessera.tenants.portability import ArchiveError, Deployment
+
+    settings = load_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    with owner_database(settings) as settings:
+        deployment = Deployment.from_settings(settings, progress=lambda m: click.echo(m, err=True))
+        try:
+            return asyncio.run(work(deployment))
+        except ArchiveError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
 @main.group()
 def plugins() -> None:
     """Installed plugins."""
