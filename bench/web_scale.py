@@ -54,17 +54,18 @@ SIZES = (1, 2)
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """One load run: requests/s, latency percentiles (ms), the server's CPU time per request
-    (ms; all its processes, the database not included) and the load generator's share of one
-    core while it ran.
+    """One load run: requests/s, latency percentiles (ms), the CPU time per request (ms) of the
+    server (all its processes) and of PostgreSQL (the backends serving the bench database; 0
+    when the server runs elsewhere), and the load generator's share of one core while it ran.
 
     On a machine whose cores others are using too, the rate moves with them; the CPU time a
-    request costs the server hardly does, and says what a core buys."""
+    request costs hardly does, and says what a core buys."""
 
     rate: float
     p50: float
     p99: float
     server_cpu_ms: float
+    database_cpu_ms: float
     loadgen_cpu: float
 
 
@@ -163,6 +164,20 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def backend_cpu_seconds(database: str) -> dict[int, float]:
+    """CPU time of each PostgreSQL backend connected to ``database`` on this machine, found by
+    its process title (``postgres: … <role> <database> <client> <state>``)."""
+    found = {}
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            title = cmdline.read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {database} " in title:
+            found[int(cmdline.parent.name)] = _cpu_seconds(int(cmdline.parent.name))
+    return found
+
+
 def _cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -172,10 +187,12 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def drive(server: Server, case: Case, *, connections: int, seconds: float, warm_up: float) -> Run:
-    """One run of the load generator process against ``server``."""
+def drive(
+    server: Server, database: str, case: Case, *, connections: int, seconds: float, warm_up: float
+) -> Run:
+    """One run of the load generator process against ``server``, which uses ``database``."""
     url = server.url
-    cpu_before = server.cpu_seconds()
+    cpu_before, backends_before = server.cpu_seconds(), backend_cpu_seconds(database)
     with tempfile.NamedTemporaryFile("w", suffix=".paths") as listing:
         listing.write("\n".join(case.paths) + "\n")
         listing.flush()
@@ -188,6 +205,10 @@ def drive(server: Server, case: Case, *, connections: int, seconds: float, warm_
             command += ["--header", f"{name}: {value}"]
         finished = subprocess.run(command, capture_output=True, text=True, check=True)
     server_cpu = server.cpu_seconds() - cpu_before
+    # A backend the pool opened during the run counts from zero: all its time is this run's.
+    database_cpu = sum(
+        cpu - backends_before.get(pid, 0.0) for pid, cpu in backend_cpu_seconds(database).items()
+    )
     result = json.loads(finished.stdout)
     if result["errors"]:
         raise RuntimeError(f"{case.name}: {result['errors']} failed: {result['first_errors']}")
@@ -196,6 +217,7 @@ def drive(server: Server, case: Case, *, connections: int, seconds: float, warm_
         p50=result["p50_ms"],
         p99=result["p99_ms"],
         server_cpu_ms=server_cpu * 1000 / result["answered"],
+        database_cpu_ms=database_cpu * 1000 / result["answered"],
         loadgen_cpu=result["cpu_share"],
     )
 
@@ -206,6 +228,7 @@ def median_run(runs: list[Run]) -> Run:
         p50=statistics.median(r.p50 for r in runs),
         p99=statistics.median(r.p99 for r in runs),
         server_cpu_ms=statistics.median(r.server_cpu_ms for r in runs),
+        database_cpu_ms=statistics.median(r.database_cpu_ms for r in runs),
         loadgen_cpu=statistics.median(r.loadgen_cpu for r in runs),
     )
 
@@ -260,6 +283,7 @@ def measure(
                     load = os.getloadavg()[0]
                     run = drive(
                         server,
+                        database.name,
                         case,
                         connections=args.connections,
                         seconds=args.seconds,
@@ -268,26 +292,34 @@ def measure(
                     runs[(case.name, workers)].append(run)
                     print(
                         f"  round {round_}, {workers} worker(s), {case.name}: {run.rate:.0f} req/s, "
-                        f"p50 {run.p50:.1f} ms, p99 {run.p99:.1f} ms, server CPU {run.server_cpu_ms:.2f} "
-                        f"ms/request (load average before "
+                        f"p50 {run.p50:.1f} ms, p99 {run.p99:.1f} ms, CPU ms/request: server "
+                        f"{run.server_cpu_ms:.2f}, database {run.database_cpu_ms:.2f} (load average "
+                        "before "
                         f"{load:.1f})",
                         flush=True,
                     )
     return {key: median_run(value) for key, value in runs.items()}
 
 
+def per_core(run: Run) -> float:
+    """Requests one core serves if it does nothing else: server and database together."""
+    return 1000 / (run.server_cpu_ms + run.database_cpu_ms)
+
+
 def report(results: dict[tuple[str, int], Run], cases: list[Case], connections: int) -> None:
     print(f"\nmedians, {connections} keep-alive connections, one load generator process")
     print(
         f"  {'request':<34} {'workers':>7} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'server CPU ms/req':>17} {'loadgen CPU':>11}"
+        f"{'CPU ms/req: server':>18} {'database':>8} {'req/s a core buys':>17} "
+        f"{'loadgen CPU':>11}"
     )
     for case in cases:
         for workers in SIZES:
             run = results[(case.name, workers)]
             print(
                 f"  {case.name:<34} {workers:>7} {run.rate:8.0f} {run.p50:7.1f} {run.p99:7.1f} "
-                f"{run.server_cpu_ms:17.2f} {run.loadgen_cpu:11.0%}"
+                f"{run.server_cpu_ms:18.2f} {run.database_cpu_ms:8.2f} "
+                f"{per_core(run):17.0f} {run.loadgen_cpu:11.0%}"
             )
         one, two = results[(case.name, 1)], results[(case.name, 2)]
         print(f"  {'':<34} {'2 : 1':>7} {two.rate / one.rate:8.2f}")
