@@ -12,7 +12,8 @@ The load generator is bench/httpload.py, a process of its own: the same program,
 and duration for every run. The two server sizes alternate for ``--rounds`` rounds, each a
 fresh ``tessera serve --workers N`` (granian), so a busy stretch of the shared machine falls
 on both; each figure is the median over the rounds. It prints requests/s, p50 and p99 per
-size, the ratio two workers : one, the load generator's own CPU use, and the load average.
+size, the ratio two workers : one, the CPU time a request costs the server and the database,
+the load generator's own CPU use, and how many cores other processes kept busy meanwhile.
 
     uv run python -m bench.web_scale [--seconds 10] [--rounds 3] [--connections 32]
 
@@ -67,6 +68,9 @@ class Run:
     server_cpu_ms: float
     database_cpu_ms: float
     loadgen_cpu: float
+    #: Cores the rest of the machine (other processes than server, database backends and
+    #: load generator) kept busy on average during the run.
+    others_cores: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +168,13 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def machine_busy_seconds() -> float:
+    """CPU time all cores spent on anything but idling and waiting, from /proc/stat."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def backend_cpu_seconds(database: str) -> dict[int, float]:
     """CPU time of each PostgreSQL backend connected to ``database`` on this machine, found by
     its process title (``postgres: … <role> <database> <client> <state>``)."""
@@ -193,6 +204,7 @@ def drive(
     """One run of the load generator process against ``server``, which uses ``database``."""
     url = server.url
     cpu_before, backends_before = server.cpu_seconds(), backend_cpu_seconds(database)
+    busy_before, began = machine_busy_seconds(), time.perf_counter()
     with tempfile.NamedTemporaryFile("w", suffix=".paths") as listing:
         listing.write("\n".join(case.paths) + "\n")
         listing.flush()
@@ -205,6 +217,7 @@ def drive(
             command += ["--header", f"{name}: {value}"]
         finished = subprocess.run(command, capture_output=True, text=True, check=True)
     server_cpu = server.cpu_seconds() - cpu_before
+    busy, wall = machine_busy_seconds() - busy_before, time.perf_counter() - began
     # A backend the pool opened during the run counts from zero: all its time is this run's.
     database_cpu = sum(
         cpu - backends_before.get(pid, 0.0) for pid, cpu in backend_cpu_seconds(database).items()
@@ -219,6 +232,9 @@ def drive(
         server_cpu_ms=server_cpu * 1000 / result["answered"],
         database_cpu_ms=database_cpu * 1000 / result["answered"],
         loadgen_cpu=result["cpu_share"],
+        others_cores=max(
+            0.0, (busy - server_cpu - database_cpu - result["cpu_seconds_total"]) / wall
+        ),
     )
 
 
@@ -230,6 +246,7 @@ def median_run(runs: list[Run]) -> Run:
         server_cpu_ms=statistics.median(r.server_cpu_ms for r in runs),
         database_cpu_ms=statistics.median(r.database_cpu_ms for r in runs),
         loadgen_cpu=statistics.median(r.loadgen_cpu for r in runs),
+        others_cores=statistics.median(r.others_cores for r in runs),
     )
 
 
@@ -280,7 +297,6 @@ def measure(
         for workers in SIZES:
             with serving(database.owner_url, workers, data_dir) as server:
                 for case in cases:
-                    load = os.getloadavg()[0]
                     run = drive(
                         server,
                         database.name,
@@ -293,9 +309,8 @@ def measure(
                     print(
                         f"  round {round_}, {workers} worker(s), {case.name}: {run.rate:.0f} req/s, "
                         f"p50 {run.p50:.1f} ms, p99 {run.p99:.1f} ms, CPU ms/request: server "
-                        f"{run.server_cpu_ms:.2f}, database {run.database_cpu_ms:.2f} (load average "
-                        "before "
-                        f"{load:.1f})",
+                        f"{run.server_cpu_ms:.2f}, database {run.database_cpu_ms:.2f}; "
+                        f"other processes kept {run.others_cores:.1f} core(s) busy",
                         flush=True,
                     )
     return {key: median_run(value) for key, value in runs.items()}
@@ -311,7 +326,7 @@ def report(results: dict[tuple[str, int], Run], cases: list[Case], connections: 
     print(
         f"  {'request':<34} {'workers':>7} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'CPU ms/req: server':>18} {'database':>8} {'req/s a core buys':>17} "
-        f"{'loadgen CPU':>11}"
+        f"{'loadgen CPU':>11} {'others, cores':>13}"
     )
     for case in cases:
         for workers in SIZES:
@@ -319,10 +334,19 @@ def report(results: dict[tuple[str, int], Run], cases: list[Case], connections: 
             print(
                 f"  {case.name:<34} {workers:>7} {run.rate:8.0f} {run.p50:7.1f} {run.p99:7.1f} "
                 f"{run.server_cpu_ms:18.2f} {run.database_cpu_ms:8.2f} "
-                f"{per_core(run):17.0f} {run.loadgen_cpu:11.0%}"
+                f"{per_core(run):17.0f} {run.loadgen_cpu:11.0%} {run.others_cores:13.1f}"
             )
         one, two = results[(case.name, 1)], results[(case.name, 2)]
         print(f"  {'':<34} {'2 : 1':>7} {two.rate / one.rate:8.2f}")
+    others = statistics.median(r.others_cores for r in results.values())
+    cores = os.cpu_count() or 1
+    if others > 0.25 * cores:
+        print(
+            f"\n  NOTE: other processes kept {others:.1f} of the {cores} cores busy during the runs "
+            "(median). The rates are then lower than on a quiet machine, and the ratio 2 : 1 is "
+            "not the app's own: two processes get a larger share of a contended machine than "
+            "one. Compare CPU per request, or run again when the machine is quiet."
+        )
 
 
 def main() -> None:
