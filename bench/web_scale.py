@@ -34,6 +34,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,7 +93,10 @@ def server_env(owner_url: str, data_dir: str) -> dict[str, str]:
         # The same key for every server: the sessions signed up once stay valid.
         "TESSERA_SECRET_KEY": "bench-" + "k" * 40,
         "TESSERA_LOG_LEVEL": "WARNING",
-        "TESSERA_DB_POOL_SIZE": "20",
+        # Each worker process holds up to three pools' worth (ORM pool and its overflow, hot
+        # reads): two workers at 20 came close to max_connections = 100 beside the tests of
+        # others on the same server, and answered 500s. Ten per process is plenty for 2 cores.
+        "TESSERA_DB_POOL_SIZE": "10",
         "TESSERA_COOKIE_SECURE": "false",
     }
 
@@ -101,6 +105,8 @@ def server_env(owner_url: str, data_dir: str) -> dict[str, str]:
 class Server:
     url: str
     process: subprocess.Popen[str]
+    #: The last lines the server printed, to show when a run fails.
+    output: deque[str]
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by the server: `tessera serve` and its worker processes."""
@@ -119,14 +125,15 @@ def serving(owner_url: str, workers: int, data_dir: str) -> Iterator[Server]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    started = _watch_workers(process, workers)
+    output: deque[str] = deque(maxlen=40)
+    started = _watch_workers(process, workers, output)
     url = f"http://127.0.0.1:{port}"
     try:
         # The first worker up answers the health check; the measurement waits for them all.
         if not started.wait(timeout=90):
             raise RuntimeError(f"granian did not start {workers} worker(s)")
         wait_until_up(url, process)
-        yield Server(url, process)
+        yield Server(url, process, output)
     finally:
         process.terminate()
         try:
@@ -135,14 +142,18 @@ def serving(owner_url: str, workers: int, data_dir: str) -> Iterator[Server]:
             process.kill()
 
 
-def _watch_workers(process: subprocess.Popen[str], workers: int) -> threading.Event:
-    """Set once granian logged that each worker started; its output is drained until it ends."""
+def _watch_workers(
+    process: subprocess.Popen[str], workers: int, output: deque[str]
+) -> threading.Event:
+    """Set once granian logged that each worker started; its output is drained until it ends,
+    the last lines kept in ``output``."""
     started = threading.Event()
 
     def read() -> None:
         assert process.stdout is not None
         count = 0
         for line in process.stdout:
+            output.append(line)
             count += "Started worker-" in line
             if count >= workers:
                 started.set()
@@ -224,7 +235,10 @@ def drive(
     )
     result = json.loads(finished.stdout)
     if result["errors"]:
-        raise RuntimeError(f"{case.name}: {result['errors']} failed: {result['first_errors']}")
+        raise RuntimeError(
+            f"{case.name}: {result['errors']} failed: {result['first_errors']}; the server's "
+            "last lines:\n" + "".join(server.output)
+        )
     return Run(
         rate=result["rate"],
         p50=result["p50_ms"],
