@@ -60,20 +60,24 @@ class CitusPlan:
             f"{DISTRIBUTION_COLUMN}, all co-located with",
             f"-- {self.colocated_with}, so a tenant's rows, joins and foreign keys stay on one node.",
             "-- Each table comes after the tables its foreign keys point at.",
+            "-- Before running it, read docs/scaling.md: what is still to prove on a cluster.",
         ]
         if self.local:
             lines.append(f"-- Left local on the coordinator: {', '.join(self.local)}.")
         lines.append("")
         lines += [f"SELECT create_reference_table({quote_literal(t)});" for t in self.reference]
-        for table in self.distributed:
-            colocation = "" if table == self.colocated_with else ", colocate_with => "
-            if colocation:
-                colocation += quote_literal(self.colocated_with or "")
-            lines.append(
-                f"SELECT create_distributed_table({quote_literal(table)}, "
-                f"{quote_literal(DISTRIBUTION_COLUMN)}{colocation});"
-            )
+        lines += [_distribute(t, self.colocated_with) for t in self.distributed]
         return "\n".join(lines) + "\n"
+
+
+def _distribute(table: str, anchor: str | None) -> str:
+    colocation = (
+        "" if table == anchor or anchor is None else f", colocate_with => {quote_literal(anchor)}"
+    )
+    return (
+        f"SELECT create_distributed_table({quote_literal(table)}, "
+        f"{quote_literal(DISTRIBUTION_COLUMN)}{colocation});"
+    )
 
 
 def citus_plan(
