@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -28,7 +29,7 @@ def free_port() -> int:
         return port
 
 
-def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
+def wait_until_up(url: str, process: subprocess.Popen[Any], timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:

@@ -503,6 +503,35 @@ def recycle_purge_expired() -> None:
 
 
 @main.group()
+def db() -> None:
+    """The database's layout."""
+
+
+@db.command("citus-plan")
+def db_citus_plan() -> None:
+    """Print the SQL that would distribute the tables on Citus, derived from the models.
+
+    Tenant-owned tables are distributed by tenant_id and co-located; the platform tables
+    become reference tables. Exits non-zero, naming each table Citus would refuse, if any
+    table breaks the rules distribution needs (docs/scaling.md).
+    """
+    from tessera.db.base import PLATFORM_TABLES
+    from tessera.db.citus import citus_plan
+    from tessera.db.migrations import VERSION_TABLE
+    from tessera.metadata import load_metadata
+
+    plan = citus_plan(
+        load_metadata(), platform_tables=PLATFORM_TABLES, local_tables=(VERSION_TABLE,)
+    )
+    if plan.problems:
+        click.echo(f"No plan: {len(plan.problems)} table rule(s) Citus would refuse:", err=True)
+        for problem in plan.problems:
+            click.echo(f"  {problem}", err=True)
+        raise SystemExit(1)
+    click.echo(plan.sql(), nl=False)
+
+
+@main.group()
 def users() -> None:
     """Manage user accounts."""
 

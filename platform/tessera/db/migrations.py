@@ -17,6 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from tessera.db.engine import plain_url
 from tessera.db.roles import ensure_runtime_roles
 
+#: Alembic's record of the applied revisions (one table for the core and every plugin branch).
+VERSION_TABLE = "alembic_version"
+
 
 def alembic_config(
     migrations_dir: Path, owner_url: str, plugin_version_dirs: Sequence[Path] = ()
