@@ -173,9 +173,10 @@ async def test_work_enqueued_through_either_web_process_runs_exactly_once(fleet:
             *(_create_note(clients[i % 2], f"note {i}") for i in range(20))
         )
         assert [r.status_code for r in created] == [201] * 20, [r.text for r in created]
-        # Each job is a message of its own, so both workers get some.
+        # Each job is a message of its own and takes a moment (a pause per note counted), so
+        # both workers get some.
         started = await asyncio.gather(
-            *(clients[i % 2].post("/api/v1/notes/notes/recount?step_seconds=0.3") for i in range(8))
+            *(clients[i % 2].post("/api/v1/notes/notes/recount?step_seconds=0.02") for i in range(8))
         )
         assert [r.status_code for r in started] == [202] * 8, [r.text for r in started]
         job_ids = sorted(r.json()["job_id"] for r in started)
@@ -244,7 +245,7 @@ async def _check_each_period_ran_once(fleet: Fleet, tenant_id: str, at_least: in
 
 async def test_two_schedulers_dispatch_each_period_once(fleet: Fleet) -> None:
     owner = await _owner(fleet, "web1")
-    runs = await _check_each_period_ran_once(fleet, owner.tenant_id, at_least=3)
+    runs = await _check_each_period_ran_once(fleet, owner.tenant_id, at_least=2)
     # The one that has been dispatching dies without a word; the other carries on.
     dispatching = _dispatchers_by_period(fleet)[runs[-1]][0]
     fleet.kill(dispatching)
