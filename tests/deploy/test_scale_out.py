@@ -176,7 +176,10 @@ async def test_work_enqueued_through_either_web_process_runs_exactly_once(fleet:
         # Each job is a message of its own and takes a moment (a pause per note counted), so
         # both workers get some.
         started = await asyncio.gather(
-            *(clients[i % 2].post("/api/v1/notes/notes/recount?step_seconds=0.02") for i in range(8))
+            *(
+                clients[i % 2].post("/api/v1/notes/notes/recount?step_seconds=0.02")
+                for i in range(8)
+            )
         )
         assert [r.status_code for r in started] == [202] * 8, [r.text for r in started]
         job_ids = sorted(r.json()["job_id"] for r in started)
