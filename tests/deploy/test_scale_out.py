@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import uuid
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from tests.support import PASSWORD, SignedUp, sign_up
 pytestmark = [pytest.mark.timeout(240), pytest.mark.xdist_group("scaleout")]
 
 MAX_FAILURES_PER_EMAIL = 4
+SHUTDOWN_GRACE_SECONDS = 5
 WEBS = ("web1", "web2")
 #: Web processes the fault tests stop (started with the others: starting one later, alone,
 #: would cost a test as long as the rest of the module).
@@ -58,6 +60,7 @@ def fleet(
             **FAST_BACKGROUND,
             "TESSERA_QUEUE_PREFIX": f"s{uuid.uuid4().hex[:10]}",
             "TESSERA_LOGIN_MAX_FAILURES_PER_EMAIL": str(MAX_FAILURES_PER_EMAIL),
+            "TESSERA_SHUTDOWN_GRACE_SECONDS": str(SHUTDOWN_GRACE_SECONDS),
             # Eight processes share the test server's connections with every other test.
             "TESSERA_DB_POOL_SIZE": "2",
         },
@@ -349,3 +352,22 @@ async def test_sigterm_lets_the_request_in_flight_finish(fleet: Fleet) -> None:
     async with _same_session(fleet, "web2", owner) as two:
         found = await two.get(f"/api/v1/notes/notes/{answer.json()['id']}")
         assert found.status_code == 200 and found.json()["title"] == title
+
+
+async def test_sigterm_while_starting_up_stops_the_process_within_the_grace(
+    fleet: Fleet,
+) -> None:
+    starting = fleet.spawn_web("web5")
+
+    async def spawning_its_worker() -> bool:
+        return "Spawning worker-1" in starting.log.read_text(errors="replace")
+
+    await wait_for(spawning_its_worker, within=60)
+    # Loading the app: granian's worker would take the signal in and serve on regardless.
+    await asyncio.sleep(1.0)
+    fleet.terminate("web5")
+    try:
+        starting.popen.wait(timeout=SHUTDOWN_GRACE_SECONDS + 15)
+    except subprocess.TimeoutExpired:
+        fleet.kill("web5")
+        raise AssertionError("SIGTERM while starting up did not stop it") from None
