@@ -2,8 +2,9 @@
 
 The processes are the installed ``tessera`` command, started once for the module on a copy of
 the migrated test database: two ``serve``, two ``worker``, two ``scheduler``, and two more
-``serve`` for the tests that kill or stop a web process. A test that stops a scheduler starts it
-again, so each test finds the fleet it expects.
+``serve`` for the tests that kill or stop a web process (the test of a stop during start-up
+starts its own). A test that stops a scheduler starts it again, so each test finds the fleet it
+expects.
 """
 
 from __future__ import annotations
