@@ -265,6 +265,9 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             interface=Interfaces.ASGI,
             workers=settings.workers,
             log_access=False,
+            # A worker still starting up when SIGTERM arrives misses it and would serve on,
+            # its parent waiting for it forever; past the grace, the parent kills it.
+            workers_kill_timeout=settings.shutdown_grace_seconds,
         ).serve()
 
 

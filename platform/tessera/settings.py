@@ -51,6 +51,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    #: How long a web process finishes requests in flight after SIGTERM before its workers
+    #: are killed (keep it under the orchestrator's grace period).
+    shutdown_grace_seconds: int = 20
     base_url: str = ""
     log_level: str = "INFO"
     log_json: bool = True
@@ -160,6 +163,7 @@ class Settings:
             host=reader.get("HOST", str, "127.0.0.1"),
             port=reader.get("PORT", _int_between(1, 65535), 8000),
             workers=reader.get("WORKERS", _int_between(1, 256), 1),
+            shutdown_grace_seconds=reader.get("SHUTDOWN_GRACE_SECONDS", _int_between(1, 3600), 20),
             base_url=reader.get("BASE_URL", _http_url, "").rstrip("/"),
             log_level=reader.get(
                 "LOG_LEVEL", _choice(("DEBUG", "INFO", "WARNING", "ERROR")), "INFO"
