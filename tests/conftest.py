@@ -19,7 +19,8 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.events_support import TEMPLATE_DB_VAR
+from tessera.plugin.testing import TestDatabase
+from tests.events_support import TEMPLATE_DB_VAR, clone_database, database_url
 from tests.support import (
     ADMIN_URL_VAR,
     OWNER_URL_VAR,
@@ -106,6 +107,17 @@ def live_server(owner_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def tessera_database(admin_url: str, owner_url: str) -> Iterator[TestDatabase]:
+    """The kit's fixtures (tessera.plugin.testing) get a copy of this run's migrated database
+    per test process: its background processes then serve no other process's tenants."""
+    from tessera.db.roles import drop_database
+
+    name = asyncio.run(clone_database(admin_url, os.environ[TEMPLATE_DB_VAR]))
+    yield TestDatabase(admin_url, name, database_url(owner_url, name))
+    asyncio.run(drop_database(admin_url, name))
 
 
 @pytest.fixture

@@ -2,117 +2,36 @@
 
 from __future__ import annotations
 
-import json
-import secrets
-import socket
-import threading
-import time
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-from tessera.settings import Settings
+# The harness plugin authors get (tessera.plugin.testing) is the one this suite runs on.
+from tessera.plugin.testing.app import (
+    PASSWORD,
+    LiveServer,
+    documentation_ip,
+    free_port,
+    make_client,
+    test_settings,
+    unique_email,
+    unique_slug,
+)
 
 ADMIN_URL_VAR = "TESSERA_TEST_ADMIN_URL"
 OWNER_URL_VAR = "TESSERA_TEST_OWNER_URL"
-PASSWORD = "correct horse battery staple"
 
-
-def test_settings(owner_url: str, data_dir: Path, **overrides: Any) -> Settings:
-    base = Settings(
-        env="test",
-        database_url=owner_url,
-        data_dir=data_dir,
-        secret_key="test-secret-key-" + "x" * 32,
-        cookie_secure=False,
-        trusted_proxies=frozenset({"127.0.0.1"}),
-        log_json=True,
-        db_pool_size=5,
-    )
-    return base.with_overrides(**overrides)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class LiveServer:
-    """The app under uvicorn in a background thread, reached over real HTTP."""
-
-    def __init__(self, settings: Settings) -> None:
-        import uvicorn
-
-        from tessera.app import create_app
-
-        self.port = free_port()
-        self.settings = settings.with_overrides(port=self.port)
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.app = create_app(self.settings)
-        config = uvicorn.Config(
-            self.app,
-            host="127.0.0.1",
-            port=self.port,
-            log_config=None,
-            access_log=False,
-            lifespan="on",
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-        deadline = time.monotonic() + 20
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-
-    def mail_to(self, email: str) -> list[dict[str, str]]:
-        """Messages the dev mailer kept for ``email``, newest first."""
-        directory = self.settings.data_dir / "mail"
-        if not directory.exists():
-            return []
-        messages = [
-            json.loads(p.read_text()) for p in sorted(directory.glob("*.json"), reverse=True)
-        ]
-        return [m for m in messages if m["to"] == email.lower()]
-
-    def last_link_token(self, email: str) -> str:
-        messages = self.mail_to(email)
-        assert messages, f"no mail for {email}"
-        link = messages[0]["link"]
-        return link.split("token=", 1)[1]
-
-
-def documentation_ip() -> str:
-    """A client address for X-Forwarded-For, from the IPv6 documentation prefix (never routed)."""
-    return f"2001:db8::{secrets.randbelow(0xFFFF):x}:{secrets.randbelow(0xFFFF):x}"
-
-
-def make_client(server: LiveServer, **kwargs: Any) -> httpx.AsyncClient:
-    # Each client looks like its own visitor, so per-address log-in limits of parallel tests
-    # do not add up.
-    headers = {"X-Forwarded-For": documentation_ip(), **kwargs.pop("headers", {})}
-    kwargs.setdefault("timeout", 30)
-    return httpx.AsyncClient(base_url=server.url, headers=headers, **kwargs)
-
-
-def unique_slug(prefix: str = "t") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:12]}"
-
-
-def unique_email(prefix: str = "user") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
+__all__ = [
+    "PASSWORD",
+    "LiveServer",
+    "documentation_ip",
+    "free_port",
+    "make_client",
+    "test_settings",
+    "unique_email",
+    "unique_slug",
+]
 
 
 @dataclass

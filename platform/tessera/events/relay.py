@@ -25,7 +25,7 @@ import dramatiq
 
 from tessera.jobs.actors import Actors, event_as_message
 from tessera.jobs.catalog import Catalog
-from tessera.jobs.sending import sender_for
+from tessera.jobs.sending import Sender, sender_for
 from tessera.jobs.service import JOB_REQUESTED
 from tessera.jobs.waiting import pause
 
@@ -68,6 +68,7 @@ class Relay:
         batch_size: int = 500,
         sweep_seconds: float = 2.0,
         linger_seconds: float = 0.1,
+        sender: Sender | None = None,
     ) -> None:
         self._connect = connect
         self._actors = actors
@@ -77,7 +78,7 @@ class Relay:
         self._sweep_seconds = sweep_seconds
         self._linger_seconds = linger_seconds
         self._wake = asyncio.Event()
-        self._sender = sender_for(actors.broker)
+        self._sender = sender or sender_for(actors.broker)
 
     async def run(self, stop: asyncio.Event) -> None:
         conn: asyncpg.Connection | None = None
