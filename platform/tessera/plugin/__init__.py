@@ -17,6 +17,8 @@ See docs/plugins/ for the guide and every hook in :mod:`tessera.plugin.hookspecs
 from __future__ import annotations
 
 import importlib
+import warnings
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tessera.audit.capture import audit_event
@@ -199,9 +201,33 @@ _LAZY = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Deprecated:
+    """An old name of the public API: it keeps working, with a warning, until it may go.
+
+    Deprecated in plugin API 1.N, it works all through 1.N+1 (see tessera.plugin.surface).
+    """
+
+    replacement: str
+    since: str
+
+
+#: Old name -> what to use instead. Empty while nothing is deprecated.
+DEPRECATED: dict[str, Deprecated] = {}
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in DEPRECATED:
+        deprecation = DEPRECATED[name]
+        warnings.warn(
+            f"tessera.plugin.{name} is deprecated since plugin API {deprecation.since}; "
+            f"use tessera.plugin.{deprecation.replacement}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals().get(deprecation.replacement) or __getattr__(deprecation.replacement)
     raise AttributeError(f"module 'tessera.plugin' has no attribute {name!r}")
 
 

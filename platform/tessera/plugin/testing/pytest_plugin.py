@@ -16,6 +16,8 @@ from tessera.plugin.testing.tenants import Tenant
 
 TenantFactory = Callable[..., Awaitable[Tenant]]
 
+__all__ = ["tessera_app", "tessera_background", "tessera_database", "tessera_tenant"]
+
 
 @pytest.fixture(scope="session")
 def tessera_database() -> Iterator[TestDatabase]:
