@@ -26,6 +26,8 @@ _AUTODOC = {
         "Everything a plugin may import from Tessera, with its documentation. The\n"
         "[plugin guide](../plugins/guide.md) shows the names in use.\n\n"
         "::: tessera.plugin\n"
+        "    options:\n"
+        "      show_if_no_docstring: true\n"
     ),
     "reference/testing.md": (
         "# The testing kit: `tessera.plugin.testing`\n\n"
@@ -33,6 +35,8 @@ _AUTODOC = {
         "registered through the `pytest11` entry point): fixtures and helpers. The\n"
         "[tutorial](../plugins/tutorial.md) uses it.\n\n"
         "::: tessera.plugin.testing\n"
+        "    options:\n"
+        "      show_if_no_docstring: true\n"
     ),
 }
 
