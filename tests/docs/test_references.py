@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import importlib
 import os
 import re
 import shutil
@@ -154,3 +155,19 @@ def test_the_tutorials_python_blocks_compile_and_pass_ruff(tmp_path: Path) -> No
         text=True,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_the_tutorial_imports_only_names_that_exist() -> None:
+    """The tutorial invents no API: each name it imports from Tessera is exported."""
+    text = (ROOT / "docs" / "plugins" / "tutorial.md").read_text()
+    imports = re.findall(r"^from (tessera[\w.]*) import ([^\n(]+|\([^)]*\))", text, re.M)
+    assert imports, "the tutorial imports nothing from Tessera"
+    missing = []
+    for module_name, names in imports:
+        if not module_name.startswith("tessera.plugin"):
+            continue
+        module = importlib.import_module(module_name)
+        for name in re.findall(r"\w+", names):
+            if not hasattr(module, name):
+                missing.append(f"{module_name}.{name}")
+    assert missing == []
