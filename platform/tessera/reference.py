@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -79,7 +80,7 @@ def hooks_page() -> str:
     rows = []
     for name in hook_names():
         function = getattr(hookspecs, name)
-        summary = (inspect.getdoc(function) or "").split("\n", 1)[0]
+        summary = _ROLE.sub(r"\1", (inspect.getdoc(function) or "").split("\n", 1)[0])
         rows.append(f"| [`{name}`](#tessera.plugin.hookspecs.{name}) | {_cell(summary)} |")
     return "\n".join(
         [
@@ -319,6 +320,10 @@ def ui_page() -> str:
             lines.append(f"| `{a.name}` | `{a.type}` | {default} | {allowed} |")
         lines.append("")
     return "\n".join(lines)
+
+
+#: A Sphinx cross-reference role in a docstring (``:mod:`x```), shown as its target alone.
+_ROLE = re.compile(r":[a-z]+:(`[^`]+`)")
 
 
 def _cell(text: str) -> str:
