@@ -26,6 +26,9 @@ from tessera.plugin import hookspecs
 from tessera.plugin.manifest import FIELD_TYPES, PERIODS
 from tessera.reference import UI_CLASSES
 
+# One worker builds the site once for the whole module (make test runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("docs")
+
 MKDOCS = (sys.executable, "-m", "mkdocs", "build", "--strict")
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_PARTY = ("crm", "oa", "accounting", "inventory", "sales_purchase")
