@@ -216,13 +216,12 @@ def type_text(hint: object) -> str:
 def event_rows(
     declared: Mapping[str, DeclaredEvent], plugins: Iterable[str]
 ) -> list[tuple[str, DeclaredEvent]]:
-    """The core's event types and the plugins', as (module, event type), by name."""
-    modules = {CORE_MODULE, *plugins}
-    return [
-        (name.split(".", 1)[0], event)
-        for name, event in sorted(declared.items())
-        if name.split(".", 1)[0] in modules
-    ]
+    """The core's event types, then each plugin's in the order given, as (module, event type)."""
+    order = {CORE_MODULE: 0} | {name: n for n, name in enumerate(plugins, start=1)}
+    rows = [(name.split(".", 1)[0], event) for name, event in declared.items()]
+    return sorted(
+        (row for row in rows if row[0] in order), key=lambda row: (order[row[0]], row[1].name)
+    )
 
 
 def events_page(rows: Sequence[tuple[str, DeclaredEvent]]) -> str:
