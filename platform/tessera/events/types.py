@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, get_type_hints, is_typeddict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +26,94 @@ def check_event_type(event_type: str) -> str:
             "(lowercase words separated by dots)"
         )
     return event_type
+
+
+class EventNotDeclared(Exception):
+    """An event was emitted that no catalogue declares, or with keys its payload does not have.
+
+    A programming error, not bad input: it surfaces loudly, in the test that emits it.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadKey:
+    """One key of an event's payload, as the catalogue shows it."""
+
+    name: str
+    #: The Python type the emitter passes (``UUID``, ``str | None``, ``list[UUID]``). Handlers and
+    #: webhooks receive it as JSON: ids, dates and decimals arrive as strings.
+    type: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class EventType:
+    """What one kind of event means and what its payload holds: ``crm.deal.won``.
+
+    ``payload`` is a ``TypedDict`` class: its keys (required, or ``NotRequired[...]``) are
+    exactly those ``emit`` accepts for this type; values' types are for readers and mypy.
+    """
+
+    name: str
+    description: str
+    payload: type
+
+    def __post_init__(self) -> None:
+        check_event_type(self.name)
+        if not self.description.strip():
+            raise ValueError(f"event type {self.name!r} needs a description")
+        if not is_typeddict(self.payload):
+            raise ValueError(f"event type {self.name!r}: payload must be a TypedDict class")
+
+    @property
+    def required_keys(self) -> frozenset[str]:
+        return frozenset(self.payload.__required_keys__)  # type: ignore[attr-defined]
+
+    @property
+    def optional_keys(self) -> frozenset[str]:
+        return frozenset(self.payload.__optional_keys__)  # type: ignore[attr-defined]
+
+    def keys(self) -> list[PayloadKey]:
+        """The payload's keys in declaration order, with their types as text."""
+        hints = get_type_hints(self.payload)
+        required = self.required_keys
+        return [PayloadKey(key, type_text(hint), key in required) for key, hint in hints.items()]
+
+    def schema(self) -> dict[str, Any]:
+        """A JSON-schema-like description of the payload, for docs and the API."""
+        return {
+            "type": "object",
+            "properties": {key.name: {"type": key.type} for key in self.keys()},
+            "required": [key.name for key in self.keys() if key.required],
+            "additionalProperties": False,
+        }
+
+    def check_payload(self, payload: Mapping[str, Any]) -> None:
+        """Refuse a payload that misses a required key or carries one the type does not have."""
+        missing = sorted(self.required_keys - payload.keys())
+        unknown = sorted(payload.keys() - self.required_keys - self.optional_keys)
+        if missing or unknown:
+            raise EventNotDeclared(
+                f"payload of {self.name!r} does not match {self.payload.__name__}: "
+                + "; ".join(
+                    part
+                    for part in (
+                        f"missing {missing}" if missing else "",
+                        f"unknown {unknown}" if unknown else "",
+                    )
+                    if part
+                )
+            )
+
+
+def type_text(hint: Any) -> str:
+    """``uuid.UUID | None`` -> ``"UUID | None"``: what a reader of the catalogue needs."""
+    if isinstance(hint, type) and not getattr(hint, "__args__", None):
+        return hint.__name__ if hint is not type(None) else "None"
+    text = repr(hint)
+    for prefix in ("typing.", "uuid.", "datetime.", "decimal.", "collections.abc."):
+        text = text.replace(prefix, "")
+    return text.replace("NoneType", "None")
 
 
 @dataclass(frozen=True, slots=True)
