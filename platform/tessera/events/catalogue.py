@@ -5,7 +5,7 @@ catalogue and ``GET /api/v1/events/types`` are made from it: the catalogue is th
 """
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, TypedDict
 
@@ -152,3 +152,18 @@ def known_event_types() -> Mapping[str, EventType]:
     from tessera.modules.registry import installed_plugins
 
     return declared_event_types(installed_plugins())
+
+
+def visible_event_types(modules: Collection[str]) -> dict[str, EventType]:
+    """What a tenant with these modules switched on can hear of: the core's and theirs."""
+    from tessera.modules.registry import installed_plugins
+
+    found = {event_type.name: event_type for event_type in CORE_EVENT_TYPES}
+    found.update(
+        {
+            event_type.name: event_type
+            for module, event_type in installed_plugins().event_types()
+            if module in modules
+        }
+    )
+    return found

@@ -73,7 +73,7 @@ class EventType:
     def optional_keys(self) -> frozenset[str]:
         return frozenset(self.payload.__optional_keys__)  # type: ignore[attr-defined]
 
-    def keys(self) -> list[PayloadKey]:
+    def payload_keys(self) -> list[PayloadKey]:
         """The payload's keys in declaration order, with their types as text."""
         hints = get_type_hints(self.payload)
         required = self.required_keys
@@ -83,8 +83,8 @@ class EventType:
         """A JSON-schema-like description of the payload, for docs and the API."""
         return {
             "type": "object",
-            "properties": {key.name: {"type": key.type} for key in self.keys()},
-            "required": [key.name for key in self.keys() if key.required],
+            "properties": {key.name: {"type": key.type} for key in self.payload_keys()},
+            "required": [key.name for key in self.payload_keys() if key.required],
             "additionalProperties": False,
         }
 
