@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, get_type_hints, is_typeddict
+from typing import Any, ForwardRef, get_type_hints, is_typeddict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -64,6 +64,18 @@ class EventType:
             raise ValueError(f"event type {self.name!r} needs a description")
         if not is_typeddict(self.payload):
             raise ValueError(f"event type {self.name!r}: payload must be a TypedDict class")
+        # Under ``from __future__ import annotations`` a TypedDict class cannot see
+        # ``NotRequired`` (Python 3.11): the key would silently become required.
+        hidden = [
+            key
+            for key, hint in self.payload.__annotations__.items()
+            if isinstance(hint, str | ForwardRef) and "Required[" in str(hint)
+        ]
+        if hidden:
+            raise ValueError(
+                f"event type {self.name!r}: {hidden} are marked (Not)Required in a module with "
+                "'from __future__ import annotations'; declare payloads without it"
+            )
 
     @property
     def required_keys(self) -> frozenset[str]:
