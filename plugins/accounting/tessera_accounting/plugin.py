@@ -47,7 +47,7 @@ def tessera_manifest() -> Manifest:
         name="accounting",
         label="Accounting",
         version="0.1.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description="Chart of accounts, journals, invoices and bills, payments, taxes, currencies, financial reports",
     )
 

@@ -58,7 +58,7 @@ def tessera_manifest() -> Manifest:
         name="crm",
         label="CRM",
         version="0.1.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description="Accounts, contacts, leads, deals and pipelines, activities, tickets",
     )
 

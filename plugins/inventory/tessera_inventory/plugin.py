@@ -26,7 +26,7 @@ def tessera_manifest() -> Manifest:
         name="inventory",
         label="Inventory",
         version="0.1.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description="Products, warehouses and locations, stock moves, reservations, valuation",
         depends=("accounting",),
     )

@@ -110,7 +110,7 @@ def tessera_manifest() -> Manifest:
         name="oa",
         label="Office",
         version="0.1.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description="Departments, leave, approvals, expenses, announcements, tasks, documents",
     )
 

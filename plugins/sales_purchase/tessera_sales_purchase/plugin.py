@@ -52,7 +52,7 @@ def tessera_manifest() -> Manifest:
         name="sales_purchase",
         label="Sales & Purchasing",
         version="0.1.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description="Quotations, sales orders, deliveries, purchase orders, receipts, bills and payment plans",
         depends=("accounting", "inventory"),
     )

@@ -45,7 +45,7 @@ def tessera_manifest() -> Manifest:
         name="notes",
         label="Notes",
         version="1.0.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description="Short notes with checklists, for testing the plugin API",
     )
 
