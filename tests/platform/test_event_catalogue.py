@@ -39,6 +39,7 @@ HOOK_URL = "https://93.184.215.14/hook"
 # The functional form: under ``from __future__ import annotations`` the class form cannot see
 # NotRequired (Python 3.11), which EventType refuses (see the test below).
 Shared = TypedDict("Shared", {"note_id": uuid.UUID, "reason": NotRequired[str]})  # noqa: UP013
+Bundle = TypedDict("Bundle", {"notes": list[Shared], "first": Shared | None})  # noqa: UP013
 
 
 # --- declaring ---------------------------------------------------------------------------
@@ -52,6 +53,17 @@ def test_an_event_type_describes_its_payload_keys() -> None:
     ]
     assert declared.schema()["required"] == ["note_id"]
     assert declared.schema()["additionalProperties"] is False
+
+
+def test_the_schema_describes_nested_payloads() -> None:
+    bundled = EventType("notes.bundle.made", "Notes were bundled", Bundle)
+    schema = bundled.schema()["properties"]
+    assert schema["notes"]["type"] == "list[Shared]"
+    assert schema["notes"]["items"]["required"] == ["note_id"]
+    assert schema["first"] == {
+        "type": "Shared | None",
+        "properties": {"note_id": {"type": "UUID"}, "reason": {"type": "str"}},
+    }
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ForwardRef, get_type_hints, is_typeddict
+from types import UnionType
+from typing import Any, ForwardRef, Union, get_args, get_origin, get_type_hints, is_typeddict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -92,13 +93,11 @@ class EventType:
         return [PayloadKey(key, type_text(hint), key in required) for key, hint in hints.items()]
 
     def schema(self) -> dict[str, Any]:
-        """A JSON-schema-like description of the payload, for docs and the API."""
-        return {
-            "type": "object",
-            "properties": {key.name: {"type": key.type} for key in self.payload_keys()},
-            "required": [key.name for key in self.payload_keys() if key.required],
-            "additionalProperties": False,
-        }
+        """A JSON-schema-like description of the payload, for docs: key -> type text, required.
+
+        A value that is itself a ``TypedDict`` (or a list of one) is described the same way.
+        """
+        return _object_schema(self.payload)
 
     def check_payload(self, payload: Mapping[str, Any]) -> None:
         """Refuse a payload that misses a required key or carries one the type does not have."""
@@ -122,10 +121,36 @@ def type_text(hint: Any) -> str:
     """``uuid.UUID | None`` -> ``"UUID | None"``: what a reader of the catalogue needs."""
     if isinstance(hint, type) and not getattr(hint, "__args__", None):
         return hint.__name__ if hint is not type(None) else "None"
-    text = repr(hint)
-    for prefix in ("typing.", "uuid.", "datetime.", "decimal.", "collections.abc."):
-        text = text.replace(prefix, "")
+    text = _MODULE_PATH.sub(r"\1", repr(hint))
     return text.replace("NoneType", "None")
+
+
+#: ``tessera_crm.event_types.DealLine`` -> ``DealLine``, ``typing.Any`` -> ``Any``.
+_MODULE_PATH = re.compile(r"\b(?:[a-z_][a-z0-9_]*\.)+([A-Za-z_]\w*)")
+
+
+def _object_schema(payload: type) -> dict[str, Any]:
+    hints = get_type_hints(payload)
+    required = payload.__required_keys__  # type: ignore[attr-defined]
+    return {
+        "type": "object",
+        "properties": {key: _value_schema(hint) for key, hint in hints.items()},
+        "required": [key for key in hints if key in required],
+        "additionalProperties": False,
+    }
+
+
+def _value_schema(hint: Any) -> dict[str, Any]:
+    """A value's type text; with the keys of a TypedDict it is, or holds a list of."""
+    described: dict[str, Any] = {"type": type_text(hint)}
+    # ``Row | None`` describes ``Row``; ``list[Row]`` its items.
+    members = get_args(hint) if get_origin(hint) in (Union, UnionType) else (hint,)
+    for member in members:
+        if is_typeddict(member):
+            described["properties"] = _object_schema(member)["properties"]
+        elif get_origin(member) is list and is_typeddict(get_args(member)[0]):
+            described["items"] = _object_schema(get_args(member)[0])
+    return described
 
 
 @dataclass(frozen=True, slots=True)
