@@ -16,7 +16,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from tessera import reference
-from tessera.modules.registry import PluginRegistry, installed_plugins
+from tessera.events.catalogue import declared_event_types
+from tessera.modules.registry import installed_plugins
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,11 +50,6 @@ def first_party_plugins(root: Path = ROOT) -> list[str]:
         project = tomllib.loads(pyproject.read_text())["project"]
         names += project.get("entry-points", {}).get("tessera.plugins", {})
     return names
-
-
-def declared_event_types(registry: PluginRegistry) -> dict[str, reference.DeclaredEvent]:
-    """Stand-in until the event catalogue (tessera.events.catalogue) lands: none declared."""
-    return {}
 
 
 def reference_pages() -> dict[str, str]:

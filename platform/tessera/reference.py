@@ -14,13 +14,12 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import re
-import types
-import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tessera.access.catalog import CORE_PERMISSIONS, builtin_grants
-from tessera.events.types import CORE
+from tessera.events.types import CORE, EventType
 from tessera.modules.registry import PluginRegistry
 from tessera.plugin import hookspecs
 from tessera.plugin.actions import Action
@@ -171,51 +170,9 @@ def permissions_page(rows: Sequence[PermissionRow]) -> str:
 # --- Events --------------------------------------------------------------------------------
 
 
-class DeclaredEvent(typing.Protocol):
-    """What the events page reads of an event type declaration."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def payload(self) -> type: ...
-
-
-@dataclass(frozen=True, slots=True)
-class PayloadKey:
-    name: str
-    type: str
-    required: bool
-
-
-def payload_keys(payload: type) -> list[PayloadKey]:
-    """The keys of a payload ``TypedDict``, with their types as text and whether required."""
-    hints = typing.get_type_hints(payload)
-    required: frozenset[str] = getattr(payload, "__required_keys__", frozenset(hints))
-    return [PayloadKey(key, type_text(hint), key in required) for key, hint in hints.items()]
-
-
-def type_text(hint: object) -> str:
-    """A type as a reader writes it: ``str | None``, ``list[UUID]``."""
-    if hint is type(None):
-        return "None"
-    origin = typing.get_origin(hint)
-    if origin is typing.Union or origin is types.UnionType:
-        return " | ".join(type_text(arg) for arg in typing.get_args(hint))
-    if origin in (typing.Required, typing.NotRequired):
-        return type_text(typing.get_args(hint)[0])
-    if origin is typing.Literal:
-        return " | ".join(repr(arg) for arg in typing.get_args(hint))
-    if origin is not None:
-        arguments = ", ".join(type_text(arg) for arg in typing.get_args(hint))
-        return f"{getattr(origin, '__name__', str(origin))}[{arguments}]"
-    return getattr(hint, "__name__", str(hint))
-
-
 def event_rows(
-    declared: Mapping[str, DeclaredEvent], plugins: Iterable[str]
-) -> list[tuple[str, DeclaredEvent]]:
+    declared: Mapping[str, EventType], plugins: Iterable[str]
+) -> list[tuple[str, EventType]]:
     """The core's event types, then each plugin's in the order given, as (module, event type)."""
     order = {CORE_MODULE: 0} | {name: n for n, name in enumerate(plugins, start=1)}
     rows = [(name.split(".", 1)[0], event) for name, event in declared.items()]
@@ -224,7 +181,19 @@ def event_rows(
     )
 
 
-def events_page(rows: Sequence[tuple[str, DeclaredEvent]]) -> str:
+def schema_rows(schema: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, str, bool]]:
+    """(key path, type, required) of a payload schema, the keys of nested rows after their
+    field: ``lines[].product_id`` for each line of a list, ``total.amount`` for one object."""
+    required = set(schema.get("required", ()))
+    for key, value in schema.get("properties", {}).items():
+        yield f"{prefix}{key}", value["type"], key in required
+        if "properties" in value.get("items", {}):
+            yield from schema_rows(value["items"], f"{prefix}{key}[].")
+        elif "properties" in value:
+            yield from schema_rows(value, f"{prefix}{key}.")
+
+
+def events_page(rows: Sequence[tuple[str, EventType]]) -> str:
     lines = [
         "# Events",
         "",
@@ -233,7 +202,9 @@ def events_page(rows: Sequence[tuple[str, DeclaredEvent]]) -> str:
         "declared and a payload whose keys differ from its declaration, so this list is what",
         "handlers and webhooks receive. A handler subscribes with",
         '`EventHandler("<event type>", handle)`; see the',
-        "[plugin guide](../plugins/guide.md#events).",
+        "[plugin guide](../plugins/guide.md#events). Types are what the emitter passes;",
+        "handlers and webhooks receive JSON, in which ids, dates and decimals are strings. The",
+        "keys of a list's rows follow it (`lines[].quantity`).",
         "",
     ]
     if not rows:
@@ -243,13 +214,14 @@ def events_page(rows: Sequence[tuple[str, DeclaredEvent]]) -> str:
         lines += [f"## {title}", ""]
         for _, event in (row for row in rows if row[0] == module):
             lines += [f"### `{event.name}`", "", _cell(event.description), ""]
-            keys = payload_keys(event.payload)
+            keys = list(schema_rows(event.schema()))
             if not keys:
                 lines += ["Payload: `{}`.", ""]
                 continue
             lines += ["| Payload key | Type | Required |", "|---|---|---|"]
             lines += [
-                f"| `{k.name}` | `{k.type}` | {'yes' if k.required else 'no'} |" for k in keys
+                f"| `{path}` | `{kind}` | {'yes' if required else 'no'} |"
+                for path, kind, required in keys
             ]
             lines.append("")
     return "\n".join(lines)

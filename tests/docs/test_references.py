@@ -174,3 +174,22 @@ def test_the_tutorial_imports_only_names_that_exist() -> None:
             if not hasattr(module, name):
                 missing.append(f"{module_name}.{name}")
     assert missing == []
+
+
+def test_the_event_page_lists_every_declared_event_with_its_payload(site: Path) -> None:
+    from tessera.events.catalogue import CORE_EVENT_TYPES
+
+    registry = installed_plugins()
+    declared = {e.name: e for e in CORE_EVENT_TYPES}
+    declared |= {e.name: e for module, e in registry.event_types() if module in FIRST_PARTY}
+    text = page(site, "events")
+    sections = re.split(r"<h3 ", text)[1:]
+    listed = {}
+    for section in sections:
+        heading = re.search(r"<code>([^<]+)</code>", section)
+        assert heading is not None
+        keys = first_column_codes(section)
+        listed[html.unescape(heading.group(1))] = {k for k in keys if not re.search(r"[.\[]", k)}
+    assert set(listed) == set(declared)
+    for name, event in declared.items():
+        assert listed[name] == set(event.payload.__annotations__), name
