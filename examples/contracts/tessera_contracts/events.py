@@ -1,0 +1,34 @@
+"""The events contracts emit, each with the shape of its payload.
+
+Other plugins (and webhooks) may rely on these payloads: fields are only ever added.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+SIGNED = "contracts.contract.signed"
+ACTIVATED = "contracts.contract.activated"
+REJECTED = "contracts.contract.rejected"
+PAYMENT_RECORDED = "contracts.payment.recorded"
+
+
+class ContractFacts(TypedDict):
+    contract_id: str
+    number: str
+    account_id: str
+    amount: str
+    currency: str
+    status: str
+
+
+class PaymentFacts(TypedDict):
+    contract_id: str
+    number: str
+    instalment_id: str
+    payment_id: str
+    amount: str
+    currency: str
+    paid_on: str
+    #: True when this payment covered what was left of the instalment.
+    instalment_paid: bool
