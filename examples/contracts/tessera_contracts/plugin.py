@@ -21,7 +21,12 @@ from tessera.plugin import (
 from tessera_contracts import approval, reminders, translations, ui
 from tessera_contracts.models import Contract, ContractSettings, Instalment, Payment
 from tessera_contracts.permissions import PERMISSIONS
-from tessera_contracts.routes import ContractsController, ReportsController, SettingsController
+from tessera_contracts.routes import (
+    ContractsController,
+    RemindersController,
+    ReportsController,
+    SettingsController,
+)
 from tessera_contracts.service import settings_of
 
 
@@ -51,7 +56,7 @@ def tessera_migrations() -> Path:
 
 @hookimpl
 def tessera_routes() -> Sequence[Any]:
-    return [ContractsController, SettingsController, ReportsController]
+    return [ContractsController, SettingsController, RemindersController, ReportsController]
 
 
 @hookimpl

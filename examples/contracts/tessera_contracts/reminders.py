@@ -41,7 +41,7 @@ async def send_reminders(db: AsyncSession, tenant_id: uuid.UUID, on: date) -> in
         .limit(BATCH)
         .with_for_update(of=Instalment, skip_locked=True)
     )
-    rows = list((await db.execute(query)).tuples())
+    rows = list((await db.execute(query)).all())
     for instalment, contract in rows:
         if contract.owner_id is not None:
             left = round_money(instalment.amount - instalment.paid, contract.currency)

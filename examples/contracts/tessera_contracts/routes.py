@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, delete, get, patch, post
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -31,7 +32,7 @@ from tessera.plugin import (
     requires,
     round_money,
 )
-from tessera_contracts import payments, reports, service
+from tessera_contracts import payments, reminders, reports, service
 from tessera_contracts.models import (
     PAY,
     READ,
@@ -75,7 +76,7 @@ Search = Annotated[
 ]
 OptionalSign = Annotated[SignIn | None, Body(description="Optional: the day it was signed")]
 FromQuery = Annotated[date | None, QueryParameter(name="from", description="First day")]
-ToQuery = Annotated[date | None, QueryParameter(description="Last day")]
+ToQuery = Annotated[date | None, QueryParameter(name="to", description="Last day")]
 
 
 def instalment_out(item: Instalment, currency: str) -> InstalmentOut:
@@ -126,12 +127,12 @@ async def contract_out(db: AsyncSession, contract: Contract) -> ContractOut:
     return (await contract_outs(db, [contract]))[0]
 
 
-def payment_out(payment: Payment) -> PaymentOut:
+def payment_out(payment: Payment, currency: str) -> PaymentOut:
     return PaymentOut(
         payment.id,
         payment.contract_id,
         payment.instalment_id,
-        payment.amount,
+        round_money(payment.amount, currency),
         payment.paid_on,
         payment.note,
         payment.recorded_by,
@@ -238,7 +239,8 @@ class ContractsController(Controller):
         self, contract_id: FromPath[uuid.UUID], actor: Member, uow: Uow
     ) -> list[PaymentOut]:
         contract = await service.get_contract(uow.db, contract_id)
-        return [payment_out(p) for p in await payments.payments_of(uow.db, contract.id)]
+        found = await payments.payments_of(uow.db, contract.id)
+        return [payment_out(p, contract.currency) for p in found]
 
     @post(
         "/{contract_id:uuid}/payments",
@@ -289,6 +291,25 @@ class SettingsController(Controller):
             found.reminder_days = data.reminder_days
         await uow.db.flush()
         return settings_out(found)
+
+
+class RemindersOut(msgspec.Struct):
+    #: Instalments whose owners were reminded now (each is reminded once, ever).
+    reminded: int
+
+
+class RemindersController(Controller):
+    path = "/reminders"
+    tags = ["contracts"]
+
+    @post(
+        "/run",
+        status_code=HTTP_200_OK,
+        summary="Send the due reminders now, as the daily schedule does (after a settings change)",
+        opt=requires(SETTINGS),
+    )
+    async def run(self, actor: Member, uow: Uow) -> RemindersOut:
+        return RemindersOut(await reminders.send_reminders(uow.db, actor.tenant, service.today()))
 
 
 class ReportsController(Controller):
