@@ -26,7 +26,7 @@ def plugin_api(module: str) -> bool:
     return module == "tessera.plugin"
 
 
-def testing_kit(module: str) -> bool:
+def kit_or_plugin_api(module: str) -> bool:
     """What its tests may import besides: the testing kit."""
     return (
         plugin_api(module)
@@ -71,7 +71,7 @@ def test_the_import_check_reports_an_import_of_the_core(tmp_path: Path) -> None:
         "sneaky.py:3 tessera.db.base",
         "sneaky.py:4 tessera.plugin.testing",
     ]
-    assert forbidden_imports([sneaky], testing_kit) == [
+    assert forbidden_imports([sneaky], kit_or_plugin_api) == [
         "sneaky.py:1 tessera",
         "sneaky.py:3 tessera.db.base",
     ]
@@ -122,7 +122,7 @@ def test_the_plugin_imports_nothing_from_tessera_but_the_plugin_api(installed: P
     assert forbidden_imports(code, plugin_api) == []
     tests = sorted((EXAMPLE / "tests").glob("*.py"))
     assert tests
-    assert forbidden_imports(tests, testing_kit) == []
+    assert forbidden_imports(tests, kit_or_plugin_api) == []
 
 
 @pytest.mark.timeout(900)
