@@ -15,7 +15,17 @@ import msgspec
 
 from tessera.plugin import Input
 
-Number = Annotated[str, msgspec.Meta(max_length=40)] | int | float
+#: Up to the 15 whole digits the tables keep (NUMERIC(18, 3)); the decimals allowed depend on
+#: the currency and are checked with it, so that "1.005" in CNY is refused by name.
+DECIMAL_TEXT = r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$"
+LIMIT = 10**15
+#: Money as decimal text or an integer. Floats are admitted by the type only to be refused by
+#: name (``checked_money``): 0.1 is not a tenth.
+Number = (
+    Annotated[str, msgspec.Meta(pattern=DECIMAL_TEXT)]
+    | Annotated[int, msgspec.Meta(gt=-LIMIT, lt=LIMIT)]
+    | float
+)
 ContractNumber = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"\S")]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
 Currency = Annotated[str, msgspec.Meta(min_length=3, max_length=3)]

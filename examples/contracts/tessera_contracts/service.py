@@ -251,13 +251,13 @@ async def _change_terms(db: AsyncSession, contract: Contract, data: ContractPatc
         await require_account(db, data.account_id)
         contract.account_id = data.account_id
     currency = checked_currency(data.currency, "currency") if data.currency else contract.currency
-    amount = money(data.amount, currency, "amount") if data.amount is not None else contract.amount
-    if data.instalments is not None:
-        plan = checked_plan(data.instalments, amount, currency)
-    else:
+    # Checked again in a changed currency too: yen have no cents.
+    amount = money(contract.amount if data.amount is None else data.amount, currency, "amount")
+    items = data.instalments
+    if items is None:  # the plan kept must still make the (new) amount
         kept = await instalments_of(db, [contract.id], lock=True)
-        plan = checked_plan([InstalmentIn(due_date=i.due_date, amount=str(i.amount)) for i in kept],
-                            amount, currency)  # fmt: skip
+        items = [InstalmentIn(due_date=i.due_date, amount=str(i.amount)) for i in kept]
+    plan = checked_plan(items, amount, currency)
     contract.currency, contract.amount = currency, amount
     await put_plan(db, contract, plan)
 

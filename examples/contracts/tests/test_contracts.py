@@ -73,6 +73,9 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("a negative amount", {"amount": "-5"}, "amount"),
     ("more decimals than the currency", {"amount": "3000.001"}, "amount"),
     ("yen with cents", {"currency": "JPY", "amount": "3000.50"}, "amount"),
+    ("an amount beyond what is kept", {"amount": "1000000000000000"}, "amount"),
+    ("an amount in exponent form", {"amount": "1e30"}, "amount"),
+    ("an integer amount beyond what is kept", {"amount": 10**15}, "amount"),
     ("no such currency", {"currency": "XYZ"}, "currency"),
     (
         "a plan that does not make the amount",
