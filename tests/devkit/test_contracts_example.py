@@ -131,7 +131,9 @@ def test_the_installed_plugin_passes_its_own_tests(installed: Path, tmp_path: Pa
     # installed wheel.
     shutil.copytree(EXAMPLE / "tests", tmp_path / "tests")
     shutil.copy(EXAMPLE / "pyproject.toml", tmp_path / "pyproject.toml")
-    env = {**os.environ, "PYTHONPATH": str(installed)}
+    # A run of its own: nothing of this pytest's (its xdist worker, its current test) leaks in.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONPATH"] = str(installed)
     where = run(
         sys.executable, "-c", f"import {PACKAGE}; print({PACKAGE}.__file__)", cwd=tmp_path, env=env
     )
