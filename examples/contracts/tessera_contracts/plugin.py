@@ -6,19 +6,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from tessera.plugin import (
     UI,
+    Actor,
     Approvable,
     BackgroundJob,
     EventHandler,
     Manifest,
     ModuleContext,
     Permission,
+    RecordFact,
     Schedule,
     WorkflowTemplate,
     hookimpl,
 )
-from tessera_contracts import approval, reminders, translations, ui
+from tessera_contracts import approval, facts, reminders, translations, ui
 from tessera_contracts.models import Contract, ContractSettings, Instalment, Payment
 from tessera_contracts.permissions import PERMISSIONS
 from tessera_contracts.routes import (
@@ -86,9 +90,18 @@ def tessera_ui() -> UI:
         resources=ui.RESOURCES,
         dashboards=(ui.DASHBOARD,),
         translations={"zh": translations.ZH},
+        messages=facts.FACT_TEXTS,
     )
 
 
 @hookimpl
 async def tessera_on_enable(module: ModuleContext) -> None:
     await settings_of(module.db, module.tenant_id)
+
+
+@hookimpl
+async def tessera_record_facts(
+    db: AsyncSession, actor: Actor, record_type: str, record_id: str
+) -> Sequence[RecordFact]:
+    """On a CRM account's page: its active contracts and what is still to be received."""
+    return await facts.account_facts(db, actor, record_type, record_id)

@@ -38,6 +38,9 @@ ZH = {
     "Closed": "已关闭",
     "Rejected": "已驳回",
     "Open": "未结清",
+    # Facts on a CRM account's page.
+    "Active contracts": "执行中的合同",
+    "To receive": "待回款",
     # Actions.
     "Sign": "签订",
     "Sign this contract? Above the approval threshold it goes for approval.": (

@@ -227,3 +227,21 @@ async def test_screens_come_from_metadata_in_english_and_chinese(
     assert [d["name"] for d in dashboards if d["module"] == "contracts"] == [
         "contracts.receivables"
     ]
+
+
+async def test_a_crm_accounts_page_shows_its_active_contracts(
+    tessera_tenant: TenantFactory,
+) -> None:
+    tenant = await contracts_tenant(tessera_tenant)
+    acme = await account(tenant.owner)
+    facts_url = f"/api/v1/crm/accounts/{acme}/facts"
+    mine = [f for f in body(await tenant.owner.get(facts_url)) if f["module"] == "contracts"]
+    assert mine == [], "no active contract yet"
+    made = await contract(tenant.owner, acme)
+    body(await tenant.owner.post(f"{CONTRACTS}/{made['id']}/sign"))
+    pay = {"instalment": 1, "amount": "500", "paid_on": days(0)}
+    body(await tenant.owner.post(f"{CONTRACTS}/{made['id']}/payments", json=pay), 201)
+    chinese = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    shown = body(await tenant.owner.get(facts_url, headers=chinese))
+    facts = {f["label"]: f["value"] for f in shown if f["module"] == "contracts"}
+    assert facts == {"执行中的合同": "1", "待回款": "2,500.00 CNY"}
