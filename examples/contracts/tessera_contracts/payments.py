@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.plugin import Actor, Invalid, emit
-from tessera_contracts.events import PAYMENT_RECORDED, PaymentFacts
+from tessera_contracts.event_types import PAYMENT_RECORDED, PaymentFacts
 from tessera_contracts.models import Instalment, Payment
 from tessera_contracts.schemas import PaymentIn
 from tessera_contracts.service import get_contract, money, require_status

@@ -29,7 +29,7 @@ from tessera.plugin import (
     is_member,
     submit_for_approval,
 )
-from tessera_contracts.events import ACTIVATED, REJECTED, SIGNED, ContractFacts
+from tessera_contracts.event_types import ACTIVATED, REJECTED, SIGNED, ContractFacts
 from tessera_contracts.models import (
     DEFAULT_CURRENCY,
     DEFAULT_REMINDER_DAYS,

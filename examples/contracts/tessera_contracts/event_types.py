@@ -1,9 +1,7 @@
-"""The events contracts emit, each with the shape of its payload.
+"""Every event contracts emit, with its payload. Amounts are decimal strings.
 
-Other plugins (and webhooks) may rely on these payloads: fields are only ever added.
+Other plugins (and webhooks) may rely on these payloads: keys are only ever added.
 """
-
-from __future__ import annotations
 
 from typing import TypedDict
 
