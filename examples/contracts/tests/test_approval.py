@@ -60,6 +60,8 @@ async def test_above_the_threshold_the_engine_decides_and_the_handler_activates(
     assert waiting["signed_on"] is not None
     url = f"{CONTRACTS}/{made['id']}"
     assert (await tenant.owner.patch(url, json={"amount": "1.00"})).status_code == 409
+    # The workflow guards what it is about: the title too, while it waits.
+    assert (await tenant.owner.patch(url, json={"title": "Other"})).status_code == 409
     pay = {"instalment": 1, "amount": "1.00", "paid_on": "2030-01-01"}
     assert (await tenant.owner.post(f"{url}/payments", json=pay)).status_code == 409
     await approve(approver, made["id"])
