@@ -5,6 +5,8 @@ Other plugins (and webhooks) may rely on these payloads: keys are only ever adde
 
 from typing import TypedDict
 
+from tessera.plugin import EventType
+
 SIGNED = "contracts.contract.signed"
 ACTIVATED = "contracts.contract.activated"
 REJECTED = "contracts.contract.rejected"
@@ -30,3 +32,21 @@ class PaymentFacts(TypedDict):
     paid_on: str
     #: True when this payment covered what was left of the instalment.
     instalment_paid: bool
+
+
+EVENT_TYPES = (
+    EventType(
+        SIGNED,
+        "A contract was signed: active at once, or sent for approval above the threshold",
+        ContractFacts,
+    ),
+    EventType(
+        ACTIVATED,
+        "A contract became active: signed within the threshold, or approved",
+        ContractFacts,
+    ),
+    EventType(REJECTED, "The approval of a signed contract was refused", ContractFacts),
+    EventType(
+        PAYMENT_RECORDED, "A payment was recorded against a contract's instalment", PaymentFacts
+    ),
+)

@@ -14,6 +14,7 @@ from tessera.plugin import (
     Approvable,
     BackgroundJob,
     EventHandler,
+    EventType,
     Manifest,
     ModuleContext,
     Permission,
@@ -22,7 +23,7 @@ from tessera.plugin import (
     WorkflowTemplate,
     hookimpl,
 )
-from tessera_contracts import approval, facts, reminders, translations, ui
+from tessera_contracts import approval, event_types, facts, reminders, translations, ui
 from tessera_contracts.models import Contract, ContractSettings, Instalment, Payment
 from tessera_contracts.permissions import PERMISSIONS
 from tessera_contracts.routes import (
@@ -40,7 +41,7 @@ def tessera_manifest() -> Manifest:
         name="contracts",
         label="Contracts",
         version="0.1.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description=(
             "Contracts with CRM accounts, approval above an amount, payment plans with reminders"
         ),
@@ -66,6 +67,11 @@ def tessera_routes() -> Sequence[Any]:
 @hookimpl
 def tessera_permissions() -> Sequence[Permission]:
     return PERMISSIONS
+
+
+@hookimpl
+def tessera_event_types() -> Sequence[EventType]:
+    return event_types.EVENT_TYPES
 
 
 @hookimpl

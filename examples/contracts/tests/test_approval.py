@@ -123,3 +123,20 @@ async def test_settings_are_checked_and_kept_per_tenant(tessera_tenant: TenantFa
     assert body(await tenant.owner.get(SETTINGS))["approval_currency"] == "USD"
     other = await tessera_tenant("crm", "contracts")
     assert body(await other.owner.get(SETTINGS))["approval_currency"] == "CNY"
+
+
+async def test_the_events_are_declared_with_their_payloads(tessera_tenant: TenantFactory) -> None:
+    tenant = await tessera_tenant("crm", "contracts")
+    declared = {
+        t["name"]: t
+        for t in body(await tenant.owner.get("/api/v1/events/types"))
+        if t["module"] == "contracts"
+    }
+    assert sorted(declared) == [
+        "contracts.contract.activated",
+        "contracts.contract.rejected",
+        "contracts.contract.signed",
+        "contracts.payment.recorded",
+    ]
+    keys = {key["name"] for key in declared["contracts.payment.recorded"]["payload"]}
+    assert {"contract_id", "instalment_id", "amount", "instalment_paid"} <= keys
