@@ -81,7 +81,7 @@ typecheck: sync-test
 	$(UV) run mypy
 
 imports: sync-test
-	$(UV) run lint-imports
+	PYTHONPATH=examples/contracts $(UV) run lint-imports
 
 pytest: sync-test pdf-font
 	$(UV) run pytest -n auto --dist loadgroup
