@@ -64,7 +64,7 @@ def check_name(name: str) -> str:
             f"{name!r} is not a plugin name: 2-40 lowercase letters, digits or underscores, "
             "starting with a letter (e.g. 'contracts')"
         )
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    if keyword.iskeyword(name):
         raise ScaffoldError(f"{name!r} is a Python keyword; choose another name")
     if name in core_domains():
         raise ScaffoldError(f"{name!r} is a part of Tessera's core; choose another name")
