@@ -468,9 +468,10 @@ def plugin_new(name: str, dest: Path | None, label: str | None) -> None:
 
     try:
         new = scaffold.plan(name, dest, label)
+        revision = scaffold.core_revision()
     except scaffold.ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
-    scaffold.render(new)
+    scaffold.render(new, revision)
     click.echo(f"Created {new.distribution} (module {new.module}) in {new.dest}")
     click.echo(f"Next: cd {new.dest} && pip install -e '.[test]' && pytest")
 

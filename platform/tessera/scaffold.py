@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import keyword
+import os
 import pkgutil
 import re
 from dataclasses import dataclass
@@ -101,14 +102,22 @@ def core_revision() -> str:
     from tessera.db.migrations import script_heads
     from tessera.settings import Settings
 
-    heads = script_heads(Settings().migrations_dir)
+    # As `tessera migrate` finds them: TESSERA_MIGRATIONS_DIR, else the repository's.
+    configured = os.environ.get("TESSERA_MIGRATIONS_DIR", "").strip()
+    migrations = Path(configured) if configured else Settings().migrations_dir
+    if not (migrations / "versions" / "core").is_dir():
+        raise ScaffoldError(
+            f"no core migrations at {migrations}; set TESSERA_MIGRATIONS_DIR to Tessera's "
+            "migrations directory"
+        )
+    heads = script_heads(migrations)
     if len(heads) != 1:
         raise ScaffoldError(f"the core migrations have {len(heads)} heads; expected one")
     return next(iter(heads))
 
 
-def render(new: NewPlugin) -> Path:
-    """Render the template into ``new.dest``; the directory made."""
+def render(new: NewPlugin, core_revision: str) -> Path:
+    """Render the template into ``new.dest``, its first migration on ``core_revision``."""
     from copier import run_copy
 
     run_copy(
@@ -117,7 +126,7 @@ def render(new: NewPlugin) -> Path:
         data={
             "name": new.name,
             "label": new.label,
-            "core_revision": core_revision(),
+            "core_revision": core_revision,
             "tessera_version": __version__,
         },
         defaults=True,

@@ -42,8 +42,10 @@ def run(
     )
 
 
-def tessera_plugin_new(name: str, *options: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return run(TESSERA, "plugin", "new", name, *options, cwd=cwd)
+def tessera_plugin_new(
+    name: str, *options: str, cwd: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
+    return run(TESSERA, "plugin", "new", name, *options, cwd=cwd, **env)
 
 
 @dataclass(frozen=True)

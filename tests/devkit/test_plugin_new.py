@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.devkit.generated import generate_and_install, run
+from tests.devkit.generated import ROOT, generate_and_install, run, uv
 
 NAME = "gadgets"
 
@@ -105,3 +105,22 @@ def test_the_generated_code_passes_ruff_and_mypy_and_imports_only_the_public_api
     assert {m for m in imported if not m.startswith("tessera_gadgets")} == {"tessera.plugin"}
     tests = (plugin.project / "tests" / "test_items.py").read_text()
     assert "from tessera.plugin.testing import" in tests
+
+
+def test_the_template_ships_inside_the_tessera_wheel(tmp_path: Path) -> None:
+    built = run(
+        uv(), "build", "--wheel", "--no-build-isolation", "--python", sys.executable,
+        "--out-dir", tmp_path, ROOT / "platform",
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    [wheel] = tmp_path.glob("tessera-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {n for n in archive.namelist() if n.startswith("tessera/plugin/template/")}
+    template = ROOT / "platform" / "tessera" / "plugin" / "template"
+    expected = {
+        f"tessera/plugin/template/{p.relative_to(template)}"
+        for p in template.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert "tessera/plugin/template/copier.yml" in shipped
+    assert shipped == expected

@@ -59,3 +59,12 @@ def test_an_empty_destination_is_filled_and_the_label_is_used(tmp_path: Path) ->
     assert made.returncode == 0, made.stderr
     assert 'label="My gadgets"' in (dest / "tessera_gadgets" / "plugin.py").read_text()
     assert "My gadgets" in (dest / "README.md").read_text()
+
+
+def test_without_the_core_migrations_it_says_where_to_point(tmp_path: Path) -> None:
+    refused = tessera_plugin_new(
+        "gadgets", cwd=tmp_path, TESSERA_MIGRATIONS_DIR=str(tmp_path / "nowhere")
+    )
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "TESSERA_MIGRATIONS_DIR" in refused.stderr
+    assert list(tmp_path.iterdir()) == []
