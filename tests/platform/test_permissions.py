@@ -981,6 +981,7 @@ CASES: list[tuple[str, str, Build]] = [
     ("GET", "/api/v1/crm/tickets/{ticket_id:uuid}/timeline", _ticket_timeline),
     ("POST", "/api/v1/crm/contacts/{contact_id:uuid}/merge", _contact_merge),
     ("GET", "/api/v1/crm/contacts/export", fixed("/api/v1/crm/contacts/export")),
+    ("GET", "/api/v1/events/types", fixed("/api/v1/events/types")),
     ("GET", "/api/v1/events/dead-letters", fixed("/api/v1/events/dead-letters")),
     ("GET", "/api/v1/events/dead-letters/{letter_id:uuid}", _letter),
     ("POST", "/api/v1/events/dead-letters/{letter_id:uuid}/retry", _letter_retry),

@@ -13,6 +13,7 @@ import asyncpg
 import httpx
 import pytest
 
+from tessera.plugin import API_VERSION
 from tests.support import LiveServer, SignedUp, join, make_client, sign_up
 
 TESSERA = Path(sys.executable).parent / "tessera"
@@ -39,7 +40,7 @@ async def test_plugins_are_listed_with_the_ones_that_failed(client: httpx.AsyncC
     assert failed["broken"] == ("import", "RuntimeError: this plugin is broken on purpose")
     assert failed["incompatible"] == (
         "compatibility",
-        "supports plugin API >=99, this Tessera provides 1.0",
+        f"supports plugin API >=99, this Tessera provides {API_VERSION}",
     )
     assert failed["orphan"][0] == "dependencies"
     assert "'ghost'" in failed["orphan"][1]

@@ -1,4 +1,4 @@
-"""HTTP API of events: the dead-letter list a tenant admin works through."""
+"""HTTP API of events: the catalogue of event types, and the dead-letter list of a tenant."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
 from tessera.events import service
+from tessera.events.catalogue import visible_event_types
 from tessera.events.models import DeadLetter
-from tessera.events.schemas import DeadLetterOut
+from tessera.events.schemas import DeadLetterOut, EventTypeOut, PayloadKeyOut
+from tessera.events.types import EventType
 from tessera.web.context import Member, Uow, requires
 from tessera.web.pagination import (
     DEFAULT_LIMIT,
@@ -71,4 +73,23 @@ class DeadLetterController(Controller):
         await service.discard(uow.db, letter)
 
 
-ROUTE_HANDLERS = [DeadLetterController]
+def event_type_out(event_type: EventType) -> EventTypeOut:
+    return EventTypeOut(
+        name=event_type.name,
+        module=event_type.name.split(".", 1)[0],
+        description=event_type.description,
+        payload=[PayloadKeyOut(k.name, k.type, k.required) for k in event_type.payload_keys()],
+    )
+
+
+class EventTypeController(Controller):
+    path = "/events/types"
+    tags = ["events"]
+
+    @get("/", summary="The event types this tenant can hear of: the platform's and its modules'")
+    async def list_types(self, actor: Member) -> list[EventTypeOut]:
+        found = visible_event_types(actor.modules)
+        return [event_type_out(found[name]) for name in sorted(found)]
+
+
+ROUTE_HANDLERS = [EventTypeController, DeadLetterController]

@@ -20,3 +20,18 @@ class DeadLetterOut(msgspec.Struct):
     #: Times the delivery ran out of retries (a retried letter that fails again counts up).
     attempts: int
     error: str
+
+
+class PayloadKeyOut(msgspec.Struct):
+    name: str
+    #: The Python type the emitter passes; JSON carries ids, dates and decimals as strings.
+    type: str
+    required: bool
+
+
+class EventTypeOut(msgspec.Struct):
+    name: str
+    #: ``tessera`` for the platform's own, else the plugin's name.
+    module: str
+    description: str
+    payload: list[PayloadKeyOut]

@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.audit import capture as audit
 from tessera.db.ids import uuid7
 from tessera.errors import Invalid, NotFound
+from tessera.events.catalogue import known_event_types
 from tessera.events.models import DeadLetter, OutboxEvent
-from tessera.events.types import check_event_type
+from tessera.events.types import EventNotDeclared, check_event_type
 
 #: An event carries ids and the facts handlers need, not documents.
 MAX_PAYLOAD_KEYS = 200
@@ -26,6 +27,8 @@ async def emit(
     """Record that ``event_type`` happened, in the caller's transaction; returns the event id.
 
     The event reaches its handlers only if that transaction commits — and then surely.
+    ``event_type`` must be declared (the platform's, or a plugin's ``tessera_event_types``) and
+    ``payload`` must have exactly the keys of its ``TypedDict``; else :class:`EventNotDeclared`.
     """
     try:
         check_event_type(event_type)
@@ -33,6 +36,13 @@ async def emit(
         raise Invalid("event", str(exc)) from None
     if len(payload) > MAX_PAYLOAD_KEYS:
         raise Invalid("payload", f"at most {MAX_PAYLOAD_KEYS} keys")
+    declared = known_event_types().get(event_type)
+    if declared is None:
+        raise EventNotDeclared(
+            f"event type {event_type!r} is not declared: add an EventType for it to the "
+            "plugin's tessera_event_types hook"
+        )
+    declared.check_payload(payload)
     context = audit.get_context(db.sync_session)
     event_id = uuid7()
     db.add(

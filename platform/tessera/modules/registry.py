@@ -24,7 +24,8 @@ from litestar.routes import HTTPRoute
 from sqlalchemy import Table
 
 from tessera.errors import Invalid, PluginFailed
-from tessera.events.types import EventHandler
+from tessera.events.catalogue import CORE_EVENT_TYPES
+from tessera.events.types import EventHandler, EventType
 from tessera.jobs.types import BackgroundJob, Schedule
 from tessera.modules.action_routes import check_action_routes, check_document_routes
 from tessera.modules.texts import Catalogue, Texts, check_catalogue
@@ -92,6 +93,7 @@ class LoadedPlugin:
     ui: UI = field(default_factory=UI)
     cli: list[Any] = field(default_factory=list)
     handlers: list[EventHandler] = field(default_factory=list)
+    event_types: list[EventType] = field(default_factory=list)
     jobs: list[BackgroundJob] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
     workflows: list[Approvable | WorkflowTemplate] = field(default_factory=list)
@@ -229,6 +231,7 @@ class PluginRegistry:
             handler.check(plugin.name)
             for handler in self._declared(plugin, "tessera_event_handlers", [])
         ]
+        plugin.event_types = self._checked_event_types(plugin)
         for declared_job in self._declared(plugin, "tessera_jobs", []):
             if isinstance(declared_job, Schedule):
                 plugin.schedules.append(declared_job.check(plugin.name))
@@ -257,6 +260,29 @@ class PluginRegistry:
         except ValueError as exc:
             raise ManifestError(str(exc)) from None
 
+    def _checked_event_types(self, plugin: LoadedPlugin) -> list[EventType]:
+        """The plugin's own event types: in its namespace, each declared once in the process."""
+        taken = {e.name: "the platform" for e in CORE_EVENT_TYPES}
+        taken.update(
+            {e.name: f"plugin {p.name!r}" for p in self.plugins.values() for e in p.event_types}
+        )
+        declared: list[EventType] = []
+        for event_type in self._declared(plugin, "tessera_event_types", []):
+            if not isinstance(event_type, EventType):
+                raise ManifestError("tessera_event_types returns tessera.plugin.EventType objects")
+            if not event_type.name.startswith(f"{plugin.name}."):
+                raise ManifestError(
+                    f"event type {event_type.name!r} must start with {plugin.name!r}."
+                )
+            if event_type.name in taken:
+                raise ManifestError(
+                    f"event type {event_type.name!r} is already declared by "
+                    f"{taken[event_type.name]}"
+                )
+            taken[event_type.name] = f"plugin {plugin.name!r}"
+            declared.append(event_type)
+        return declared
+
     def _declared(self, plugin: LoadedPlugin, hook: str, default: Any) -> Any:
         for impl in getattr(self._pm.hook, hook).get_hookimpls():
             if impl.plugin is plugin.module:
@@ -278,6 +304,9 @@ class PluginRegistry:
 
     def migration_dirs(self) -> list[Path]:
         return [p.migrations for p in self.plugins.values() if p.migrations is not None]
+
+    def event_types(self) -> list[tuple[str, EventType]]:
+        return [(p.name, e) for p in self.plugins.values() for e in p.event_types]
 
     def permissions(self) -> list[tuple[str, Permission]]:
         return [(p.name, perm) for p in self.plugins.values() for perm in p.permissions]

@@ -27,7 +27,7 @@ from tessera.db.ids import uuid7
 from tessera.db.rls import FULL_ACCESS, enable_tenant_rls, grant_runtime
 from tessera.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
 from tessera.events.service import emit
-from tessera.events.types import Event, EventHandler, HandlerContext
+from tessera.events.types import Event, EventHandler, EventNotDeclared, EventType, HandlerContext
 from tessera.jobs.types import BackgroundJob, JobContext, Schedule
 from tessera.plugin.actions import Action
 from tessera.plugin.context import ModuleContext
@@ -254,6 +254,8 @@ __all__ = [
     "DomainError",
     "Event",
     "EventHandler",
+    "EventNotDeclared",
+    "EventType",
     "Field",
     "FileInfo",
     "Forbidden",

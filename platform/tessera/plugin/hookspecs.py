@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from tessera.events.types import EventHandler
+from tessera.events.types import EventHandler, EventType
 from tessera.jobs.types import BackgroundJob, Schedule
 from tessera.plugin.manifest import UI, Manifest, Permission
 
@@ -92,6 +92,16 @@ def tessera_event_handlers() -> Sequence[EventHandler]:  # type: ignore[empty-bo
     record that it is done: redelivery after a crash is a no-op. Failures are retried with
     backoff, then listed as dead letters for the tenant's admin.
     ``return [EventHandler("crm.deal.won", create_sales_order)]``
+    """
+
+
+@hookspec
+def tessera_event_types() -> Sequence[EventType]:  # type: ignore[empty-body]
+    """Every event the plugin emits, named ``<plugin>.<record>.<past tense>``, with its payload.
+
+    ``emit`` refuses a type no plugin declares and a payload whose keys differ from the
+    ``TypedDict``; the catalogue in the docs and ``GET /api/v1/events/types`` are made from this.
+    ``return [EventType("notes.note.created", "A note was written", NoteCreated)]``
     """
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from tessera.plugin.documents import Document
 
 #: The version of the public plugin API (this package). Plugins declare the range they support.
-API_VERSION = Version("1.0")
+API_VERSION = Version("1.1")
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 #: A path of the browser app: ``/crm/deals``.

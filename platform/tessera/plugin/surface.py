@@ -44,10 +44,15 @@ Surface = dict[str, str]
 
 
 def _signature(obj: Any) -> str:
+    from tessera.plugin.manifest import API_VERSION
+
     try:
-        return str(inspect.signature(obj))
+        text = str(inspect.signature(obj))
     except (TypeError, ValueError):
         return "(...)"
+    # A default that is the running API version (Manifest.supports) would read as a change at
+    # every release: it is recorded by name.
+    return text.replace(repr(API_VERSION), "API_VERSION")
 
 
 def _describe_class(qualified: str, cls: type) -> Surface:

@@ -53,6 +53,7 @@ class WebhookController(Controller):
             actor.tenant,
             url=data.url,
             event_types=data.event_types,
+            modules=actor.modules,
             description=data.description,
             created_by=actor.user_id,
         )
@@ -88,6 +89,7 @@ class WebhookController(Controller):
             endpoint,
             url=data.url,
             event_types=data.event_types,
+            modules=actor.modules,
             description=data.description,
             active=data.active,
         )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.errors import Invalid, NotFound
+from tessera.events.catalogue import visible_event_types
 from tessera.security.sealing import Sealer
 from tessera.security.secrets import new_secret
 from tessera.settings import Settings
@@ -25,15 +26,26 @@ def sealer(settings: Settings) -> Sealer:
     return Sealer(settings.secret_key, SEALING_PURPOSE)
 
 
-def check_event_types(patterns: Sequence[str]) -> list[str]:
-    """``crm.deal.won`` (one type), ``crm.*`` or ``crm.deal.*`` (a family), ``*`` (all)."""
+def check_event_types(patterns: Sequence[str], modules: Collection[str]) -> list[str]:
+    """``crm.deal.won`` (one type), ``crm.*`` or ``crm.deal.*`` (a family), ``*`` (all).
+
+    Each names what the event catalogue declares for the tenant (the core's types and those
+    of its enabled ``modules``): a type that no code emits would wait for nothing, silently.
+    """
     if not patterns:
         raise Invalid("event_types", "name at least one event type (or '*' for all)")
     if len(patterns) > MAX_TYPES:
         raise Invalid("event_types", f"at most {MAX_TYPES}")
+    known = visible_event_types(modules)
     for pattern in patterns:
         if len(pattern) > 120 or not _PATTERN.fullmatch(pattern):
             raise Invalid("event_types", f"{pattern!r} is not an event type, 'module.*' or '*'")
+        if not any(matches([pattern], name) for name in known):
+            raise Invalid(
+                "event_types",
+                f"{pattern!r} names no event type of the catalogue (GET /api/v1/events/types "
+                "lists them; a module's types need the module enabled)",
+            )
     return sorted(set(patterns))
 
 
@@ -62,11 +74,12 @@ async def create(
     *,
     url: str,
     event_types: Sequence[str],
+    modules: Collection[str],
     description: str,
     created_by: uuid.UUID,
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; returns it with its signing secret (shown this once)."""
-    patterns = check_event_types(event_types)
+    patterns = check_event_types(event_types, modules)
     await check_url(url, settings)
     secret = f"whsec_{new_secret()}"
     endpoint = WebhookEndpoint(
@@ -102,13 +115,14 @@ async def change(
     *,
     url: str | None,
     event_types: Sequence[str] | None,
+    modules: Collection[str],
     description: str | None,
     active: bool | None,
 ) -> WebhookEndpoint:
     if url is not None and url != endpoint.url:
         endpoint.url = await check_url(url, settings)
     if event_types is not None:
-        endpoint.event_types = check_event_types(event_types)
+        endpoint.event_types = check_event_types(event_types, modules)
     if description is not None:
         endpoint.description = description
     if active is not None:

@@ -12,6 +12,7 @@ from tessera.plugin import (
     UI,
     Actor,
     EventHandler,
+    EventType,
     Manifest,
     ModuleContext,
     Permission,
@@ -20,7 +21,14 @@ from tessera.plugin import (
     hookimpl,
 )
 from tessera_accounting import documents_hooks as documents
-from tessera_accounting import expense_posting, permissions, report_routes, translations, ui
+from tessera_accounting import (
+    event_types,
+    expense_posting,
+    permissions,
+    report_routes,
+    translations,
+    ui,
+)
 from tessera_accounting.chart_routes import AccountsController, JournalsController
 from tessera_accounting.entry_routes import EntriesController
 from tessera_accounting.ledger import LEDGER
@@ -39,9 +47,14 @@ def tessera_manifest() -> Manifest:
         name="accounting",
         label="Accounting",
         version="0.1.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description="Chart of accounts, journals, invoices and bills, payments, taxes, currencies, financial reports",
     )
+
+
+@hookimpl
+def tessera_event_types() -> Sequence[EventType]:
+    return event_types.EVENT_TYPES
 
 
 @hookimpl

@@ -12,6 +12,7 @@ from tessera.plugin import (
     Approvable,
     BackgroundJob,
     EventHandler,
+    EventType,
     Manifest,
     ModuleContext,
     Permission,
@@ -19,7 +20,7 @@ from tessera.plugin import (
     WorkflowTemplate,
     hookimpl,
 )
-from tessera_crm import approval, sales_orders, translations, ui
+from tessera_crm import approval, event_types, sales_orders, translations, ui
 from tessera_crm.accounts import AccountsController
 from tessera_crm.activities import ActivitiesController
 from tessera_crm.contacts import ContactsController
@@ -57,7 +58,7 @@ def tessera_manifest() -> Manifest:
         name="crm",
         label="CRM",
         version="0.1.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description="Accounts, contacts, leads, deals and pipelines, activities, tickets",
     )
 
@@ -156,6 +157,11 @@ def tessera_jobs() -> Sequence[BackgroundJob | Schedule]:
 @hookimpl
 def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:
     return [approval.DEAL, approval.DISCOUNT_APPROVAL]
+
+
+@hookimpl
+def tessera_event_types() -> Sequence[EventType]:
+    return event_types.EVENT_TYPES
 
 
 @hookimpl

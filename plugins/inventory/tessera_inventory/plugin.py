@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tessera.plugin import UI, Manifest, ModuleContext, Permission, Service, hookimpl
-from tessera_inventory import permissions, seed, translations, ui
+from tessera.plugin import UI, EventType, Manifest, ModuleContext, Permission, Service, hookimpl
+from tessera_inventory import event_types, permissions, seed, translations, ui
 from tessera_inventory.catalog import ProductCategoriesController, UnitsController
 from tessera_inventory.counts import CountsController
 from tessera_inventory.locations import LocationsController, WarehousesController
@@ -26,10 +26,15 @@ def tessera_manifest() -> Manifest:
         name="inventory",
         label="Inventory",
         version="0.1.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description="Products, warehouses and locations, stock moves, reservations, valuation",
         depends=("accounting",),
     )
+
+
+@hookimpl
+def tessera_event_types() -> Sequence[EventType]:
+    return event_types.EVENT_TYPES
 
 
 @hookimpl

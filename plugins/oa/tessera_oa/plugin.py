@@ -15,6 +15,7 @@ from tessera.plugin import (
     Approvable,
     BackgroundJob,
     EventHandler,
+    EventType,
     Manifest,
     ModuleContext,
     Permission,
@@ -32,6 +33,7 @@ from tessera_oa import (
     calendar_ui,
     documents_translations,
     documents_ui,
+    event_types,
     expense_approval,
     expense_permissions,
     expense_translations,
@@ -108,7 +110,7 @@ def tessera_manifest() -> Manifest:
         name="oa",
         label="Office",
         version="0.1.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description="Departments, leave, approvals, expenses, announcements, tasks, documents",
     )
 
@@ -285,6 +287,11 @@ def tessera_workflows() -> Sequence[Approvable | WorkflowTemplate]:
         request_approval.REQUEST,
         request_approval.REQUEST_APPROVAL,
     ]
+
+
+@hookimpl
+def tessera_event_types() -> Sequence[EventType]:
+    return event_types.EVENT_TYPES
 
 
 @hookimpl

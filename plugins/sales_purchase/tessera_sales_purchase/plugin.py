@@ -13,6 +13,7 @@ from tessera.plugin import (
     Actor,
     Approvable,
     EventHandler,
+    EventType,
     Manifest,
     ModuleContext,
     Permission,
@@ -21,7 +22,7 @@ from tessera.plugin import (
     WorkflowTemplate,
     hookimpl,
 )
-from tessera_sales_purchase import deals, purchase_approval, timeline, translations, ui
+from tessera_sales_purchase import deals, event_types, purchase_approval, timeline, translations, ui
 from tessera_sales_purchase.documents import (
     TEXTS,
     PurchaseDocumentsController,
@@ -51,10 +52,15 @@ def tessera_manifest() -> Manifest:
         name="sales_purchase",
         label="Sales & Purchasing",
         version="0.1.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description="Quotations, sales orders, deliveries, purchase orders, receipts, bills and payment plans",
         depends=("accounting", "inventory"),
     )
+
+
+@hookimpl
+def tessera_event_types() -> Sequence[EventType]:
+    return event_types.EVENT_TYPES
 
 
 @hookimpl

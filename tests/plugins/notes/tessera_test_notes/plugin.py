@@ -16,6 +16,7 @@ from tessera.plugin import (
     Actor,
     BackgroundJob,
     EventHandler,
+    EventType,
     Field,
     Manifest,
     MenuItem,
@@ -29,6 +30,7 @@ from tessera.plugin import (
     hookimpl,
     visible_to,
 )
+from tessera_test_notes.event_types import EVENT_TYPES
 from tessera_test_notes.events import DECLARATIONS
 from tessera_test_notes.models import ChecklistItem, Effect, Note
 from tessera_test_notes.routes import READ, NotesController
@@ -43,7 +45,7 @@ def tessera_manifest() -> Manifest:
         name="notes",
         label="Notes",
         version="1.0.0",
-        api=">=1.0,<2",
+        api=">=1.1,<2",
         description="Short notes with checklists, for testing the plugin API",
     )
 
@@ -107,6 +109,11 @@ def tessera_ui() -> UI:
 def hello() -> None:
     """Say hello (shows that plugin commands reach the tessera CLI)."""
     click.echo("hello from notes")
+
+
+@hookimpl
+def tessera_event_types() -> Sequence[EventType]:
+    return EVENT_TYPES
 
 
 @hookimpl
