@@ -26,6 +26,7 @@ GENERATED = {
     "pyproject.toml",
     "tessera_gadgets/__init__.py",
     "tessera_gadgets/approval.py",
+    "tessera_gadgets/event_types.py",
     "tessera_gadgets/events.py",
     "tessera_gadgets/migrations/gadgets_0001_items.py",
     "tessera_gadgets/models.py",
