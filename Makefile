@@ -11,7 +11,7 @@ UV := $(if $(UV_SYSTEM),$(UV_SYSTEM),$(CURDIR)/.tools/bin/uv)
 FIRST_PARTY_PLUGINS := crm oa accounting inventory sales_purchase
 
 .PHONY: dev test sync sync-test uv lint typecheck imports pytest clean frontend frontend-deps \
-	frontend-build frontend-test e2e chromium pdf-font docker-lint image docs
+	frontend-build frontend-test e2e devkit chromium pdf-font docker-lint image docs
 
 uv:
 ifeq ($(UV_SYSTEM),)
@@ -63,6 +63,11 @@ pdf-font:
 e2e: sync-test pdf-font frontend-build chromium
 	cd frontend && (npm run e2e || (tail -n 40 test-results/console-errors.log 2>/dev/null; exit 1))
 
+# The plugin developer kit in a browser: a plugin made by `tessera plugin new`, installed from
+# its wheel, shows its list, form and detail screens in Chromium (tests marked browser).
+devkit: sync-test pdf-font frontend-build chromium
+	.venv/bin/pytest -m browser tests/devkit
+
 lint: sync-test docker-lint
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
@@ -81,7 +86,7 @@ typecheck: sync-test
 	$(UV) run mypy
 
 imports: sync-test
-	$(UV) run lint-imports
+	PYTHONPATH=examples/contracts $(UV) run lint-imports
 
 # The documentation site (mkdocs.yml), into .site/. Strict: a broken link, a missing page or
 # a reference that no longer matches the code fails. Its reference pages are generated from
@@ -92,7 +97,7 @@ docs: sync-test
 pytest: sync-test pdf-font
 	$(UV) run pytest -n auto --dist loadgroup
 
-test: lint typecheck imports docs pytest frontend-test e2e
+test: lint typecheck imports docs pytest frontend-test e2e devkit
 
 clean:
 	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache frontend/node_modules frontend/dist

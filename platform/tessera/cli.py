@@ -449,6 +449,34 @@ def plugins_list() -> None:
 
 
 @main.group()
+def plugin() -> None:
+    """Write plugins: a new one from the template."""
+
+
+@plugin.command("new")
+@click.argument("name")
+@click.option(
+    "--dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to create.  [default: ./tessera-NAME]",
+)
+@click.option("--label", help="What people see as the module's name.  [default: from NAME]")
+def plugin_new(name: str, dest: Path | None, label: str | None) -> None:
+    """Generate a ready plugin package NAME: model, migration, routes, permissions, screens,
+    an event and its handlers, an approval, English and Chinese strings, tests."""
+    from tessera import scaffold
+
+    try:
+        new = scaffold.plan(name, dest, label)
+        revision = scaffold.core_revision()
+    except scaffold.ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    scaffold.render(new, revision)
+    click.echo(f"Created {new.distribution} (module {new.module}) in {new.dest}")
+    click.echo(f"Next: cd {new.dest} && pip install -e '.[test]' && pytest")
+
+
+@main.group()
 def audit() -> None:
     """Check the audit trail."""
 

@@ -50,3 +50,10 @@ def test_money_is_exact_and_counted_in_its_currency() -> None:
     for amount, currency, message in cases:
         with pytest.raises(Invalid, match=message):
             checked_money(amount, currency, "amount")
+
+
+@pytest.mark.parametrize("amount", ["1e30", "9" * 40, Decimal("1e400")])
+def test_amounts_beyond_decimal_precision_are_refused_by_name(amount: object) -> None:
+    with pytest.raises(Invalid) as refused:
+        checked_money(amount, "CNY", "total")
+    assert refused.value.errors[0].field == "total"

@@ -68,6 +68,11 @@ def checked_money(
         raise Invalid(field, "must be a finite number")
     if value < 0 and not allow_negative:
         raise Invalid(field, "must not be negative")
-    if value != round_money(value, currency):
+    try:
+        rounded = round_money(value, currency)
+    except ArithmeticError:
+        # Beyond the 28 significant digits Decimal rounds in: no real amount is that large.
+        raise Invalid(field, "is too large") from None
+    if value != rounded:
         raise Invalid(field, f"has at most {MINOR_UNITS[currency]} decimal places in {currency}")
-    return round_money(value, currency)
+    return rounded

@@ -53,15 +53,16 @@ class BackgroundProcesses:
         self.worker: subprocess.Popen[bytes] | None = None
 
     def _spawn(self, name: str, *arguments: str) -> subprocess.Popen[bytes]:
-        log = (self.logs / f"{name}.log").open("ab")
-        return subprocess.Popen(  # noqa: S603  (our own interpreter, our own arguments)
-            [sys.executable, "-m", "tessera", *arguments],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            # A process group of its own: stopping the worker stops dramatiq's children too.
-            start_new_session=True,
-        )
+        # The child writes to its own copy of the descriptor: ours closes on return.
+        with (self.logs / f"{name}.log").open("ab") as log:
+            return subprocess.Popen(  # noqa: S603  (our own interpreter, our own arguments)
+                [sys.executable, "-m", "tessera", *arguments],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # A process group of its own: stopping the worker stops dramatiq's children too.
+                start_new_session=True,
+            )
 
     def start(self) -> BackgroundProcesses:
         self.scheduler = self._spawn("scheduler", "scheduler")
