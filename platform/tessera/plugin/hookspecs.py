@@ -115,9 +115,11 @@ def tessera_jobs() -> Sequence[BackgroundJob | Schedule]:  # type: ignore[empty-
 
 @hookspec
 def tessera_ui() -> UI:  # type: ignore[empty-body]
-    """Menus (and, later, views) for the browser app, shown to tenants that enabled it.
+    """The plugin's screens as metadata, shown to tenants that enabled it: menu entries, the
+    resources whose list, form and detail screens the browser app draws, dashboards of
+    metrics, and the translations of every text they show. No JavaScript needed.
 
-    ``return UI(menus=(MenuItem("Notes", "/notes", icon="file"),))``
+    ``return UI(menus=(MenuItem("Notes", "/notes", icon="file"),), resources=(NOTE,))``
     """
 
 
