@@ -29,20 +29,12 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from tessera.db.engine import plain_url
+from tessera.plugin.testing.processes import FAST_BACKGROUND
 from tests.support import LiveServer, test_settings
 
 TEMPLATE_DB_VAR = "TESSERA_TEST_TEMPLATE_DB"
 RABBITMQ_URL = os.environ.get("TESSERA_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 REDIS_URL = os.environ.get("TESSERA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-#: Short enough that tests see retries, dead letters and dead workers within seconds.
-FAST_BACKGROUND = {
-    "TESSERA_EVENT_MAX_RETRIES": "2",
-    "TESSERA_EVENT_MIN_BACKOFF_MS": "100",
-    "TESSERA_EVENT_MAX_BACKOFF_MS": "400",
-    "TESSERA_WORKER_HEARTBEAT_SECONDS": "3",
-    "TESSERA_NOTIFICATION_DIGEST_SECONDS": "2",
-    "TESSERA_WORKFLOW_ESCALATION_SECONDS": "2",
-}
 
 
 async def clone_database(admin_url: str, template: str) -> str:

@@ -29,6 +29,9 @@ FAST_BACKGROUND = {
     "TESSERA_WORKER_HEARTBEAT_SECONDS": "3",
     "TESSERA_NOTIFICATION_DIGEST_SECONDS": "2",
     "TESSERA_WORKFLOW_ESCALATION_SECONDS": "2",
+    # A test's processes need a few connections each; many test processes share one server
+    # (PostgreSQL's default max_connections is 100), so they must not hold production's 10 + 10.
+    "TESSERA_DB_POOL_SIZE": "3",
 }
 
 
