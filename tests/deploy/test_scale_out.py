@@ -22,8 +22,9 @@ import httpx
 import pytest
 
 from tessera.db.roles import drop_database
+from tessera.plugin.testing.processes import FAST_BACKGROUND
 from tests.deploy.fleet import Fleet
-from tests.events_support import FAST_BACKGROUND, TEMPLATE_DB_VAR, clone_database, database_url
+from tests.events_support import TEMPLATE_DB_VAR, clone_database, database_url
 from tests.events_support import wait_until as wait_for
 from tests.support import PASSWORD, SignedUp, sign_up
 
