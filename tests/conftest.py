@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import asyncpg
 import httpx
@@ -29,7 +30,10 @@ from tests.support import (
     test_settings,
 )
 
-_embedded = None
+if TYPE_CHECKING:
+    from tessera.db.embedded import EmbeddedPostgres
+
+_embedded: EmbeddedPostgres | None = None
 _database_name = ""
 
 
@@ -42,14 +46,12 @@ def pytest_configure(config: pytest.Config) -> None:
     global _embedded, _database_name
     if _is_worker(config) or os.environ.get(OWNER_URL_VAR):
         return
-    from tessera.db.embedded import EmbeddedPostgres
     from tessera.db.migrations import upgrade
     from tessera.db.roles import ensure_owner_database
 
     admin_url = os.environ.get("TESSERA_TEST_DATABASE_URL")
     if not admin_url:
-        pgdata = Path(tempfile.gettempdir()) / "tessera-test-pg"
-        _embedded = EmbeddedPostgres(pgdata)
+        _embedded = _embedded_server(Path(tempfile.gettempdir()) / "tessera-test-pg")
         admin_url = _embedded.admin_url
     _database_name = f"tessera_test_{uuid.uuid4().hex[:10]}"
     owner_url = asyncio.run(ensure_owner_database(admin_url, "tessera", _database_name))
@@ -68,6 +70,34 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ[ADMIN_URL_VAR] = admin_url
     os.environ[OWNER_URL_VAR] = owner_url
     os.environ[TEMPLATE_DB_VAR] = template
+
+
+#: Each xdist worker runs real processes (web, dispatcher, workers, schedulers, a plugin's own
+#: test run beside them), each with its pool: more at once than PostgreSQL's default 100.
+SUITE_CONNECTIONS = 300
+
+
+def _embedded_server(pgdata: Path) -> EmbeddedPostgres:
+    """The embedded server, restarted once with room for :data:`SUITE_CONNECTIONS`."""
+    from tessera.db.embedded import EmbeddedPostgres
+
+    server = EmbeddedPostgres(pgdata)
+    if asyncio.run(_raise_max_connections(server.admin_url, SUITE_CONNECTIONS)):
+        server.stop()  # max_connections takes effect only on a restart
+        server = EmbeddedPostgres(pgdata)
+    return server
+
+
+async def _raise_max_connections(admin_url: str, wanted: int) -> bool:
+    """Set ``max_connections`` to ``wanted`` if it is lower; whether the server needs a restart."""
+    conn = await asyncpg.connect(admin_url)
+    try:
+        if int(await conn.fetchval("SHOW max_connections")) >= wanted:
+            return False
+        await conn.execute(f"ALTER SYSTEM SET max_connections = {int(wanted)}")
+        return True
+    finally:
+        await conn.close()
 
 
 async def _copy_database(admin_url: str, source: str, copy: str) -> None:
