@@ -68,6 +68,22 @@ class Tutorial:
         assert found, f"the tutorial has no section {number}"
         return found[0]
 
+    def tree(self) -> tuple[str, set[str]]:
+        """Step 2's picture of the generated project: its folder, and the files it shows."""
+        [tree] = re.findall(r"^```\n(.*?)^```$", self.section(2), re.MULTILINE | re.DOTALL)
+        root, *entries = tree.splitlines()
+        folders: list[str] = []
+        files: set[str] = set()
+        for line in entries:
+            depth = (len(line) - len(line.lstrip())) // 2
+            name = line.split()[0]
+            del folders[depth - 1 :]
+            if name.endswith("/"):
+                folders.append(name)
+            else:
+                files.add("".join(folders) + name)
+        return root.strip().removesuffix("/"), files
+
     def shell_lines(self, starting: str) -> list[str]:
         """The lines of the page's ``sh`` blocks that start with ``starting``."""
         return [
@@ -267,6 +283,8 @@ def step3_a_field_and_its_migration(r: Replay) -> None:
 
 
 def pass_the_serial_number_through_the_service(service: Path) -> None:
+    """The page: "in service.py pass serial_number=data.serial_number where create_item makes
+    the Item, and copy it in update_item when it is not None, as the other fields are"."""
     insert_after(
         service, "        notes=data.notes,\n", "        serial_number=data.serial_number,\n"
     )
@@ -278,9 +296,12 @@ def pass_the_serial_number_through_the_service(service: Path) -> None:
 
 
 def give_out_the_serial_number(routes: Path) -> None:
+    """The page: "in routes.py _out builds ItemOut from the item: give it item.serial_number
+    last"."""
     replace_once(
         routes,
-        "    return ItemOut(item.id, item.name, item.status, item.amount, item.notes, item.owner_id)\n",
+        "    return ItemOut(item.id, item.name, item.status, item.amount, item.notes, "
+        "item.owner_id)\n",
         "    return ItemOut(\n"
         "        item.id, item.name, item.status, item.amount, item.notes, item.owner_id, "
         "item.serial_number\n"
@@ -292,18 +313,23 @@ def step4_a_permission_and_a_route(r: Replay) -> None:
     add_the_retired_status(r.file(f"{PACKAGE}/models.py"), r.file(f"{PACKAGE}/routes.py"))
     permissions = f"{PACKAGE}/permissions.py"
     r.merge(permissions, new_before="PERMISSIONS = (\n")
+    # "put RETIRE_PERMISSION in the PERMISSIONS tuple there"
     add_to_tuple(r.file(permissions), "PERMISSIONS", "RETIRE_PERMISSION")
     r.write(f"{PACKAGE}/retiring.py")
     mount_the_retire_controller(r.file(f"{PACKAGE}/plugin.py"))
 
 
 def add_the_retired_status(models: Path, routes: Path) -> None:
+    """The page: "add "retired" to STATUSES in models.py, and to the Literal of StatusFilter in
+    routes.py"."""
     statuses = '"draft", "pending", "approved", "rejected"'
     replace_once(models, f"STATUSES = ({statuses})\n", f'STATUSES = ({statuses}, "retired")\n')
     replace_once(routes, f"Literal[{statuses}] | None", f'Literal[{statuses}, "retired"] | None')
 
 
 def mount_the_retire_controller(plugin: Path) -> None:
+    """The page: "Return RetireController from tessera_routes in plugin.py, after
+    ItemsController"."""
     insert_before(
         plugin,
         f"from {PACKAGE}.routes import ItemsController\n",
@@ -317,9 +343,11 @@ def mount_the_retire_controller(plugin: Path) -> None:
 def step5_an_event_and_its_handler(r: Replay) -> None:
     event_types = f"{PACKAGE}/event_types.py"
     r.merge(event_types, new_before="EVENT_TYPES = (")
+    # "add RETIRED to EVENT_TYPES there"
     add_to_tuple(r.file(event_types), "EVENT_TYPES", "RETIRED")
     events = f"{PACKAGE}/events.py"
     r.merge(events, new_before="HANDLERS = (\n")
+    # "add RETIRED_HANDLER to HANDLERS there"
     add_to_tuple(r.file(events), "HANDLERS", "RETIRED_HANDLER")
 
 
@@ -366,6 +394,8 @@ STEPS: tuple[Callable[[Replay], None], ...] = (
 class Replayed:
     tutorial: Tutorial
     plugin: Installed
+    #: The files the command generated (relative paths), before any step.
+    generated_files: set[str]
     #: How many tests the untouched generated project collects.
     generated_tests: int
 
@@ -386,11 +416,13 @@ def replayed(tmp_path_factory: pytest.TempPathFactory, admin_url: str) -> Replay
     tutorial = Tutorial.read()
     workdir = tmp_path_factory.mktemp("tutorial")
     [command] = tutorial.shell_lines("tessera plugin new ")
-    tessera, plugin, new, name, *options = shlex.split(command)
-    assert (tessera, plugin, new, name) == ("tessera", "plugin", "new", NAME), command
+    words = shlex.split(command)
+    assert words[:4] == ["tessera", "plugin", "new", NAME], command
+    name, *options = words[3:]
     made = tessera_plugin_new(name, *options, cwd=workdir)
     assert made.returncode == 0, made.stderr
     [project] = [p for p in workdir.iterdir() if p.is_dir()]
+    generated_files = {str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()}
     generated_tests = collected(project, admin_url)
 
     replay = Replay(project, tutorial, used=set())
@@ -399,7 +431,8 @@ def replayed(tmp_path_factory: pytest.TempPathFactory, admin_url: str) -> Replay
     assert replay.used == set(tutorial.blocks), (
         f"blocks no step replays: {set(tutorial.blocks) - replay.used}"
     )
-    return Replayed(tutorial, build_and_install(project, workdir / "site"), generated_tests)
+    plugin = build_and_install(project, workdir / "site")
+    return Replayed(tutorial, plugin, generated_files, generated_tests)
 
 
 def test_every_python_block_of_the_tutorial_names_its_file_and_parses() -> None:
@@ -409,6 +442,15 @@ def test_every_python_block_of_the_tutorial_names_its_file_and_parses() -> None:
     for relative, code in tutorial.blocks.items():
         assert relative.startswith((f"{PACKAGE}/", "tests/")), relative
         ast.parse(code, filename=relative)
+
+
+def test_step_2_pictures_what_the_command_generates(replayed: Replayed) -> None:
+    folder, shown = replayed.tutorial.tree()
+    assert replayed.plugin.project.name == folder
+    # Left out of the picture, as nothing a reader edits.
+    unshown = {".copier-answers.yml", "__init__.py", "py.typed"}
+    generated = {f for f in replayed.generated_files if Path(f).name not in unshown}
+    assert shown == generated, shown ^ generated
 
 
 def test_the_replayed_plugin_passes_ruff_and_mypy(replayed: Replayed) -> None:
