@@ -117,22 +117,26 @@ def insert_after(path: Path, anchor: str, new: str) -> None:
     replace_once(path, anchor, anchor + new)
 
 
-def defined_name(statement: ast.stmt) -> str:
+def name_of(statement: ast.stmt) -> str | None:
+    """The one name a top-level statement defines, if it is a plain definition."""
     match statement:
         case ast.Assign(targets=[ast.Name(id=name)]) | ast.AnnAssign(target=ast.Name(id=name)):
             return name
         case ast.FunctionDef(name=name) | ast.AsyncFunctionDef(name=name) | ast.ClassDef(name=name):
             return name
-    raise AssertionError(f"the test cannot merge this statement: {ast.unparse(statement)}")
+    return None
+
+
+def defined_name(statement: ast.stmt) -> str:
+    name = name_of(statement)
+    assert name, f"the test cannot merge this statement: {ast.unparse(statement)}"
+    return name
 
 
 def top_level(path: Path) -> dict[str, ast.stmt]:
-    """The file's top-level definitions by name (imports and docstrings left out)."""
-    return {
-        defined_name(s): s
-        for s in ast.parse(path.read_text()).body
-        if not isinstance(s, ast.Import | ast.ImportFrom | ast.Expr)
-    }
+    """The file's top-level definitions by name."""
+    found = ((name_of(s), s) for s in ast.parse(path.read_text()).body)
+    return {name: s for name, s in found if name}
 
 
 def import_order(name: str) -> tuple[int, str]:
