@@ -99,14 +99,17 @@ class Tutorial:
 
 
 def replace_once(path: Path, anchor: str, new: str) -> None:
-    """``anchor`` replaced by ``new``; the anchor must occur exactly once in the file."""
+    """``anchor`` replaced by ``new``. The anchor starts a line (so ``PERMISSIONS = (`` is not
+    found inside ``ALL_PERMISSIONS = (``) and must be found exactly once in the file."""
     text = path.read_text()
-    found = text.count(anchor)
-    assert found == 1, (
-        f"{path.name}: the tutorial's edit expects this generated text once, found {found}x "
-        f"(was the template changed? change the tutorial and this test with it):\n{anchor}"
+    found = [m.start() for m in re.finditer(f"^{re.escape(anchor)}", text, re.MULTILINE)]
+    assert len(found) == 1, (
+        f"{path.name}: the tutorial's edit expects this generated text once at a line's start, "
+        f"found it {len(found)}x (was the template changed? change the tutorial and this test "
+        f"with it):\n{anchor}"
     )
-    path.write_text(text.replace(anchor, new))
+    [at] = found
+    path.write_text(text[:at] + new + text[at + len(anchor) :])
 
 
 def insert_before(path: Path, anchor: str, new: str) -> None:
@@ -211,6 +214,7 @@ def merge_fragment(path: Path, fragment: str, *, new_before: str | None = None) 
     assert path.exists(), f"the tutorial shows a fragment of {path.name}, which is not generated"
     lines = fragment.splitlines()
     new: list[str] = []
+    new_names: list[str] = []
     previous_end = 0
     for statement in ast.parse(fragment).body:
         assert statement.end_lineno is not None
@@ -227,8 +231,12 @@ def merge_fragment(path: Path, fragment: str, *, new_before: str | None = None) 
             replace_definition(path, defined_name(statement), own)
         else:
             new.append(with_lead)
+            new_names.append(defined_name(statement))
     if new:
-        assert new_before, f"{path.name}: the tutorial adds definitions; say where they go"
+        assert new_before, (
+            f"{path.name} does not define {new_names}, which the tutorial's block does: renamed "
+            "in the template? (if they are new, the step must say where they go)"
+        )
         insert_before(path, new_before, "\n".join(new).strip("\n") + "\n\n\n")
 
 
@@ -328,7 +336,11 @@ def add_the_retired_status(models: Path, routes: Path) -> None:
     routes.py"."""
     statuses = '"draft", "pending", "approved", "rejected"'
     replace_once(models, f"STATUSES = ({statuses})\n", f'STATUSES = ({statuses}, "retired")\n')
-    replace_once(routes, f"Literal[{statuses}] | None", f'Literal[{statuses}, "retired"] | None')
+    replace_once(
+        routes,
+        f"    Literal[{statuses}] | None,\n",
+        f'    Literal[{statuses}, "retired"] | None,\n',
+    )
 
 
 def mount_the_retire_controller(plugin: Path) -> None:
