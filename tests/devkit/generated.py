@@ -67,14 +67,18 @@ def generate_and_install(workdir: Path, name: str) -> Installed:
     environment), and that wheel installed, without dependencies, into ``workdir/site``."""
     made = tessera_plugin_new(name, cwd=workdir)
     assert made.returncode == 0, made.stderr
-    project = workdir / f"tessera-{name.replace('_', '-')}"
+    return build_and_install(workdir / f"tessera-{name.replace('_', '-')}", workdir / "site")
+
+
+def build_and_install(project: Path, site: Path) -> Installed:
+    """A wheel of the plugin project (offline: hatchling from this environment), installed
+    without dependencies into ``site``."""
     built = run(
         uv(), "build", "--wheel", "--no-build-isolation", "--python", sys.executable,
         "--out-dir", project / "dist", project,
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
     [wheel] = (project / "dist").glob("*.whl")
-    site = workdir / "site"
     installed = run(
         uv(), "pip", "install", "--no-deps", "--target", site, "--python", sys.executable, wheel
     )
