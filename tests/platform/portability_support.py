@@ -36,7 +36,11 @@ async def allow_restoring(admin_url: str) -> None:
     triggers firing (PostgreSQL 15+)."""
     conn = await asyncpg.connect(admin_url)
     try:
-        await conn.execute("GRANT SET ON PARAMETER session_replication_role TO tessera")
+        # Two test processes granting at once collide on the catalog row ("tuple concurrently
+        # updated"): the second waits for the first's commit.
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('tessera-test-grants'))")
+            await conn.execute("GRANT SET ON PARAMETER session_replication_role TO tessera")
     finally:
         await conn.close()
 
